@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Makes the compiled executables executable (tsc does not keep modes).
+import { chmodSync, existsSync } from "node:fs";
+
+for (const bin of ["dist/src/cli/cronmeta.js", "dist/src/switchman/cli.js"]) {
+  if (existsSync(bin)) chmodSync(bin, 0o755);
+}

@@ -1,0 +1,76 @@
+/**
+ * The configuration schema (SPEC 5): the single source of truth for config keys,
+ * their defaults and the JSON Schema shipped in schema/.
+ */
+import { z } from "zod";
+
+const severitySetting = z.enum(["error", "warning", "off"]);
+
+/** Environment variable names cron accepts in a cron.d file (crontab(5): `name = value`). */
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a shell-style variable name ([A-Za-z_][A-Za-z0-9_]*)");
+
+/** Env values end up on their own cron.d line: no newline or control character may reach it. */
+const envValue = z
+  .string()
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain newlines or control characters");
+
+const absolutePath = z
+  .string()
+  .regex(/^\/[^\u0000-\u0020\u007f%\\'"`$;&|<>()]*$/, "must be an absolute path without blanks, quotes, `%`, `\\` or shell metacharacters");
+
+const userName = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_-]*[$]?$/, "must be a valid user name (Debian: [a-z_][a-z0-9_-]*)")
+  .max(32, "must be at most 32 characters");
+
+const packageName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.+-]+$/, "must be a Debian package name ([a-z0-9][a-z0-9.+-]+)");
+
+export const switchmanSchema = z.strictObject({
+  bin: absolutePath.default("/usr/bin/switchman"),
+  config: absolutePath.default("/etc/switchman.conf"),
+});
+
+export const configSchema = z
+  .strictObject({
+    include: z.array(z.string().min(1)).min(1).default(["**/*"]),
+    exclude: z.array(z.string().min(1)).default([]),
+    debianDir: z
+      .string()
+      .min(1)
+      .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), "must be a relative path inside the root")
+      .default("debian"),
+    defaultPackage: packageName.optional(),
+    packages: z.array(packageName).optional(),
+    user: userName.default("root"),
+    users: z.array(userName).min(1).default(["root"]),
+    installDir: absolutePath.default("/usr/bin"),
+    env: z
+      .record(envName, envValue)
+      .default({
+        SHELL: "/bin/sh",
+        PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      }),
+    switchman: z.union([z.literal(false), switchmanSchema]).default({
+      bin: "/usr/bin/switchman",
+      config: "/etc/switchman.conf",
+    }),
+    guard: z.boolean().default(true),
+    templates: z.string().min(1).optional(),
+    rules: z.record(z.string(), severitySetting).default({}),
+  })
+  .describe("cronmeta configuration (cronmeta.config.json or the \"cronmeta\" key of package.json)");
+
+/** Config as written by the user (all keys optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** Config with every default filled in. */
+export type Config = z.output<typeof configSchema>;
+
+/** The default configuration. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
