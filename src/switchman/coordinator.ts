@@ -1,0 +1,55 @@
+/**
+ * The contract between switchman's supervisor and its two coordination back ends:
+ * ZooKeeper (src/switchman/zookeeper/) and local mode (src/switchman/local/).
+ */
+
+/** What switchman asks for before it runs the command. */
+export interface AcquireRequest {
+  /** `--group`; undefined = no group check. */
+  group?: string;
+  /** `--lockname` (or the command's base name); undefined with `--no-lock`. */
+  lockname?: string;
+  /** This host's FQDN (or SWITCHMAN_HOSTNAME). */
+  host: string;
+  /** switchman's pid, written into the lock as `"<fqdn> <pid>"`. */
+  pid: number;
+}
+
+/** The decision taken before the command runs. */
+export type Decision =
+  | { run: true }
+  | { run: false; reason: "not-in-group" | "lock-held"; detail: string };
+
+/** Why a running command must be stopped. */
+export interface LossReport {
+  reason: "lock-lost" | "group-changed" | "session-unsafe";
+  detail: string;
+}
+
+/**
+ * A coordination back end. `acquire` runs once, `watch` once after a `{ run: true }`,
+ * `close` always (idempotent). Errors are thrown as SwitchmanError with the exit code.
+ */
+export interface Coordinator {
+  acquire(request: AcquireRequest): Promise<Decision>;
+  /**
+   * Starts watching the lock, the group and the session. `onLost` is called at most once,
+   * early enough that SIGTERM + `termination_timeout` + SIGKILL completes before any other
+   * process could be granted the same lock (SPEC 8.3).
+   */
+  watch(onLost: (loss: LossReport) => void): void;
+  /** Releases the lock and closes the session so the lock disappears at once. */
+  close(): Promise<void>;
+}
+
+/** switchman's own failures, with the exit status SPEC 8.3 gives them. */
+export class SwitchmanError extends Error {
+  override readonly name = "SwitchmanError";
+  constructor(
+    message: string,
+    /** 2 usage/config, 75 ZooKeeper unreachable at start, 70 lock or group lost. */
+    readonly exitCode: 2 | 70 | 75,
+  ) {
+    super(message);
+  }
+}
