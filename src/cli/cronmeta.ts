@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The cronmeta executable: everything happens in main(), which returns the exit code.
+import { main } from "./main.js";
+import { processIo } from "./io.js";
+
+try {
+  process.exitCode = await main(process.argv.slice(2), processIo());
+} catch (error) {
+  // A bug, not a user error: say so in one line rather than a stack trace (CRONMETA_DEBUG shows it).
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`cronmeta: internal error: ${message}\n`);
+  if (process.env.CRONMETA_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ""}\n`);
+  process.exitCode = 2;
+}

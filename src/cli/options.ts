@@ -1,0 +1,44 @@
+/** Parsed options of each cronmeta command, as main.ts hands them to the command modules. */
+
+/** Options every project command takes. */
+export interface ProjectOptions {
+  /** Absolute root (resolved against Io.cwd). */
+  root: string;
+  /** Absolute config path, when `--config` was given. */
+  config?: string;
+}
+
+export type LintFormat = "stylish" | "json" | "github" | "sarif";
+
+export interface LintOptions extends ProjectOptions {
+  format: LintFormat;
+  /** -1 = unlimited. */
+  maxWarnings: number;
+}
+
+export type OutputMode = "source" | "tree" | "dir";
+
+export interface GenOptions extends ProjectOptions {
+  mode: OutputMode;
+  /** Absolute, required with mode dir. */
+  out?: string;
+  check: boolean;
+  dryRun: boolean;
+}
+
+export interface ListOptions extends ProjectOptions {
+  format: "table" | "json";
+  /** 0 = no next runs. */
+  next: number;
+  /** IANA zone; undefined = the machine's zone. */
+  tz?: string;
+  package?: string;
+  group?: string;
+}
+
+export interface ReportOptions extends ProjectOptions {
+  /** Absolute path of the HTML page to write. */
+  html?: string;
+  format: "html" | "json";
+  tz?: string;
+}
