@@ -138,3 +138,6 @@ export interface Job {
   /** The whole cron.d line: `<time> <user> <command>`. */
   cronLine: string;
 }
+
+/** Where `cronmeta gen` writes (SPEC 4.1). */
+export type OutputMode = "source" | "tree" | "dir";

@@ -16,7 +16,8 @@ export interface LintOptions extends ProjectOptions {
   maxWarnings: number;
 }
 
-export type OutputMode = "source" | "tree" | "dir";
+export type { OutputMode } from "../types.js";
+import type { OutputMode } from "../types.js";
 
 export interface GenOptions extends ProjectOptions {
   mode: OutputMode;

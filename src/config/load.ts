@@ -1,0 +1,90 @@
+/**
+ * Finds and validates the configuration: `--config FILE`, else `cronmeta.config.json`
+ * at the root, else the "cronmeta" key of the root's package.json, else defaults.
+ * The only module that reads config files. Problems are UsageErrors (exit 2).
+ */
+import { readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { z } from "zod";
+import { UsageError } from "../errors.js";
+import { type Config, configSchema } from "./schema.js";
+
+/** A loaded configuration and where it came from (for messages). */
+export interface LoadedConfig {
+  config: Config;
+  /** Path of the file, relative to the root when inside it; undefined for defaults. */
+  source?: string;
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+function parseJson(text: string, label: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`${label}: invalid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** One line per zod issue, each naming the key path (e.g. `rules.cron-day-or`). */
+export function formatConfigIssues(error: z.ZodError, label: string): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map(String).join(".") || "(top level)";
+      if (issue.code === "unrecognized_keys") {
+        const keys = issue.keys.map((k) => (path === "(top level)" ? k : `${path}.${k}`));
+        return `${label}: unknown key${keys.length > 1 ? "s" : ""} ${keys.join(", ")}`;
+      }
+      return `${label}: ${path}: ${issue.message}`;
+    })
+    .join("\n");
+}
+
+/** Validates a raw config object; throws UsageError naming every bad key. */
+export function validateConfig(raw: unknown, label: string): Config {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) throw new UsageError(formatConfigIssues(result.error, label));
+  const config = result.data;
+  if (!config.users.includes(config.user)) {
+    throw new UsageError(`${label}: user: "${config.user}" is not listed in users (${config.users.join(", ")})`);
+  }
+  return config;
+}
+
+/** Loads the configuration for a project root. */
+export async function loadConfig(root: string, configPath?: string): Promise<LoadedConfig> {
+  const label = (path: string) => {
+    const rel = relative(root, path);
+    return rel.startsWith("..") || rel === "" ? path : rel.split("\\").join("/");
+  };
+  if (configPath !== undefined) {
+    const text = await readIfExists(configPath);
+    if (text === undefined) throw new UsageError(`config file not found: ${configPath}`);
+    return { config: validateConfig(parseJson(text, label(configPath)), label(configPath)), source: label(configPath) };
+  }
+  const ownFile = join(root, "cronmeta.config.json");
+  const ownText = await readIfExists(ownFile);
+  const pkgText = await readIfExists(join(root, "package.json"));
+  const pkg = pkgText === undefined ? undefined : parseJson(pkgText, "package.json");
+  const pkgConfig =
+    pkg !== null && typeof pkg === "object" && "cronmeta" in pkg ? (pkg as { cronmeta: unknown }).cronmeta : undefined;
+  if (ownText !== undefined && pkgConfig !== undefined) {
+    throw new UsageError(
+      "configuration found both in cronmeta.config.json and in package.json#cronmeta: keep one of them",
+    );
+  }
+  if (ownText !== undefined) {
+    return { config: validateConfig(parseJson(ownText, "cronmeta.config.json"), "cronmeta.config.json"), source: "cronmeta.config.json" };
+  }
+  if (pkgConfig !== undefined) {
+    return { config: validateConfig(pkgConfig, "package.json#cronmeta"), source: "package.json#cronmeta" };
+  }
+  return { config: validateConfig({}, "defaults") };
+}

@@ -1,0 +1,15 @@
+/**
+ * cronmeta's library API: what the CLI calls.
+ * `scan` finds METADATA, `lint` validates a project, `generate` writes cron.d files,
+ * `list` describes every job.
+ */
+export { scanTree as scan } from "./scan/index.js";
+export { lintProject as lint, type LintProjectOptions, type ProjectResult } from "./project.js";
+export { parseCronTime } from "./cron/parse.js";
+export { configSchema, defaultConfig, type Config, type ConfigInput } from "./config/schema.js";
+export { loadConfig } from "./config/load.js";
+export { RULES } from "./lint/rules/index.js";
+export type { Rule, RuleMeta } from "./lint/rule.js";
+export { formatGithub, formatJson, formatSarif, formatStylish, type LintReport } from "./lint/formatters/index.js";
+export { UsageError } from "./errors.js";
+export type * from "./types.js";

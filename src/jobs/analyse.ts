@@ -1,0 +1,141 @@
+/**
+ * Turns one RawSection into facts: the values of its keys with defaults applied, the parsed
+ * time, the derived lock name, install path, command and cron line. Pure; rules judge these
+ * facts, and a section whose facts are complete and error-free becomes a Job.
+ */
+import { posix } from "node:path";
+import type { Config } from "../config/schema.js";
+import type { DebianInfo, InstalledFile } from "../debian/read.js";
+import { parseCronTime } from "../cron/parse.js";
+import type { CronTimeResult, Job, RawEntry, RawSection } from "../types.js";
+import { buildCommand, escapeForCron } from "./command.js";
+import { type MetadataKey, isMetadataKey } from "./keys.js";
+import { defaultLockname } from "./lockname.js";
+
+/** Everything known about one section. */
+export interface SectionFacts {
+  file: string;
+  section: RawSection;
+  /** First occurrence of each known key with a non-empty value. */
+  values: Partial<Record<MetadataKey, RawEntry>>;
+  unknownKeys: RawEntry[];
+  /** Second and later occurrences of a key. */
+  duplicateKeys: RawEntry[];
+  emptyValues: RawEntry[];
+  missingKeys: MetadataKey[];
+  time?: CronTimeResult;
+  /** Normalised time text (single spaces). */
+  timeText?: string;
+  package?: string;
+  user: string;
+  group: string;
+  lockname: string;
+  locknameExplicit: boolean;
+  /** undefined when `lock` has a value other than yes/no. */
+  lock: boolean | undefined;
+  params: string;
+  description?: string;
+  install?: InstalledFile;
+  scriptPath: string;
+  /** Escaped command part of the cron line. */
+  command: string;
+  cronLine?: string;
+}
+
+function value(facts: Pick<SectionFacts, "values">, key: MetadataKey): string | undefined {
+  return facts.values[key]?.value;
+}
+
+/** Analyses one section of one scanned file. */
+export function analyseSection(file: string, section: RawSection, config: Config, debian: DebianInfo): SectionFacts {
+  const values: Partial<Record<MetadataKey, RawEntry>> = {};
+  const seen = new Set<string>();
+  const unknownKeys: RawEntry[] = [];
+  const duplicateKeys: RawEntry[] = [];
+  const emptyValues: RawEntry[] = [];
+  for (const entry of section.entries) {
+    if (!isMetadataKey(entry.key)) {
+      unknownKeys.push(entry);
+      continue;
+    }
+    if (seen.has(entry.key)) {
+      duplicateKeys.push(entry);
+      continue;
+    }
+    seen.add(entry.key);
+    if (entry.value === "") emptyValues.push(entry);
+    else values[entry.key] = entry;
+  }
+  const missingKeys: MetadataKey[] = [];
+  if (!seen.has("time")) missingKeys.push("time");
+  if (!seen.has("package") && config.defaultPackage === undefined) missingKeys.push("package");
+
+  const facts = { values };
+  const timeRaw = value(facts, "time");
+  const time = timeRaw === undefined ? undefined : parseCronTime(timeRaw);
+  const pkg = value(facts, "package") ?? (seen.has("package") ? undefined : config.defaultPackage);
+  const params = value(facts, "params") ?? "";
+  const fileName = posix.basename(file);
+  const explicitLockname = value(facts, "lockname");
+  const lockValue = value(facts, "lock");
+  const lock = lockValue === undefined || lockValue === "yes" ? true : lockValue === "no" ? false : undefined;
+  const install = debian.installed.get(file);
+  const scriptPath = install?.path ?? `${config.installDir.replace(/\/+$/, "")}/${fileName}`;
+  const group = value(facts, "group") ?? pkg ?? "";
+  const lockname = explicitLockname ?? defaultLockname(fileName, params);
+  const command = escapeForCron(buildCommand({ scriptPath, params, group, lockname, lock: lock !== false }, config));
+  const user = value(facts, "user") ?? config.user;
+  const timeText = time?.time?.text ?? timeRaw?.trim().split(/\s+/).join(" ");
+
+  const result: SectionFacts = {
+    file,
+    section,
+    values,
+    unknownKeys,
+    duplicateKeys,
+    emptyValues,
+    missingKeys,
+    user,
+    group,
+    lockname,
+    locknameExplicit: explicitLockname !== undefined,
+    lock,
+    params,
+    scriptPath,
+    command,
+  };
+  if (time !== undefined) result.time = time;
+  if (timeText !== undefined) result.timeText = timeText;
+  if (pkg !== undefined) result.package = pkg;
+  const description = value(facts, "description");
+  if (description !== undefined) result.description = description;
+  if (install !== undefined) result.install = install;
+  if (time?.time !== undefined) result.cronLine = `${time.time.text} ${user} ${command}`;
+  return result;
+}
+
+/** The Job of complete facts (the caller has checked that no error applies to them). */
+export function toJob(facts: SectionFacts): Job | undefined {
+  const time = facts.time?.time;
+  if (time === undefined || facts.package === undefined || facts.cronLine === undefined || facts.lock === undefined) {
+    return undefined;
+  }
+  const job: Job = {
+    file: facts.file,
+    line: facts.section.pos.line,
+    column: facts.section.pos.column,
+    index: facts.section.index,
+    package: facts.package,
+    time,
+    user: facts.user,
+    group: facts.group,
+    lockname: facts.lockname,
+    lock: facts.lock,
+    params: facts.params,
+    scriptPath: facts.scriptPath,
+    command: facts.command,
+    cronLine: facts.cronLine,
+  };
+  if (facts.description !== undefined) job.description = facts.description;
+  return job;
+}

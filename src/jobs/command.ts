@@ -1,0 +1,34 @@
+/** The command part of a cron.d line (SPEC 4.3). */
+import type { Config } from "../config/schema.js";
+
+/** Debian's cron (crontab(5)): an unescaped `%` becomes a newline and `\` escapes; so `\` → `\\`, then `%` → `\%`. */
+export function escapeForCron(command: string): string {
+  return command.replace(/\\/g, "\\\\").replace(/%/g, "\\%");
+}
+
+/** What the command is made of. */
+export interface CommandParts {
+  scriptPath: string;
+  params: string;
+  group: string;
+  lockname: string;
+  lock: boolean;
+}
+
+/** The unescaped shell command: guard, switchman wrapper, `--`, script and params. */
+export function buildCommand(parts: CommandParts, config: Config): string {
+  const words: string[] = [];
+  if (config.guard) words.push(`[ -x ${parts.scriptPath} ] &&`);
+  if (config.switchman !== false) {
+    words.push(config.switchman.bin, "--config", config.switchman.config, "--group", parts.group);
+    if (parts.lock) words.push("--lockname", parts.lockname);
+    else words.push("--no-lock");
+    words.push("--");
+  }
+  words.push(parts.scriptPath);
+  if (parts.params !== "") words.push(parts.params);
+  return words.join(" ");
+}
+
+/** Cron's limit for the command part of a line (SPEC 4.3). */
+export const MAX_COMMAND_LENGTH = 998;

@@ -1,0 +1,38 @@
+/** The METADATA keys of SPEC 2.3. */
+export const METADATA_KEYS = ["time", "package", "params", "user", "group", "lockname", "lock", "description"] as const;
+
+/** A known METADATA key. */
+export type MetadataKey = (typeof METADATA_KEYS)[number];
+
+/** True for a key SPEC 2.3 defines. */
+export function isMetadataKey(key: string): key is MetadataKey {
+  return (METADATA_KEYS as readonly string[]).includes(key);
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The candidate closest to `word` when it is a plausible typo of it (for "did you mean"). */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}

@@ -1,0 +1,14 @@
+import type { LintReport } from "./result.js";
+
+/** `--format json`: exactly one JSON object (SPEC 6.1). */
+export function formatJson(report: LintReport): string {
+  return (
+    JSON.stringify({
+      version: 1,
+      diagnostics: report.diagnostics,
+      errorCount: report.errorCount,
+      warningCount: report.warningCount,
+      jobCount: report.jobCount,
+    }) + "\n"
+  );
+}

@@ -1,0 +1,45 @@
+import { VERSION } from "../../version.js";
+import { RULES } from "../rules/index.js";
+import type { LintReport } from "./result.js";
+
+/** `--format sarif`: a SARIF 2.1.0 log with one run, the full rule list and one result per diagnostic. */
+export function formatSarif(report: LintReport): string {
+  const rules = RULES.map((rule) => ({
+    id: rule.meta.id,
+    shortDescription: { text: rule.meta.description },
+    fullDescription: { text: rule.meta.docs.details },
+    helpUri: `https://www.npmjs.com/package/cronmeta#${rule.meta.id}`,
+    defaultConfiguration: { level: rule.meta.defaultSeverity === "error" ? "error" : "warning" },
+  }));
+  const index = new Map(RULES.map((rule, i) => [rule.meta.id, i]));
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "cronmeta", version: VERSION, informationUri: "https://www.npmjs.com/package/cronmeta", rules } },
+        columnKind: "utf16CodeUnits",
+        results: report.diagnostics.map((d) => ({
+          ruleId: d.rule,
+          ruleIndex: index.get(d.rule) ?? -1,
+          level: d.severity === "error" ? "error" : "warning",
+          message: { text: d.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: encodeURI(d.file), uriBaseId: "%SRCROOT%" },
+                region: {
+                  startLine: d.line,
+                  startColumn: d.column,
+                  ...(d.endLine !== undefined ? { endLine: d.endLine } : {}),
+                  ...(d.endColumn !== undefined ? { endColumn: d.endColumn } : {}),
+                },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+}

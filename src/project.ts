@@ -1,0 +1,73 @@
+/**
+ * The whole pipeline that lint, gen and list share: load config, read debian/, scan the
+ * tree, run the rules. Returns data; the CLI decides what to print and the exit code.
+ */
+import { stat } from "node:fs/promises";
+import type { Config } from "./config/schema.js";
+import { loadConfig } from "./config/load.js";
+import { readDebian } from "./debian/read.js";
+import { UsageError } from "./errors.js";
+import { ruleSettingProblems, runRules } from "./lint/engine.js";
+import { scanTree } from "./scan/index.js";
+import type { Diagnostic, Job, OutputMode } from "./types.js";
+
+/** Options of {@link lintProject}. */
+export interface LintProjectOptions {
+  /** Absolute project root. */
+  root: string;
+  /** Absolute config file path; default: found in the root. */
+  configPath?: string;
+  /** Output mode gen will use (decides cron-file-name); default "source". */
+  mode?: OutputMode;
+}
+
+/** Everything lint, gen and list need. */
+export interface ProjectResult {
+  root: string;
+  config: Config;
+  /** Where the config came from, undefined for defaults. */
+  configSource?: string;
+  /** Sorted by file, line, column, rule. */
+  diagnostics: Diagnostic[];
+  /** Valid jobs, sorted by package, file, position. */
+  jobs: Job[];
+  errorCount: number;
+  warningCount: number;
+  /** Binary packages of debian/control. */
+  packages: string[];
+}
+
+/** Lints a project. Throws UsageError for an unreadable root or a bad configuration. */
+export async function lintProject(options: LintProjectOptions): Promise<ProjectResult> {
+  const { root } = options;
+  const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read root ${root}: ${error.code ?? error.message}`);
+  });
+  if (!info.isDirectory()) throw new UsageError(`root ${root} is not a directory`);
+  const loaded = await loadConfig(root, options.configPath);
+  const { config } = loaded;
+  const settingProblems = ruleSettingProblems(config.rules);
+  if (settingProblems.length > 0) {
+    throw new UsageError(settingProblems.map((p) => `${loaded.source ?? "config"}: ${p}`).join("\n"));
+  }
+  const [debian, files] = await Promise.all([readDebian(root, config.debianDir), scanTree(root, config)]);
+  const known = new Set(debian.control.packages.map((p) => p.name));
+  const unknownPackages = debian.controlFound ? (config.packages ?? []).filter((p) => !known.has(p)) : [];
+  if (unknownPackages.length > 0) {
+    throw new UsageError(
+      `${loaded.source ?? "config"}: packages: ${unknownPackages.map((p) => `"${p}"`).join(", ")} not a Package: in ${debian.controlFile}`,
+    );
+  }
+  const output = runRules({ config, debian, mode: options.mode ?? "source", files });
+  const result: ProjectResult = {
+    root,
+    config,
+    diagnostics: output.diagnostics,
+    jobs: output.jobs,
+    errorCount: output.errorCount,
+    warningCount: output.warningCount,
+    packages: debian.control.packages.map((p) => p.name),
+  };
+  if (loaded.source !== undefined) result.configSource = loaded.source;
+  return result;
+}
