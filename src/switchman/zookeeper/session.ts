@@ -1,0 +1,283 @@
+/**
+ * One ZooKeeper session through node-zookeeper-client, made safe to rely on:
+ *
+ * - the client has no read timeout, so every request here is a promise with its own timeout;
+ * - it can drop the callbacks of requests queued while disconnected (lib/ConnectionManager.js
+ *   only fails the *sent* ones on socket close), which the timeouts also cover;
+ * - it throws synchronously on a bad path (lib/Path.js asserts), so those throws are caught
+ *   and turned into a failed request;
+ * - it waits forever for the handshake of a member that accepts TCP but never answers (the
+ *   connect timer is cleared on TCP connect), so a watchdog drops such a socket, which makes
+ *   the client move on to the next server;
+ * - after expiry it is dead: every later request fails with SESSION_EXPIRED.
+ */
+import zookeeper from "node-zookeeper-client";
+import type { Client, Stat, ZooKeeperException } from "node-zookeeper-client";
+import { SwitchmanError } from "../coordinator.js";
+
+/** Connection states of lib/ConnectionManager.js that matter here. */
+const CM_CONNECTED = 2;
+const CM_CLOSED = -2;
+
+/** How often the handshake watchdog looks at the connection, ms. */
+const WATCHDOG_TICK_MS = 200;
+/** Random wait before another round over all servers (client option `spinDelay`), ms. */
+const SPIN_DELAY_MS = 200;
+
+/** A failed request: a ZooKeeper error code (negative, see lib/Exception.js) or a timeout. */
+export class ZkCallError extends Error {
+  override readonly name = "ZkCallError";
+  constructor(
+    message: string,
+    /** ZooKeeper's error code, or "TIMEOUT" when no answer came in time. */
+    readonly code: number | "TIMEOUT",
+  ) {
+    super(message);
+  }
+}
+
+/** What opening a session needs. */
+export interface SessionOptions {
+  /** Connect string `host:port,host:port`. */
+  zkhosts: string;
+  /** Requested session timeout, ms. */
+  sessionTimeoutMs: number;
+  /** Give up on a handshake (TCP accepted, no answer) after this long and try the next server, ms. */
+  handshakeTimeoutMs: number;
+}
+
+type Listener = () => void;
+
+/** Throws SwitchmanError (exit 2) unless `zkhosts` is `host:port[,host:port...]` without a chroot. */
+export function checkZkhosts(zkhosts: string): void {
+  const hostPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+  const parts = zkhosts.split(",");
+  const ok = parts.every((p) => hostPort.test(p) && Number(p.slice(p.lastIndexOf(":") + 1)) <= 65535);
+  if (!ok) {
+    // App::switchman rejects a chroot too ("zk chroot is not supported ..., use prefix").
+    throw new SwitchmanError(
+      `bad zkhosts ${JSON.stringify(zkhosts)}: expected host:port[,host:port...] (no chroot; use prefix)`,
+      2,
+    );
+  }
+}
+
+/** A connected ZooKeeper session. Create with {@link ZkSession.open}. */
+export class ZkSession {
+  private readonly connectedListeners = new Set<Listener>();
+  private readonly disconnectedListeners = new Set<Listener>();
+  private readonly expiredListeners = new Set<Listener>();
+  private expired = false;
+  private closed = false;
+  private watchdog: NodeJS.Timeout | undefined;
+  private watchedSocket: unknown;
+  private watchedSince = 0;
+
+  private constructor(
+    private readonly client: Client,
+    private readonly options: SessionOptions,
+  ) {
+    client.on("connected", () => this.connectedListeners.forEach((l) => l()));
+    client.on("disconnected", () => this.disconnectedListeners.forEach((l) => l()));
+    client.on("expired", () => {
+      this.expired = true;
+      this.expiredListeners.forEach((l) => l());
+    });
+  }
+
+  /**
+   * Connects and waits for a session. Throws SwitchmanError 75 when none is established within
+   * `connectTimeoutMs` (servers down, silent, or the session refused), 2 for a bad connect string.
+   */
+  static async open(options: SessionOptions, connectTimeoutMs: number): Promise<ZkSession> {
+    checkZkhosts(options.zkhosts);
+    const client = zookeeper.createClient(options.zkhosts, {
+      sessionTimeout: options.sessionTimeoutMs,
+      spinDelay: SPIN_DELAY_MS,
+      retries: 0,
+    });
+    const session = new ZkSession(client, options);
+    session.startWatchdog();
+    const outcome = await new Promise<"connected" | "expired" | "auth" | "timeout">((resolve) => {
+      const timer = setTimeout(() => resolve("timeout"), connectTimeoutMs);
+      const done = (result: "connected" | "expired" | "auth"): void => {
+        clearTimeout(timer);
+        resolve(result);
+      };
+      client.once("connected", () => done("connected"));
+      client.once("expired", () => done("expired"));
+      client.once("authenticationFailed", () => done("auth"));
+      client.connect();
+    });
+    if (outcome !== "connected") {
+      await session.close(0);
+      const why = {
+        timeout: `no ZooKeeper session within ${connectTimeoutMs / 1000} s (connect_timeout)`,
+        expired: "ZooKeeper refused the session",
+        auth: "ZooKeeper authentication failed",
+      }[outcome];
+      throw new SwitchmanError(`cannot reach ZooKeeper at ${options.zkhosts}: ${why}`, 75);
+    }
+    return session;
+  }
+
+  /** The session id (8 bytes), as found in the `ephemeralOwner` of the nodes we create. */
+  get sessionId(): Buffer {
+    return this.client.getSessionId();
+  }
+
+  /** The session timeout the server granted, ms. */
+  get negotiatedTimeoutMs(): number {
+    return this.client.getSessionTimeout();
+  }
+
+  /** True while a connection with a live session is up. */
+  get isConnected(): boolean {
+    return !this.expired && !this.closed && this.client.connectionManager.state === CM_CONNECTED;
+  }
+
+  /** True once the server said the session expired. */
+  get isExpired(): boolean {
+    return this.expired;
+  }
+
+  /** True when `stat` is an ephemeral node owned by this session. */
+  owns(stat: Stat | null): boolean {
+    return stat !== null && stat.ephemeralOwner.equals(this.sessionId);
+  }
+
+  onConnected(listener: Listener): void {
+    this.connectedListeners.add(listener);
+  }
+
+  onDisconnected(listener: Listener): void {
+    this.disconnectedListeners.add(listener);
+  }
+
+  onExpired(listener: Listener): void {
+    this.expiredListeners.add(listener);
+  }
+
+  /** Drops the current TCP connection: the client reconnects (to the next server) with the same session. */
+  dropConnection(): void {
+    if (!this.closed) this.client.connectionManager.socket?.destroy();
+  }
+
+  /** `getData` with a timeout; the watcher (if any) is armed only when the call succeeds. */
+  getData(
+    path: string,
+    timeoutMs: number,
+    watcher?: (event: { getType(): number }) => void,
+  ): Promise<{ data: Buffer | undefined; stat: Stat }> {
+    return this.call(`getData ${path}`, timeoutMs, (settle) => {
+      const cb = (error: ZooKeeperException | null, data: Buffer | undefined, stat: Stat): void =>
+        settle(error, { data, stat });
+      if (watcher) this.client.getData(path, watcher, cb);
+      else this.client.getData(path, cb);
+    });
+  }
+
+  /** `exists` with a timeout: the node's stat, or null when there is none. */
+  exists(path: string, timeoutMs: number, watcher?: (event: { getType(): number }) => void): Promise<Stat | null> {
+    return this.call(`exists ${path}`, timeoutMs, (settle) => {
+      if (watcher) this.client.exists(path, watcher, settle);
+      else this.client.exists(path, settle);
+    });
+  }
+
+  /** `create` with a timeout (open ACL, as App::switchman). */
+  create(path: string, data: Buffer | null, mode: number, timeoutMs: number): Promise<string> {
+    return this.call(`create ${path}`, timeoutMs, (settle) => {
+      this.client.create(path, data, zookeeper.ACL.OPEN_ACL_UNSAFE, mode, settle);
+    });
+  }
+
+  /** `setData` with a timeout: a write, so its answer comes from the quorum's leader. */
+  setData(path: string, data: Buffer, version: number, timeoutMs: number): Promise<Stat> {
+    return this.call(`setData ${path}`, timeoutMs, (settle) => {
+      this.client.setData(path, data, version, settle);
+    });
+  }
+
+  /**
+   * Closes the session so that the server deletes our ephemeral nodes at once, waiting at most
+   * `timeoutMs` for the server's answer; then drops the socket whatever happened, so a frozen
+   * server cannot keep the process alive. Idempotent, never throws.
+   */
+  async close(timeoutMs: number): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    const manager = this.client.connectionManager;
+    const wasConnected = manager.state === CM_CONNECTED && !this.expired;
+    try {
+      this.client.close();
+    } catch {
+      // close() only queues a packet; nothing useful to report if the client is in a bad state.
+    }
+    if (wasConnected && timeoutMs > 0) {
+      const deadline = Date.now() + timeoutMs;
+      while (manager.state !== CM_CLOSED && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    // In state CLOSING a socket close does not reconnect (lib/ConnectionManager.js onSocketClosed).
+    manager.socket?.destroy();
+  }
+
+  private startWatchdog(): void {
+    this.watchdog = setInterval(() => {
+      const manager = this.client.connectionManager;
+      if (manager.state === CM_CONNECTED || this.expired || this.closed) {
+        this.watchedSocket = undefined;
+        return;
+      }
+      const socket = manager.socket;
+      if (socket !== this.watchedSocket) {
+        this.watchedSocket = socket;
+        this.watchedSince = Date.now();
+      } else if (socket && Date.now() - this.watchedSince > this.options.handshakeTimeoutMs) {
+        // TCP accepted but no handshake answer: node-zookeeper-client would wait forever.
+        socket.destroy();
+      }
+    }, WATCHDOG_TICK_MS);
+    this.watchdog.unref();
+  }
+
+  private call<T>(
+    what: string,
+    timeoutMs: number,
+    start: (settle: (error: ZooKeeperException | null, result: T) => void) => void,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        reject(new ZkCallError(`${what}: no answer within ${timeoutMs} ms`, "TIMEOUT"));
+      }, timeoutMs);
+      const settle = (error: ZooKeeperException | null, result: T): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(new ZkCallError(`${what}: ${error.getName()}`, error.getCode()));
+        else resolve(result);
+      };
+      const fail = (message: string, code: number): void => {
+        settled = true;
+        clearTimeout(timer);
+        reject(new ZkCallError(`${what}: ${message}`, code));
+      };
+      if (this.closed) {
+        fail("session closed", zookeeper.Exception.CONNECTION_LOSS);
+        return;
+      }
+      try {
+        start(settle);
+      } catch (thrown) {
+        // lib/Path.js and the argument checks throw synchronously.
+        fail(thrown instanceof Error ? thrown.message : String(thrown), zookeeper.Exception.SYSTEM_ERROR);
+      }
+    });
+  }
+}
