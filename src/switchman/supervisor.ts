@@ -1,0 +1,221 @@
+/**
+ * Runs CMD and makes sure it never outlives switchman's right to run it (SPEC 8.3).
+ *
+ * - CMD runs in its own process group (spawn `detached`), inheriting stdio and env, through
+ *   `setpriv --pdeathsig KILL -- CMD ARGS` (util-linux), which execs CMD with
+ *   PR_SET_PDEATHSIG: the kernel SIGKILLs CMD when switchman dies, even by `kill -9`. No shell.
+ *   (prctl(2): the signal fires when the parent *thread* exits; libuv forks from the main
+ *   thread, which lives as long as switchman. It is cleared when CMD execs a set-user-ID binary.)
+ * - PDEATHSIG reaches CMD only, not its children (it is cleared on fork). A guard process
+ *   (`sh -c 'read; kill -s KILL -- -PGID'` in its own process group, signals ignored) holds the
+ *   read end of a pipe whose write end only switchman has: when switchman dies, the pipe
+ *   reaches EOF and the guard SIGKILLs CMD's whole group, grandchildren included.
+ * - Termination always signals the whole group: SIGTERM (or the forwarded signal), SIGKILL
+ *   `termination_timeout` later. When CMD exits and leaves processes in its group, they are
+ *   terminated the same way: they would otherwise run without the lock.
+ * - CPU time: the growth of switchman's own cutime/cstime while CMD ran (exact, 10 ms ticks;
+ *   covers CMD and the descendants it waited for). Peak memory: CMD's VmHWM sampled from
+ *   /proc while it runs (CMD itself, not its children; a job shorter than the first samples
+ *   reports what was seen, possibly nothing).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { constants } from "node:os";
+import { liveGroupMembers, peakRssKiB, reapedChildrenCpu } from "./procfs.js";
+
+/** How switchman starts and stops CMD. */
+export interface SupervisorOptions {
+  command: string[];
+  env: Record<string, string | undefined>;
+  /** Seconds between SIGTERM and SIGKILL; 0 = SIGKILL at once. */
+  terminationTimeoutS: number;
+  /** Warnings about kills and leftovers (the caller's log). */
+  warn: (message: string) => void;
+}
+
+/** How CMD ended and what it cost. */
+export interface ChildResult {
+  /** The status switchman passes on: CMD's exit code, or 128+N for signal N. */
+  status: number;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  wallS: number;
+  userS: number;
+  systemS: number;
+  /** Peak resident memory seen, KiB; undefined when CMD ended before the first sample. */
+  peakRssKiB: number | undefined;
+  /** True when switchman had to SIGKILL the group. */
+  killed: boolean;
+  /** Set when CMD could not be started at all (setpriv missing, …). */
+  startError?: string;
+}
+
+/** The guard: waits for EOF on stdin (switchman gone), then kills the group named by $1. */
+const GUARD_SCRIPT = `trap '' HUP INT QUIT TERM; read -r _ ; kill -s KILL -- -"$1" 2>/dev/null`;
+/** When to sample CMD's peak memory: often at first (short jobs), then every 200 ms. */
+const SAMPLE_DELAYS_MS = [5, 15, 30, 50, 100];
+const SAMPLE_INTERVAL_MS = 200;
+const DRAIN_POLL_MS = 50;
+/** After the SIGKILL, how long to wait for the group to vanish (D-state processes). */
+const AFTER_KILL_GRACE_MS = 5000;
+
+/** A running CMD under supervision. */
+export class Supervisor {
+  /** CMD's pid, which is also its process group id; undefined if spawning failed. */
+  readonly pid: number | undefined;
+  /** Settles once CMD and every process left in its group are gone. */
+  readonly finished: Promise<ChildResult>;
+
+  private readonly child: ChildProcess;
+  private guard: ChildProcess | undefined;
+  private terminating = false;
+  private killed = false;
+  private killTimer: NodeJS.Timeout | undefined;
+  private sampleTimer: NodeJS.Timeout | undefined;
+  private peak: number | undefined;
+  private readonly startedAt = process.hrtime.bigint();
+  private readonly cpuBefore = reapedChildrenCpu();
+
+  private constructor(private readonly options: SupervisorOptions) {
+    this.child = spawn("setpriv", ["--pdeathsig", "KILL", "--", ...options.command], {
+      detached: true,
+      stdio: "inherit",
+      env: options.env,
+    });
+    this.pid = this.child.pid;
+    this.finished = new Promise((resolve) => {
+      this.child.once("error", (error) => {
+        const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
+        resolve(this.result(null, null, missing ? "setpriv not found (install util-linux)" : error.message));
+        this.cleanup();
+      });
+      this.child.once("exit", (code, signal) => {
+        const result = this.result(code, signal);
+        void this.drain().then(() => {
+          this.cleanup();
+          result.killed = this.killed;
+          resolve(result);
+        });
+      });
+    });
+    if (this.pid !== undefined) {
+      this.startGuard(this.pid);
+      this.sample(0);
+    }
+  }
+
+  /** Starts CMD. */
+  static start(options: SupervisorOptions): Supervisor {
+    return new Supervisor(options);
+  }
+
+  /**
+   * Stops CMD: `signal` (SIGTERM by default) to its group now, SIGKILL after
+   * `termination_timeout` (at once when it is 0). Repeated calls re-send the signal
+   * but never restart the clock.
+   */
+  terminate(signal: NodeJS.Signals = "SIGTERM"): void {
+    if (this.options.terminationTimeoutS === 0) {
+      this.kill("SIGKILL");
+      return;
+    }
+    this.signalGroup(signal);
+    if (this.terminating) return;
+    this.terminating = true;
+    this.killTimer = setTimeout(() => {
+      this.options.warn(`CMD's process group still alive ${this.options.terminationTimeoutS} s after ${signal}: sending SIGKILL`);
+      this.kill("SIGKILL");
+    }, this.options.terminationTimeoutS * 1000);
+  }
+
+  private kill(signal: "SIGKILL"): void {
+    this.terminating = true;
+    this.killed = true;
+    this.signalGroup(signal);
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    if (this.pid === undefined) return;
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+  }
+
+  private startGuard(pgid: number): void {
+    try {
+      const guard = spawn("sh", ["-c", GUARD_SCRIPT, "switchman-guard", String(pgid)], {
+        detached: true,
+        stdio: ["pipe", "ignore", "ignore"],
+      });
+      guard.on("error", (error) => this.options.warn(`cannot start the guard process: ${error.message}`));
+      this.guard = guard;
+    } catch (error) {
+      this.options.warn(`cannot start the guard process: ${(error as Error).message}`);
+    }
+  }
+
+  private sample(step: number): void {
+    if (this.pid === undefined) return;
+    const delay = SAMPLE_DELAYS_MS[step] ?? SAMPLE_INTERVAL_MS;
+    this.sampleTimer = setTimeout(() => {
+      const kib = peakRssKiB(this.pid as number);
+      if (kib === undefined) return;
+      this.peak = Math.max(this.peak ?? 0, kib);
+      this.sample(step + 1);
+    }, delay);
+  }
+
+  private result(exitCode: number | null, signal: NodeJS.Signals | null, startError?: string): ChildResult {
+    const cpu = reapedChildrenCpu();
+    const status = exitCode ?? (signal !== null ? 128 + (constants.signals[signal] ?? 0) : 70);
+    const result: ChildResult = {
+      status,
+      exitCode,
+      signal,
+      wallS: Number(process.hrtime.bigint() - this.startedAt) / 1e9,
+      userS: Math.max(0, cpu.userS - this.cpuBefore.userS),
+      systemS: Math.max(0, cpu.systemS - this.cpuBefore.systemS),
+      peakRssKiB: this.peak,
+      killed: this.killed,
+    };
+    if (startError !== undefined) result.startError = startError;
+    return result;
+  }
+
+  /** After CMD exits: wait until its group is empty, terminating what it left behind. */
+  private async drain(): Promise<void> {
+    if (this.pid === undefined) return;
+    let killDeadline: number | undefined;
+    for (;;) {
+      const members = liveGroupMembers(this.pid);
+      if (members.length === 0) return;
+      if (!this.terminating) {
+        this.options.warn(
+          `CMD exited but left ${members.length} process(es) in its process group (${members.join(" ")}): ` +
+            "terminating them, they would run without the lock",
+        );
+        this.terminate();
+      }
+      if (this.killed) {
+        killDeadline ??= Date.now() + AFTER_KILL_GRACE_MS;
+        if (Date.now() > killDeadline) {
+          this.options.warn(`processes ${members.join(" ")} of CMD's group survive SIGKILL (uninterruptible?); giving up on them`);
+          return;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    }
+  }
+
+  private cleanup(): void {
+    clearTimeout(this.killTimer);
+    clearTimeout(this.sampleTimer);
+    if (this.guard !== undefined) {
+      // The group is empty: retire the guard before its pgid could be reused.
+      this.guard.kill("SIGKILL");
+      this.guard.stdin?.destroy();
+      this.guard = undefined;
+    }
+  }
+}
