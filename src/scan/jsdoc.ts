@@ -1,0 +1,140 @@
+/**
+ * The JSDoc form of METADATA (SPEC 2.2): `@crontab` tags in `/** … *\/` comments of a
+ * JavaScript or TypeScript file. Comments come from @babel/parser (so `@crontab` in a string or
+ * a `//` comment is not a job); tags come from comment-parser, read from the comment's raw
+ * source lines so that every key and value keeps its real line and column.
+ */
+import { parse as parseComment, tokenizers, type Spec } from "comment-parser";
+import type { RawEntry, RawSection, ScanProblem } from "../types.js";
+import { findEarlyClose } from "./closedComment.js";
+import { fileForm } from "./form.js";
+import { parseJs, pluginSets, type JsComment, type JsParseResult } from "./jsParse.js";
+import { readSectionLine } from "./keyValue.js";
+import { LineTable, stripBom } from "./lines.js";
+import { SectionCollector } from "./sections.js";
+
+const TAG = "@crontab";
+/** More early-closed comments than this in one file is not worth re-parsing for. */
+const MAX_REPAIRS = 20;
+/** `@crontab` at the start of a comment line, as comment-parser would see a tag. */
+const TAG_AT_LINE_START = /(?:^|\n)[ \t]*\**[ \t]*(@crontab)(?=\s|$)/;
+
+/**
+ * Extracts the `@crontab` sections of a JavaScript/TypeScript file. Returns null when the file
+ * has no `@crontab` comment (a cheap text check comes first). Never throws and never runs the
+ * file: an unparsable file is a `metadata-syntax` problem at Babel's error position, and a
+ * `*\/` that closed a `@crontab` comment early is `jsdoc-comment-closed`.
+ */
+export function extractJsdoc(text: string, fileName: string): { sections: RawSection[]; problems: ScanProblem[] } | null {
+  if (!text.includes(TAG)) return null;
+  const source = stripBom(text);
+  const lines = new LineTable(source);
+  const out = new SectionCollector("jsdoc");
+  const firstLine = source.slice(0, lines.lineEnd(1));
+  const sets = pluginSets(fileName, fileForm(fileName, firstLine).typescript);
+
+  // Re-parse with each early `*/` neutralised (same length, so offsets do not move) while
+  // that gets Babel further: the repaired text is what the author meant.
+  let work = source;
+  let result = parseJs(work, sets);
+  for (let i = 0; i < MAX_REPAIRS; i++) {
+    const errorAt = result.ok ? Math.max(-1, ...result.recovered) : result.pos;
+    if (errorAt === undefined || errorAt < 0) break;
+    const close = findEarlyClose(work, errorAt);
+    if (close === null) break;
+    const trial = `${work.slice(0, close + 1)} ${work.slice(close + 2)}`;
+    const next = parseJs(trial, sets);
+    if (!improves(result, next)) break;
+    const step = /^\S*/.exec(source.slice(close + 2))?.[0] ?? "";
+    out.problem(
+      "jsdoc-comment-closed",
+      lines.position(close),
+      `this "*/" ends the @crontab comment; write "*\\/${step}" for a cron step inside /** … */ (cronmeta reads it as "*/${step}")`,
+    );
+    work = trial;
+    result = next;
+  }
+
+  if (!result.ok) {
+    out.problem(
+      "metadata-syntax",
+      lines.position(result.pos ?? 0),
+      `could not parse JavaScript/TypeScript, so its @crontab comments cannot be read: ${result.message}`,
+    );
+  } else {
+    for (const comment of result.comments) {
+      if (comment.block && comment.value.includes(TAG)) readComment(comment, source, work, lines, out);
+    }
+  }
+  const { sections, problems } = out.result();
+  return sections.length === 0 && problems.length === 0 ? null : { sections, problems };
+}
+
+/** True when the repaired text parses better than before. */
+function improves(before: JsParseResult, after: JsParseResult): boolean {
+  if (after.ok) return !before.ok || after.recovered.length < before.recovered.length;
+  return !before.ok && (after.pos ?? -1) > (before.pos ?? -1);
+}
+
+/** Reads the sections of one block comment that mentions `@crontab`. */
+function readComment(comment: JsComment, source: string, work: string, lines: LineTable, out: SectionCollector): void {
+  const isJsdoc = comment.value.startsWith("*") && !comment.value.startsWith("**");
+  if (!isJsdoc) {
+    // JSDoc tools only read `/** */`; a tag in `/* */` or `/*** */` would be silently lost.
+    const match = TAG_AT_LINE_START.exec(comment.value);
+    if (match?.index !== undefined) {
+      const at = comment.start + 2 + comment.value.indexOf(TAG, match.index);
+      out.problem("metadata-syntax", lines.position(at), `${TAG} is only read from a /** … */ comment, not from /* … */`);
+    }
+    return;
+  }
+  const [block] = parseComment(work.slice(comment.start, comment.end), {
+    spacing: "preserve",
+    tokenizers: [tokenizers.tag()],
+  });
+  if (!block) return;
+  const first = lines.position(comment.start);
+  for (const tag of block.tags) {
+    const head = tag.source[0];
+    if (!head) continue;
+    const tagLine = first.line + head.number;
+    const tagColumn =
+      (head.number === 0 ? first.column : 1) + head.tokens.start.length + head.tokens.delimiter.length + head.tokens.postDelimiter.length;
+    if (tag.tag !== "crontab") {
+      if (tag.tag.toLowerCase().startsWith("cron")) {
+        out.problem("metadata-syntax", { line: tagLine, column: tagColumn }, `unknown tag @${tag.tag}: did you mean ${TAG}?`);
+      }
+      continue;
+    }
+    out.section({ line: tagLine, column: tagColumn }, readEntries(tag, comment, first, source, lines, out), TAG);
+  }
+}
+
+/** Reads the `key: value` lines of one `@crontab` tag from the original text. */
+function readEntries(
+  tag: Spec,
+  comment: JsComment,
+  first: { line: number; column: number },
+  source: string,
+  lines: LineTable,
+  out: SectionCollector,
+): RawEntry[] {
+  const entries: RawEntry[] = [];
+  tag.source.forEach((sourceLine, k) => {
+    const line = first.line + sourceLine.number;
+    const { tokens } = sourceLine;
+    const decoration = tokens.start.length + tokens.delimiter.length + tokens.postDelimiter.length + (k === 0 ? tokens.tag.length : 0);
+    const lineStart = lines.lineStart(line);
+    const from = lineStart + (sourceLine.number === 0 ? first.column - 1 : 0) + decoration;
+    // The closing `*/` of the comment is not part of the last line's content.
+    const to = Math.max(from, Math.min(lines.lineEnd(line), comment.end - 2));
+    const read = readSectionLine(source.slice(from, to), line, from - lineStart + 1);
+    if (read.kind === "entry") {
+      // `*/` cannot be written inside a block comment: `*\/` stands for it (SPEC 2.2).
+      entries.push({ ...read.entry, value: read.entry.value.replaceAll("*\\/", "*/") });
+    } else if (read.kind === "problem") {
+      out.problems.push(read.problem);
+    }
+  });
+  return entries;
+}

@@ -1,0 +1,71 @@
+/**
+ * One line of a METADATA section: `key: value`, a `#` comment, or a blank line.
+ * Shared by the POD and JSDoc extractors so both forms read lines the same way (SPEC 2.1).
+ */
+import type { RawEntry, ScanProblem } from "../types.js";
+
+/** What one section line holds. */
+export type SectionLine =
+  | { kind: "blank" }
+  | { kind: "entry"; entry: RawEntry }
+  | { kind: "problem"; problem: ScanProblem };
+
+/** Longest excerpt of a bad line quoted in a message. */
+const QUOTE_MAX = 40;
+
+/** Quotes a line for a message, shortened so a long line does not flood the output. */
+export function quoteLine(text: string): string {
+  const t = text.trim();
+  return JSON.stringify(t.length > QUOTE_MAX ? `${t.slice(0, QUOTE_MAX)}…` : t);
+}
+
+/** Number of leading white-space code units (the same white space `String.prototype.trim` removes). */
+export function leadingBlanks(text: string): number {
+  return text.length - text.trimStart().length;
+}
+
+/**
+ * Reads one line of a section. `content` is the line without its decoration, starting at
+ * 1-based `column` of `line`; positions of the key and value are computed from there.
+ * The value is split at the first `:`, so it may itself contain `:`.
+ */
+export function readSectionLine(content: string, line: number, column: number): SectionLine {
+  const lead = leadingBlanks(content);
+  const trimmed = content.trim();
+  if (trimmed === "" || trimmed.startsWith("#")) return { kind: "blank" };
+  const colon = content.indexOf(":");
+  if (colon < 0) {
+    return {
+      kind: "problem",
+      problem: {
+        rule: "metadata-syntax",
+        pos: { line, column: column + lead },
+        message: `expected "key: value" in a crontab section, found ${quoteLine(trimmed)}`,
+      },
+    };
+  }
+  const key = content.slice(0, colon).trim();
+  if (key === "") {
+    return {
+      kind: "problem",
+      problem: {
+        rule: "metadata-syntax",
+        pos: { line, column: column + lead },
+        message: `missing key before ":" in ${quoteLine(trimmed)}`,
+      },
+    };
+  }
+  const rest = content.slice(colon + 1);
+  const value = rest.trim();
+  // For an empty value the position is just after the colon (RawEntry.valuePos).
+  const valueOffset = value === "" ? colon + 1 : colon + 1 + leadingBlanks(rest);
+  return {
+    kind: "entry",
+    entry: {
+      key,
+      value,
+      keyPos: { line, column: column + lead },
+      valuePos: { line, column: column + valueOffset },
+    },
+  };
+}
