@@ -1,0 +1,54 @@
+// Files derived from code must be current, and every rule must be documented.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { configJsonSchemaText } from "../src/config/json-schema.js";
+import { RULES } from "../src/lint/rules/index.js";
+import { renderRulesDoc } from "../src/lint/rules-doc.js";
+import { repoRoot } from "./helpers/paths.js";
+
+const SPEC_RULES = [
+  "metadata-syntax", "metadata-unknown-key", "metadata-duplicate-key", "metadata-missing-key",
+  "metadata-empty", "jsdoc-comment-closed", "cron-time-invalid", "cron-time-never",
+  "cron-time-once", "cron-day-or", "cron-reboot", "package-unknown", "package-name-invalid",
+  "cron-file-name", "user-invalid", "user-unknown", "params-unsafe", "line-too-long",
+  "lockname-invalid", "lockname-collision", "job-duplicate", "script-not-installed",
+  "output-not-generated",
+];
+
+describe("documentation", () => {
+  it("has every rule SPEC 6.1 names, once, in kebab-case", () => {
+    const ids = RULES.map((r) => r.meta.id);
+    for (const id of SPEC_RULES) assert.ok(ids.includes(id), `missing rule ${id}`);
+    assert.equal(new Set(ids).size, ids.length, "duplicate rule ids");
+    for (const id of ids) assert.match(id, /^[a-z]+(-[a-z]+)*$/);
+  });
+
+  it("documents every rule with a paragraph, a bad and a good example", () => {
+    for (const rule of RULES) {
+      assert.ok(rule.meta.description.length > 10, rule.meta.id);
+      assert.ok(rule.meta.docs.details.length > 40, `${rule.meta.id}: doc paragraph`);
+      assert.ok(rule.meta.docs.bad.trim() !== "", `${rule.meta.id}: bad example`);
+      assert.ok(rule.meta.docs.good.trim() !== "", `${rule.meta.id}: good example`);
+      assert.notEqual(rule.meta.docs.bad, rule.meta.docs.good, rule.meta.id);
+    }
+  });
+
+  it("docs/rules.md is current (run `npm run docs`)", () => {
+    assert.equal(readFileSync(join(repoRoot, "docs/rules.md"), "utf8"), renderRulesDoc());
+  });
+
+  it("the shipped JSON Schema is current (run `npm run docs`)", () => {
+    assert.equal(readFileSync(join(repoRoot, "schema/cronmeta.config.schema.json"), "utf8"), configJsonSchemaText());
+  });
+
+  it("the JSON Schema forbids unknown keys and knows every config key", () => {
+    const schema = JSON.parse(configJsonSchemaText()) as { additionalProperties: boolean; properties: Record<string, unknown> };
+    assert.equal(schema.additionalProperties, false);
+    assert.deepEqual(Object.keys(schema.properties).sort(), [
+      "debianDir", "defaultPackage", "env", "exclude", "guard", "include", "installDir", "packages",
+      "rules", "switchman", "templates", "user", "users",
+    ]);
+  });
+});

@@ -1,0 +1,216 @@
+// Rule tables: for every rule, valid cases (the rule stays silent) and invalid cases
+// (exactly the expected diagnostics of that rule, with line and column).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { lintProject } from "../../src/project.js";
+import { RULES } from "../../src/lint/rules/index.js";
+import type { OutputMode } from "../../src/types.js";
+import { control, pod, withProject } from "../helpers/project.js";
+
+interface Case {
+  name: string;
+  /** Files on top of the base project (debian/control with scripts1..3, an install file). */
+  files: Record<string, string>;
+  /** Expected `line:column` of this rule's diagnostics, in order; [] = valid. */
+  expect: string[];
+  mode?: OutputMode;
+}
+
+const base: Record<string, string> = {
+  "debian/control": control("my-project", "my-project-scripts1", "my-project-scripts2", "dots.pkg"),
+  "debian/my-project.install": "bin/* usr/share/my-project/bin\n",
+};
+
+// In pod(): line 6 is `<crontab>`, entries start on line 7 at column 5; values at 5 + key.length + 2.
+const P = "package: my-project-scripts1";
+const T = "time: 0 3 * * *";
+const one = (...entries: string[]) => ({ "bin/job.pl": pod(entries) });
+
+const table: Record<string, Case[]> = {
+  "metadata-syntax": [
+    { name: "valid section", files: one(P, T), expect: [] },
+    { name: "line without colon", files: one(P, "time 0 3 * * *"), expect: ["8:5"] },
+    {
+      name: "unclosed section",
+      files: { "bin/job.pl": "=head1 METADATA\n\n<crontab>\n    time: 0 3 * * *\n\n=cut\n" },
+      expect: ["3:1"],
+    },
+  ],
+  "metadata-unknown-key": [
+    { name: "known keys", files: one(P, T, "params: -v", "user: root", "group: g", "lockname: l", "lock: yes", "description: d"), expect: [] },
+    { name: "typo", files: one(P, "tme: 0 3 * * *", T), expect: ["8:5"] },
+  ],
+  "metadata-duplicate-key": [
+    { name: "distinct keys", files: one(P, T), expect: [] },
+    { name: "time twice", files: one(P, T, "time: 0 4 * * *"), expect: ["9:5"] },
+  ],
+  "metadata-missing-key": [
+    { name: "complete", files: one(P, T), expect: [] },
+    { name: "no time", files: one(P), expect: ["6:1"] },
+    { name: "no package", files: one(T), expect: ["6:1"] },
+    {
+      name: "package from defaultPackage",
+      files: { ...one(T), "cronmeta.config.json": JSON.stringify({ defaultPackage: "my-project-scripts2" }) },
+      expect: [],
+    },
+  ],
+  "metadata-empty": [
+    { name: "values present", files: one(P, T), expect: [] },
+    { name: "empty value", files: one(P, T, "params:"), expect: ["9:12"] },
+    { name: "empty section", files: { "bin/job.pl": "=head1 METADATA\n\n<crontab>\n</crontab>\n\n=cut\n" }, expect: ["3:1"] },
+  ],
+  "metadata-value-invalid": [
+    { name: "lock no", files: one(P, T, "lock: no"), expect: [] },
+    { name: "lock false", files: one(P, T, "lock: false"), expect: ["9:11"] },
+    { name: "lockname with lock no", files: one(P, T, "lock: no", "lockname: x"), expect: ["10:15"] },
+    { name: "control character in description", files: one(P, T, "description: a\u0007b"), expect: ["9:19"] },
+  ],
+  "jsdoc-comment-closed": [
+    {
+      name: "escaped step",
+      files: { "bin/job.js": `/**\n * @crontab\n *   ${P}\n *   time: *\\/10 * * * *\n */\nconsole.log(1);\n` },
+      expect: [],
+    },
+    {
+      name: "*/ closes the comment",
+      files: { "bin/job.js": `/**\n * @crontab\n *   ${P}\n *   time: */10 * * * *\n */\nconsole.log(1);\n` },
+      expect: ["4:*"],
+    },
+  ],
+  "cron-time-invalid": [
+    { name: "valid", files: one(P, "time: */5 1-5 * jan-mar mon-fri"), expect: [] },
+    { name: "bad minute", files: one(P, "time: 60 3 * * *"), expect: ["8:11"] },
+    { name: "bad weekday field", files: one(P, "time: 0 3 * * MON#2"), expect: ["8:19"] },
+    { name: "six fields", files: one(P, "time: 0 0 3 * * *"), expect: ["8:*"] },
+  ],
+  "cron-time-never": [
+    { name: "feb 29", files: one(P, "time: 0 0 29 2 *"), expect: [] },
+    { name: "feb 30", files: one(P, "time: 0 0 30 2 *"), expect: ["8:*"] },
+  ],
+  "cron-time-once": [
+    { name: "every 30 min", files: one(P, "time: */30 * * * *"), expect: [] },
+    { name: "*/60", files: one(P, "time: */60 * * * *"), expect: ["8:11"] },
+  ],
+  "cron-day-or": [
+    { name: "*/2 day with weekday", files: one(P, "time: 0 0 */2 * sun"), expect: [] },
+    { name: "both restricted", files: one(P, "time: 0 0 13 * fri"), expect: ["8:*"] },
+  ],
+  "cron-reboot": [
+    { name: "@daily", files: one(P, "time: @daily"), expect: [] },
+    { name: "@reboot", files: one(P, "time: @reboot"), expect: ["8:11"] },
+  ],
+  "package-unknown": [
+    { name: "known", files: one(P, T), expect: [] },
+    { name: "typo", files: one("package: my-project-script1", T), expect: ["7:14"] },
+    {
+      name: "unknown defaultPackage",
+      files: { ...one(T), "cronmeta.config.json": JSON.stringify({ defaultPackage: "other-pkg" }) },
+      expect: ["6:1"],
+    },
+  ],
+  "package-name-invalid": [
+    { name: "valid", files: one(P, T), expect: [] },
+    { name: "upper case", files: one("package: My_Scripts", T), expect: ["7:14"] },
+  ],
+  "cron-file-name": [
+    { name: "dashes", files: one(P, T), expect: [] },
+    { name: "dot in source mode", files: one("package: dots.pkg", T), expect: ["7:14"] },
+    { name: "dot in tree mode", files: one("package: dots.pkg", T), expect: [], mode: "tree" },
+    {
+      name: "collision in tree mode",
+      files: {
+        "debian/control": control("a.b", "a-b"),
+        "bin/one.pl": pod(["package: a.b", T]),
+        "bin/two.pl": pod(["package: a-b", T]),
+      },
+      expect: ["7:14", "7:14"],
+      mode: "tree",
+    },
+  ],
+  "user-invalid": [
+    { name: "root", files: one(P, T, "user: root"), expect: [] },
+    { name: "blank inside", files: one(P, T, "user: Backup Operator"), expect: ["9:11"] },
+  ],
+  "user-unknown": [
+    {
+      name: "listed",
+      files: { ...one(P, T, "user: backup"), "cronmeta.config.json": JSON.stringify({ users: ["root", "backup"] }) },
+      expect: [],
+    },
+    { name: "not listed", files: one(P, T, "user: backup"), expect: ["9:11"] },
+  ],
+  "group-invalid": [
+    { name: "dashes", files: one(P, T, "group: batch-hosts"), expect: [] },
+    { name: "blank", files: one(P, T, "group: batch hosts"), expect: ["9:12"] },
+  ],
+  "params-unsafe": [
+    { name: "plain words", files: one(P, T, "params: --mod 2 --rem 0 --fmt %Y"), expect: [] },
+    { name: "redirect", files: one(P, T, "params: --full > /tmp/log"), expect: ["9:20"] },
+  ],
+  "script-path-invalid": [
+    { name: "plain name", files: one(P, T), expect: [] },
+    { name: "blank in file name", files: { "bin/nightly report.pl": pod([P, T]) }, expect: ["6:1"] },
+  ],
+  "line-too-long": [
+    { name: "short", files: one(P, T), expect: [] },
+    { name: "long params", files: one(P, T, `params: --x ${"a".repeat(900)}`), expect: ["6:1"] },
+    { name: "% escaping counts", files: one(P, T, `params: ${"%".repeat(420)}`, "lockname: l"), expect: ["6:1"] },
+  ],
+  "lockname-invalid": [
+    { name: "explicit valid", files: one(P, T, "lockname: nightly-report"), expect: [] },
+    { name: "slash", files: one(P, T, "lockname: nightly/report"), expect: ["9:15"] },
+    { name: "default from file name", files: { "bin/réport.pl": pod([P, T]) }, expect: ["6:1"] },
+  ],
+  "lockname-collision": [
+    {
+      name: "different params",
+      files: { "bin/job.pl": pod([P, T, "params: --mod 2 --rem 0"], [P, T, "params: --mod 2 --rem 1"]) },
+      expect: [],
+    },
+    { name: "same file name in two dirs", files: { "bin/a/cleanup.sh": pod([P, T]), "bin/b/cleanup.sh": pod([P, T]) }, expect: ["6:1"] },
+    {
+      name: "explicit shared lock",
+      files: { "bin/a/x.sh": pod([P, T, "lockname: shared"]), "bin/b/y.sh": pod([P, "time: 0 4 * * *", "lockname: shared"]) },
+      expect: [],
+    },
+    { name: "two times, same params", files: { "bin/job.pl": pod([P, T], [P, "time: 0 4 * * *"]) }, expect: ["9:1"] },
+  ],
+  "job-duplicate": [
+    { name: "different times", files: { "bin/job.pl": pod([P, T], [P, "time: 0 4 * * *", "lockname: other"]) }, expect: [] },
+    { name: "same job twice", files: { "bin/job.pl": pod([P, T], [P, "time:   0 3 * * *"]) }, expect: ["9:1"] },
+  ],
+  "script-not-installed": [
+    { name: "installed", files: one(P, T), expect: [] },
+    { name: "outside install globs", files: { "tools/job.pl": pod([P, T]) }, expect: ["6:1"] },
+  ],
+  "install-line-unsupported": [
+    { name: "plain lines", files: one(P, T), expect: [] },
+    { name: "no destination", files: { ...one(P, T), "debian/my-project-scripts1.install": "bin/job.pl\n" }, expect: ["1:1"] },
+  ],
+};
+
+describe("rule tables", () => {
+  it("cover every rule but output-not-generated (checked by gen's tests)", () => {
+    const ids = RULES.map((r) => r.meta.id).filter((id) => id !== "output-not-generated");
+    assert.deepEqual(Object.keys(table).sort(), ids.sort());
+  });
+  for (const [rule, cases] of Object.entries(table)) {
+    describe(rule, () => {
+      for (const c of cases) {
+        it(`${c.expect.length === 0 ? "valid" : "invalid"}: ${c.name}`, async () => {
+          await withProject({ ...base, ...c.files }, async (root) => {
+            const result = await lintProject({ root, mode: c.mode ?? "source" });
+            const got = result.diagnostics.filter((d) => d.rule === rule);
+            assert.equal(got.length, c.expect.length, `diagnostics of ${rule}:\n${JSON.stringify(result.diagnostics, null, 1)}`);
+            got.forEach((d, i) => {
+              const [line, column] = c.expect[i]!.split(":");
+              assert.equal(d.line, Number(line), `line of ${JSON.stringify(d)}`);
+              if (column !== "*") assert.equal(d.column, Number(column), `column of ${JSON.stringify(d)}`);
+              assert.ok(d.message.length > 10);
+            });
+          });
+        });
+      }
+    });
+  }
+});
