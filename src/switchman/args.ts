@@ -111,7 +111,9 @@ export function parseInvocation(argv: string[]): Invocation | { error: string } 
 
 // node's messages suggest `--` for unknown options, which would make them CMD: say it plainly.
 function parseErrorMessage(error: Error & { code?: string }): string {
-  const name = /'(--?[A-Za-z0-9][\w-]*)/.exec(error.message)?.[1];
+  // "Option '-g, --group <value>' argument missing": name the long form when there is one.
+  const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? "";
+  const name = /--[A-Za-z0-9][\w-]*/.exec(quoted)?.[0] ?? /-[A-Za-z0-9]/.exec(quoted)?.[0];
   if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && name !== undefined) return `unknown option ${name} (see switchman --help)`;
   if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && name !== undefined) {
     return `option ${name} needs a value`;

@@ -1,0 +1,133 @@
+// Runs the real switchman executable in tests: the compiled bin (dist/, proves the shebang)
+// when the tests run compiled, `node --import tsx src/switchman/cli.ts` when they run from source.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { repoRoot, switchmanBin } from "../helpers/paths.js";
+
+const fromSource = fileURLToPath(import.meta.url).endsWith(".ts");
+
+/** Command and arguments that start switchman. */
+export function switchmanCommand(args: string[]): { file: string; args: string[] } {
+  if (fromSource) return { file: process.execPath, args: ["--import", "tsx", join(repoRoot, "src", "switchman", "cli.ts"), ...args] };
+  if (!existsSync(switchmanBin)) throw new Error(`${switchmanBin} is missing: run \`npm run build\` first`);
+  return { file: switchmanBin, args };
+}
+
+/** How a finished process ended. */
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Starts switchman with piped stdio; `env` is added to a minimal environment. */
+export function startSwitchman(args: string[], env: Record<string, string> = {}): ChildProcess & { done: Promise<Finished> } {
+  const { file, args: argv } = switchmanCommand(args);
+  const child = spawn(file, argv, {
+    cwd: repoRoot, // tsx resolves from here
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SWITCHMAN_HOSTNAME: "box1.example.com", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  }) as ChildProcess & { done: Promise<Finished> };
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+  child.stderr?.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  child.done = new Promise((resolve) => {
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return child;
+}
+
+/** Runs switchman to completion (stdin closed, or fed `input`). */
+export async function runSwitchman(args: string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<Finished> {
+  const child = startSwitchman(args, options.env);
+  child.stdin?.end(options.input ?? "");
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+  try {
+    return await child.done;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A temporary directory with a config file, a lock directory and a log file. */
+export interface Sandbox {
+  dir: string;
+  config: string;
+  lockdir: string;
+  logfile: string;
+  /** Writes the config (lockdir and logfile filled in unless given). */
+  writeConfig(config: Record<string, unknown>): void;
+  log(): string;
+  cleanup(): void;
+}
+
+/** Creates a sandbox; call cleanup() in a finally or `after`. */
+export function sandbox(): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), "switchman-test-"));
+  const box: Sandbox = {
+    dir,
+    config: join(dir, "switchman.conf"),
+    lockdir: join(dir, "locks"),
+    logfile: join(dir, "switchman.log"),
+    writeConfig(config) {
+      writeFileSync(box.config, JSON.stringify({ lockdir: box.lockdir, logfile: box.logfile, loglevel: "debug", ...config }));
+    },
+    log: () => (existsSync(box.logfile) ? readFileSync(box.logfile, "utf8") : ""),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+  box.writeConfig({});
+  return box;
+}
+
+/** True while `pid` is a live process (zombies count as dead: this container's init does not reap). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `check` returns a value other than undefined/false, polling every 20 ms. */
+export async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Reads a file holding whitespace-separated pids (written by a job), or undefined if absent/empty. */
+export function readPids(path: string): number[] | undefined {
+  if (!existsSync(path)) return undefined;
+  const pids = readFileSync(path, "utf8").split(/\s+/).filter(Boolean).map(Number);
+  return pids.length > 0 ? pids : undefined;
+}
+
+/** Kills leftover processes of a test (best effort, by pid). */
+export function killAll(pids: Iterable<number>): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Fails (never skips) when a system tool switchman needs is missing, naming its Debian package. */
+export function requireTools(): void {
+  for (const [tool, pkg] of [["setpriv", "util-linux"], ["flock", "util-linux"], ["sh", "dash"], ["hostname", "hostname"]] as const) {
+    const found = (process.env.PATH ?? "/usr/bin:/bin").split(":").some((dir) => existsSync(join(dir, tool)));
+    if (!found) throw new Error(`${tool} not found: install the Debian package ${pkg}`);
+  }
+}
