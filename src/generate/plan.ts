@@ -140,7 +140,8 @@ export async function planWrites(files: readonly RenderedFile[], target: OutputT
   const base = baseDir(target);
   const confineDir = confineDirOf(target);
   const show = (path: string): string => displayPathFor(target.root, path);
-  if (target.mode !== "dir" && (await lstatOrUndefined(confineDir)) === undefined) {
+  // Nothing to write and no directory means nothing stale either; with files, it is a mistake.
+  if (target.mode !== "dir" && files.length > 0 && (await lstatOrUndefined(confineDir)) === undefined) {
     throw new UsageError(`${show(confineDir)}/ does not exist (config debianDir is "${target.debianDir}")`);
   }
   const planned: PlannedFile[] = [];
