@@ -1,7 +1,7 @@
 // Runs the real switchman executable in tests: the compiled bin (dist/, proves the shebang)
 // when the tests run compiled, `node --import tsx src/switchman/cli.ts` when they run from source.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -130,4 +130,35 @@ export function requireTools(): void {
     const found = (process.env.PATH ?? "/usr/bin:/bin").split(":").some((dir) => existsSync(join(dir, tool)));
     if (!found) throw new Error(`${tool} not found: install the Debian package ${pkg}`);
   }
+}
+
+/** Live (non-zombie) members of process group `pgid`, read from /proc independently of switchman's own code. */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (fields[2] === String(pgid) && fields[0] !== "Z" && fields[0] !== "X") members.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return members;
+}
+
+/** Pids whose command line contains every one of `parts` (NUL-separated argv). */
+export function findProcesses(...parts: string[]): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (parts.every((part) => argv.includes(part)) && alive(Number(entry))) pids.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids;
 }
