@@ -1,8 +1,58 @@
+/** `cronmeta list`: every job, what cron will do, and (with --next N) when. */
+import { isValidZone, machineZone } from "../../cron/zone.js";
+import { UsageError } from "../../errors.js";
+import { formatListJson, formatListTable } from "../../list/format.js";
+import { listJobs, type ListingOptions } from "../../list/listing.js";
+import { lintProject, type ProjectResult } from "../../project.js";
 import type { Io } from "../io.js";
 import type { ListOptions } from "../options.js";
 
-/** `cronmeta list` (placeholder until implemented). */
-export async function runList(_options: ListOptions, io: Io): Promise<number> {
-  io.stderr("cronmeta: list is not implemented yet\n");
-  return 2;
+/**
+ * Environment variable that fixes "now" (an ISO 8601 timestamp) for `--next`, so that
+ * tests and reproducible docs get the same output every time.
+ */
+export const NOW_ENV = "CRONMETA_NOW";
+
+/** "Now", or CRONMETA_NOW when set. Throws UsageError for an unreadable value. */
+export function nowFrom(io: Io): Date {
+  const raw = io.env[NOW_ENV];
+  if (raw === undefined || raw === "") return new Date();
+  const now = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(now.getTime())) {
+    throw new UsageError(`${NOW_ENV}="${raw}" is not an ISO 8601 timestamp (e.g. 2026-01-05T00:00:00Z)`);
+  }
+  return now;
+}
+
+/** The zone of `--tz`, checked, or the machine's zone (the one cron runs in). */
+export function zoneFrom(tz: string | undefined): string {
+  if (tz === undefined) return machineZone();
+  if (!isValidZone(tz)) throw new UsageError(`--tz: unknown time zone "${tz}" (use an IANA name such as Europe/Berlin or UTC)`);
+  return tz;
+}
+
+/** Loads the project; on lint errors prints them in short form on stderr and returns undefined. */
+export async function projectWithoutErrors(options: { root: string; config?: string }, io: Io): Promise<ProjectResult | undefined> {
+  const project = await lintProject(options.config === undefined ? { root: options.root } : { root: options.root, configPath: options.config });
+  if (project.errorCount === 0) return project;
+  for (const d of project.diagnostics) io.stderr(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.rule} ${d.message}\n`);
+  io.stderr(`cronmeta: ${project.errorCount} error${project.errorCount === 1 ? "" : "s"}; run "cronmeta lint" for details\n`);
+  return undefined;
+}
+
+/** `cronmeta list`: 0 listed, 1 the project has lint errors, 2 usage error (thrown). */
+export async function runList(options: ListOptions, io: Io): Promise<number> {
+  const zone = zoneFrom(options.tz);
+  const now = nowFrom(io);
+  const project = await projectWithoutErrors(options, io);
+  if (project === undefined) return 1;
+  if (options.package !== undefined && !project.packages.includes(options.package)) {
+    throw new UsageError(`--package: "${options.package}" is not a Package: in debian/control (known: ${project.packages.join(", ") || "none"})`);
+  }
+  const listing: ListingOptions = { next: options.next, zone, now };
+  if (options.package !== undefined) listing.package = options.package;
+  if (options.group !== undefined) listing.group = options.group;
+  const rows = listJobs(project.jobs, listing);
+  io.stdout(options.format === "json" ? formatListJson(rows) : formatListTable(rows, { zone, next: options.next }));
+  return 0;
 }

@@ -1,0 +1,75 @@
+/**
+ * `cronmeta list` as data: every job with its schedule in plain English and, on request,
+ * its next run times with Debian's semantics. Pure: jobs and a fixed "now" in, rows out.
+ */
+import { describeCronTime } from "../cron/describe.js";
+import { nextRuns } from "../cron/next.js";
+import { formatInZone } from "../cron/zone.js";
+import type { Job } from "../types.js";
+
+/** One job as `list` shows it (and as `list --format json` prints it). */
+export interface ListedJob {
+  package: string;
+  /** Script path relative to the root. */
+  file: string;
+  /** Line of the job's `<crontab>` / `@crontab`. */
+  line: number;
+  /** The time as written (normalised): `*\/2 * * * *`, `@daily`. */
+  time: string;
+  /** What Debian's cron will do, in plain English. */
+  description: string;
+  user: string;
+  group: string;
+  lockname: string;
+  /** False for `lock: no` (switchman `--no-lock`). */
+  lock: boolean;
+  /** The command part of the cron.d line (escaped for cron). */
+  command: string;
+  /** The whole cron.d line. */
+  cronLine: string;
+  /** The job's own `description:` from METADATA (the comment above its cron.d line). */
+  comment?: string;
+  /** With `--next N`: ISO 8601 times with their UTC offset in the chosen zone. */
+  nextRuns?: string[];
+}
+
+/** What to list. */
+export interface ListingOptions {
+  /** Only jobs of this package. */
+  package?: string;
+  /** Only jobs of this switchman group. */
+  group?: string;
+  /** How many next runs per job; 0 = none. */
+  next: number;
+  /** IANA zone for next runs (validated by the caller). */
+  zone: string;
+  /** Next runs are strictly after this instant. */
+  now: Date;
+}
+
+/** The rows of `cronmeta list`, in the jobs' order (package, file, position). */
+export function listJobs(jobs: readonly Job[], options: ListingOptions): ListedJob[] {
+  return jobs
+    .filter((job) => options.package === undefined || job.package === options.package)
+    .filter((job) => options.group === undefined || job.group === options.group)
+    .map((job) => {
+      const row: ListedJob = {
+        package: job.package,
+        file: job.file,
+        line: job.line,
+        time: job.time.text,
+        description: describeCronTime(job.time),
+        user: job.user,
+        group: job.group,
+        lockname: job.lockname,
+        lock: job.lock,
+        command: job.command,
+        cronLine: job.cronLine,
+      };
+      if (job.description !== undefined) row.comment = job.description;
+      if (options.next > 0) {
+        row.nextRuns = nextRuns(job.time, options.now, options.next, options.zone).map((d) => formatInZone(d.getTime(), options.zone));
+      }
+      return row;
+    });
+}
