@@ -5,7 +5,7 @@
  * decoding or parsing.
  */
 import fg from "fast-glob";
-import { readFile } from "node:fs/promises";
+import { lstat, readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { Config } from "../config/schema.js";
 import type { ScannedFile } from "../types.js";
@@ -56,17 +56,22 @@ async function listFiles(root: string, config: Config): Promise<{ paths: string[
   const ignore = [...alwaysIgnored(config.debianDir), ...config.exclude];
   const unreadable: ScannedFile[] = [];
   for (;;) {
+    const options = {
+      cwd: root,
+      dot: true,
+      onlyFiles: true, // also drops symbolic links, FIFOs, sockets and devices met while walking
+      followSymbolicLinks: false,
+      unique: true,
+      ignore,
+    };
     try {
-      const found = await fg(config.include, {
-        cwd: root,
-        dot: true,
-        onlyFiles: true, // also drops symbolic links, FIFOs, sockets and devices
-        followSymbolicLinks: false,
-        unique: true,
-        ignore,
-      });
-      // An include like `../x/**` or `/etc/**` must not reach outside the root.
-      return { paths: found.filter((p) => !isAbsolute(p) && p !== ".." && !p.startsWith("../")), unreadable };
+      const found = (await fg(config.include, options))
+        .map((p) => p.replace(/^(\.\/)+/, ""))
+        // An include like `../x/**` or `/etc/**` must not reach outside the root.
+        .filter((p) => !isAbsolute(p) && p !== ".." && !p.startsWith("../"));
+      const linked = await linkedPaths(root, fg.generateTasks(config.include, options));
+      const paths = linked.size === 0 ? found : found.filter((p) => !isUnder(p, linked));
+      return { paths: [...new Set(paths)], unreadable };
     } catch (error) {
       const dir = (error as NodeJS.ErrnoException).path;
       if (dir === undefined || unreadable.length >= MAX_UNREADABLE_DIRS) throw error;
@@ -78,9 +83,44 @@ async function listFiles(root: string, config: Config): Promise<{ paths: string[
   }
 }
 
+/**
+ * The symbolic links on the way to the places fast-glob opens without walking: the base
+ * directory of each pattern and the path of each static pattern (fast-glob follows links there,
+ * while the walk below a base never does). Only these few paths need an lstat.
+ */
+async function linkedPaths(root: string, tasks: ReturnType<typeof fg.generateTasks>): Promise<Set<string>> {
+  const suspects = new Set<string>();
+  const addPrefixes = (path: string): void => {
+    const parts = path.replace(/^(\.\/)+/, "").split("/");
+    for (let i = 1; i <= parts.length; i++) {
+      const prefix = parts.slice(0, i).join("/");
+      if (prefix !== "" && prefix !== "." && !prefix.startsWith("..")) suspects.add(prefix);
+    }
+  };
+  for (const task of tasks) {
+    addPrefixes(task.base);
+    if (!task.dynamic) for (const pattern of task.positive) addPrefixes(pattern);
+  }
+  const linked = new Set<string>();
+  await Promise.all(
+    [...suspects].map(async (path) => {
+      const info = await lstat(join(root, path)).catch(() => null);
+      if (info?.isSymbolicLink()) linked.add(path);
+    }),
+  );
+  return linked;
+}
+
+function isUnder(path: string, prefixes: Set<string>): boolean {
+  for (let i = path.indexOf("/"); i >= 0; i = path.indexOf("/", i + 1)) if (prefixes.has(path.slice(0, i))) return true;
+  return prefixes.has(path);
+}
+
 function cannotRead(file: string, what: string, error: unknown): ScannedFile {
   const err = error as NodeJS.ErrnoException;
-  const reason = err.code ?? (error instanceof Error ? error.message : String(error));
+  // "EACCES: permission denied, open '/abs/path'" -> "EACCES (permission denied)": no absolute path.
+  const detail = /^[A-Z]+: ([^,]+)/.exec(err.message ?? "")?.[1];
+  const reason = err.code ? (detail ? `${err.code} (${detail})` : err.code) : String(error);
   return {
     file,
     sections: [],

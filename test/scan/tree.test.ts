@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { chmod, cp, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { configSchema, defaultConfig, type ConfigInput } from "../../src/config/schema.js";
+import { scanTree } from "../../src/scan/index.js";
+import { fixturesDir, repoRoot } from "../helpers/paths.js";
+
+const METADATA = "=head1 METADATA\n<crontab>\n  time: @daily\n</crontab>\n=cut\n";
+
+let base: string; // holds the root and a directory outside it
+let root: string;
+
+async function put(path: string, content: string | Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content);
+}
+
+async function files(input: ConfigInput = {}): Promise<string[]> {
+  return (await scanTree(root, configSchema.parse(input))).map((f) => f.file);
+}
+
+before(async () => {
+  base = await mkdtemp(join(tmpdir(), "cronmeta-scan-"));
+  root = join(base, "project");
+  await cp(join(fixturesDir, "scan", "tree"), root, { recursive: true });
+  // Never scanned: VCS data, dependencies at any depth, package build trees.
+  await put(join(root, ".git", "hooks", "job.pl"), METADATA);
+  await put(join(root, ".git", "HEAD.pl"), METADATA);
+  await put(join(root, "node_modules", "dep", "job.pl"), METADATA);
+  await put(join(root, "lib", "node_modules", "dep", "job.pl"), METADATA);
+  await put(join(root, "debian", "tools", "usr", "bin", "cleanup.pl"), METADATA);
+  await put(join(root, "debian", ".debhelper", "generated", "x.pl"), METADATA);
+  await put(join(root, "debian", "tmp", "y.pl"), METADATA);
+  await put(join(root, "packaging", "debian", "pkg", "z.pl"), METADATA);
+  // Binary: a NUL byte in the first 8 KiB; a NUL later does not make a file binary.
+  await put(join(root, "bin", "image.pl"), Buffer.concat([Buffer.from("\x89PNG\0\0"), Buffer.from(METADATA)]));
+  await put(join(root, "bin", "late-nul.pl"), Buffer.concat([Buffer.from(METADATA), Buffer.alloc(9000, 0x20), Buffer.from([0])]));
+  // Code-unit order puts "Zeta" before "broken".
+  await put(join(root, "bin", "Zeta.pl"), METADATA);
+  // Symbolic links are never followed, whether they point outside or inside the tree.
+  await put(join(base, "outside", "secret.pl"), METADATA);
+  await symlink(join(base, "outside", "secret.pl"), join(root, "bin", "outside.pl"));
+  await symlink(join(base, "outside"), join(root, "linked-dir"));
+  await symlink("cleanup.pl", join(root, "bin", "alias.pl"));
+  // A FIFO must not block the scan.
+  execFileSync("mkfifo", [join(root, "bin", "pipe.pl")]);
+});
+
+after(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+describe("scanTree", () => {
+  it("finds the METADATA files of a tree, sorted by path, skipping what must be skipped", async () => {
+    assert.deepEqual(await files(), [
+      "bin/Zeta.pl",
+      "bin/broken.pl",
+      "bin/cleanup.pl",
+      "bin/late-nul.pl",
+      "bin/reindex",
+      "bin/report.py",
+      "bin/rotate.sh",
+      "bin/stats.ts",
+      "debian/postinst.pl",
+      "docs/example.md",
+      "packaging/debian/copied.pl",
+      "packaging/debian/pkg/z.pl",
+    ]);
+  });
+
+  it("returns the sections and problems of each file", async () => {
+    const scanned = await scanTree(root, defaultConfig());
+    const byFile = new Map(scanned.map((f) => [f.file, f]));
+    assert.deepEqual(byFile.get("bin/cleanup.pl")?.sections, [
+      {
+        form: "pod",
+        pos: { line: 7, column: 1 },
+        index: 0,
+        entries: [
+          { key: "package", value: "tools", keyPos: { line: 8, column: 5 }, valuePos: { line: 8, column: 14 } },
+          { key: "time", value: "15 2 * * *", keyPos: { line: 9, column: 5 }, valuePos: { line: 9, column: 11 } },
+        ],
+      },
+    ]);
+    const reindex = byFile.get("bin/reindex");
+    assert.equal(reindex?.sections[0]?.form, "jsdoc");
+    assert.equal(reindex?.sections[0]?.entries[1]?.value, "*/10 * * * *");
+    assert.equal(byFile.get("bin/stats.ts")?.sections[0]?.form, "jsdoc");
+    assert.deepEqual(byFile.get("bin/rotate.sh")?.sections[0]?.entries.map((e) => e.key), ["package", "params", "time"]);
+    assert.deepEqual(byFile.get("bin/report.py")?.sections[0]?.entries.map((e) => e.value), ["reports", "0 6 * * mon"]);
+    const broken = byFile.get("bin/broken.pl");
+    assert.deepEqual(broken?.sections, []);
+    assert.deepEqual(broken?.problems.map((p) => [p.rule, p.pos.line, p.pos.column]), [
+      ["metadata-empty", 4, 1],
+      ["metadata-syntax", 5, 5],
+    ]);
+  });
+
+  it("applies include and exclude relative to the root", async () => {
+    assert.deepEqual(await files({ include: ["bin/*.pl"] }), ["bin/Zeta.pl", "bin/broken.pl", "bin/cleanup.pl", "bin/late-nul.pl"]);
+    assert.deepEqual(await files({ exclude: ["docs/**", "**/*.py", "packaging", "bin/[A-Z]*"] }), [
+      "bin/broken.pl",
+      "bin/cleanup.pl",
+      "bin/late-nul.pl",
+      "bin/reindex",
+      "bin/rotate.sh",
+      "bin/stats.ts",
+      "debian/postinst.pl",
+    ]);
+  });
+
+  it("cannot be made to skip .git or node_modules off, nor to leave the root", async () => {
+    assert.deepEqual(await files({ include: [".git/**", "node_modules/**", "**/node_modules/**"] }), []);
+    for (const include of [["../**"], [`${base}/outside/*`], ["linked-dir/*"], ["linked-dir/secret.pl"], ["bin/outside.pl", "bin/alias.pl", "bin/pipe.pl"]]) {
+      assert.deepEqual(await files({ include }), [], include.join());
+    }
+    // A pattern whose base is a linked directory loses that part only.
+    assert.deepEqual(await files({ include: ["{linked-dir,bin}/*.pl"] }), ["bin/Zeta.pl", "bin/broken.pl", "bin/cleanup.pl", "bin/late-nul.pl"]);
+  });
+
+  it("skips the package build trees of a configured debianDir", async () => {
+    // debian/ is now an ordinary directory.
+    assert.deepEqual(await files({ debianDir: "packaging/debian", include: ["packaging/**", "debian/**"] }), [
+      "debian/.debhelper/generated/x.pl",
+      "debian/postinst.pl",
+      "debian/tmp/y.pl",
+      "debian/tools/usr/bin/cleanup.pl",
+      "packaging/debian/copied.pl",
+    ]);
+    assert.deepEqual(await files({ debianDir: "./packaging/debian/", include: ["packaging/**"] }), ["packaging/debian/copied.pl"]);
+  });
+
+  it("returns nothing for a tree without METADATA", async () => {
+    const empty = join(base, "empty");
+    await put(join(empty, "a.sh"), "#!/bin/sh\necho =head1 METADATA\n");
+    await put(join(empty, "b.js"), "// @crontab in a line comment\n");
+    assert.deepEqual(await scanTree(empty, defaultConfig()), []);
+  });
+
+  it("reports unreadable files and directories instead of failing (run as nobody)", async () => {
+    const locked = join(base, "locked");
+    await put(join(locked, "ok.pl"), METADATA);
+    await put(join(locked, "secret.pl"), METADATA);
+    await put(join(locked, "closed", "inner.pl"), METADATA);
+    await chmod(base, 0o755);
+    await chmod(join(locked, "secret.pl"), 0o000);
+    await chmod(join(locked, "closed"), 0o000);
+    const fromSource = import.meta.url.endsWith(".ts");
+    const scanModule = new URL(`../../src/scan/index.${fromSource ? "ts" : "js"}`, import.meta.url).href;
+    const schemaModule = new URL(`../../src/config/schema.${fromSource ? "ts" : "js"}`, import.meta.url).href;
+    const script = `
+      const { scanTree } = await import(${JSON.stringify(scanModule)});
+      const { defaultConfig } = await import(${JSON.stringify(schemaModule)});
+      process.stdout.write(JSON.stringify(await scanTree(${JSON.stringify(locked)}, defaultConfig())));`;
+    const child = spawnSync(
+      "setpriv",
+      ["--reuid=65534", "--regid=65534", "--clear-groups", "--", process.execPath, ...(fromSource ? ["--import", "tsx"] : []), "--input-type=module", "-e", script],
+      { cwd: repoRoot, encoding: "utf8", timeout: 60_000 },
+    );
+    assert.equal(child.error, undefined, "setpriv (Debian package util-linux) is needed to drop root privileges");
+    assert.equal(child.status, 0, child.stderr);
+    const scanned = JSON.parse(child.stdout) as { file: string; problems: { rule: string; message: string }[] }[];
+    assert.deepEqual(
+      scanned.map((f) => [f.file, f.problems.map((p) => `${p.rule}: ${p.message}`)]),
+      [
+        ["closed", ["metadata-syntax: cannot read directory: EACCES (permission denied)"]],
+        ["ok.pl", []],
+        ["secret.pl", ["metadata-syntax: cannot read file: EACCES (permission denied)"]],
+      ],
+    );
+  });
+});
