@@ -54,18 +54,22 @@ export function parseField(text: string, offset: number, spec: CronFieldSpec): P
   const problems: FieldProblem[] = [];
   const stepItems: StepItem[] = [];
   const pieces = text.split(",");
+  const emptyAt = new Set<number>();
   let start = 0;
   for (const [index, piece] of pieces.entries()) {
     if (piece === "") {
       // get_number() finds no character to read: cron rejects the line.
       const comma = index > 0 ? start - 1 : start;
-      const kept = pieces.filter((p) => p !== "");
-      const fix = kept.length > 0 ? kept.join(",") : "*";
-      problems.push({
-        message: `"${text}": empty item in the list; write "${fix}"`,
-        offset: offset + comma,
-        length: 1,
-      });
+      if (!emptyAt.has(comma)) {
+        emptyAt.add(comma);
+        const kept = pieces.filter((p) => p !== "");
+        const fix = kept.length > 0 ? kept.join(",") : "*";
+        problems.push({
+          message: `"${text}": empty item in the list; write "${fix}"`,
+          offset: offset + comma,
+          length: 1,
+        });
+      }
     } else {
       parseItem(piece, offset + start, spec, { values, problems, stepItems });
     }
@@ -217,8 +221,8 @@ function explainMissingValue(item: string, from: number, spec: CronFieldSpec): [
   if (ch === "@" && from === 0) {
     return [`"${item}": an @ keyword replaces all five fields; write it alone (e.g. "@daily")`, 0, item.length];
   }
-  return [`"${item}": unexpected "${ch}"; the ${spec.label} field takes ${allowedRange(spec)}, ` +
-    `"*", ranges "A-B", steps "*/S" or "A-B/S" and comma lists`, from, 1];
+  return [`"${item}": unexpected "${ch}"; write a ${spec.label} (${allowedRange(spec)}), "*", a range "A-B", ` +
+    `a step "*/S" or "A-B/S", or a comma list of these`, from, 1];
 }
 
 function checkBounds(word: Word, spec: CronFieldSpec, report: (message: string, from: number, length: number) => void): void {

@@ -80,7 +80,7 @@ export function explainBadValue(word: string, spec: CronFieldSpec): string {
   const weekdayIndex = nameIndex(lower, weekdayNames, weekdayLongNames);
   if (!hasNames && (monthIndex >= 0 || weekdayIndex >= 0)) {
     return `"${word}": names are allowed only in the month and day-of-week fields; ` +
-      `the ${spec.label} field takes numbers ${allowedRange(spec)}`;
+      `write a number, ${allowedRange(spec)} in the ${spec.label} field`;
   }
   if (spec.key === "daysOfWeek" && monthIndex >= 0) {
     return `"${word}" is a month name in the day-of-week field; write a weekday, ${allowedRange(spec)}`;

@@ -27,7 +27,7 @@ export function parseCronTime(text: string): CronTimeResult {
   const fields = splitFields(text);
   const first = fields[0];
   if (first === undefined) {
-    return { problems: [invalid(`the time is empty; ${FIVE_FIELDS}, e.g. "0 3 * * *", or an @ keyword`, 0, text.length)] };
+    return { problems: [invalid(`the time is empty; ${FIVE_FIELDS}: write them, e.g. "0 3 * * *", or an @ keyword`, 0, text.length)] };
   }
   if (first.text.startsWith("@")) return parseKeyword(text, fields);
   if (fields.length !== 5) return { problems: fieldCountProblems(text, fields).sort((a, b) => a.offset - b.offset) };
@@ -52,6 +52,10 @@ function parseKeyword(text: string, fields: FieldSpan[]): CronTimeResult {
   const end = text.replace(/[ \t]+$/, "").length;
   const restText = after === undefined ? "" : text.slice(after.offset, end);
   const problems: CronTimeProblem[] = [];
+  if (word.text === "@" && after !== undefined && isCronKeyword(`@${after.text.toLowerCase()}`)) {
+    const fix = `@${after.text.toLowerCase()}`;
+    return { problems: [invalid(`"${text.slice(0, end)}": no blank may follow "@"; write "${fix}"`, 0, end)] };
+  }
   if (!isCronKeyword(word.text)) {
     const every = word.text.toLowerCase() === "@every";
     // For @every the argument belongs to the mistake: point at both.
@@ -62,7 +66,7 @@ function parseKeyword(text: string, fields: FieldSpan[]): CronTimeResult {
   if (after !== undefined) {
     // In a crontab, whatever follows the keyword is the user and command; here it can
     // only be a mistake (e.g. "@daily 3" meaning 03:00).
-    problems.push(invalid(`"${restText}": nothing may follow an @ keyword; write "${word.text.toLowerCase()}" alone, ` +
+    problems.push(invalid(`"${restText}": nothing may follow an @ keyword; write ${isCronKeyword(word.text.toLowerCase()) ? `"${word.text.toLowerCase()}"` : "the keyword"} alone, ` +
       `or five fields (e.g. "0 3 * * *" for 03:00 every day)`, after.offset, end - after.offset));
   }
   if (problems.length > 0 || !isCronKeyword(word.text)) return { problems };
@@ -90,8 +94,8 @@ function fieldCountProblems(text: string, fields: FieldSpan[]): CronTimeProblem[
     problems.push(invalid(`"${firstField.text}" looks like a seconds field; ${FIVE_FIELDS}, no seconds ` +
       `(cron runs jobs on the minute): write "${join(fields.slice(1, 6))}"`, firstField.offset, firstField.text.length));
     if (n === 7) {
-      problems.push(invalid(`"${lastField.text}" looks like a year field; ${FIVE_FIELDS}, no year: drop it and ` +
-        `test the year in the script`, lastField.offset, lastField.text.length));
+      problems.push(invalid(`"${lastField.text}" looks like a year field; ${FIVE_FIELDS}, no year: remove it (write ` +
+        `the five fields only) and test the year in the script`, lastField.offset, lastField.text.length));
     }
   } else {
     const sixth = fields[5] ?? lastField;
