@@ -1,6 +1,7 @@
 /** `cronmeta gen`: lint, then write (or --check, or --dry-run) the cron.d files. */
 import { planDiff, planListing } from "../../generate/diff.js";
 import { generate, type GenerateOptions, type GenerateResult } from "../../generate/generate.js";
+import { displayPathFor } from "../../generate/plan.js";
 import { OutputWriteError, type WriteHooks } from "../../generate/write.js";
 import { formatStylish } from "../../lint/formatters/index.js";
 import { type Io, useColour } from "../io.js";
@@ -37,7 +38,9 @@ function printDiagnostics(result: GenerateResult, io: Io): void {
 function printReport(result: GenerateResult, io: Io): void {
   const report = result.report;
   if (report === undefined) return;
-  for (const path of report.leftoversRemoved) io.stderr(`removed ${path} (left by an interrupted run)\n`);
+  for (const path of report.leftoversRemoved) {
+    io.stderr(`removed ${displayPathFor(result.project.root, path)} (left by an interrupted run)\n`);
+  }
   for (const file of report.written) io.stderr(`${file.kind === "new" ? "created" : "updated"} ${file.displayPath}\n`);
   for (const file of report.removed) io.stderr(`removed ${file.displayPath} (stale: no job needs it any more)\n`);
   io.stderr(
