@@ -1,0 +1,185 @@
+// Local mode (scenario 13): flock locks in lockdir (contention, kill -9 of the holder frees the
+// lock at once), groups from the config file matched against SWITCHMAN_HOSTNAME.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { groupMembers, killAll, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "./helpers.js";
+
+let box: Sandbox;
+const leftovers = new Set<number>();
+before(() => {
+  requireTools();
+  box = sandbox();
+});
+after(() => {
+  for (const pid of [...leftovers]) killAll(groupMembers(pid));
+  killAll(leftovers);
+  box.cleanup();
+});
+
+/** Whether another process could take the lock right now, asked of flock(1) directly. */
+function lockIsFree(lockname: string): boolean {
+  const result = spawnSync("flock", ["--nonblock", "--conflict-exit-code", "100", join(box.lockdir, lockname), "true"]);
+  if (result.status !== 0 && result.status !== 100) throw new Error(`flock failed: ${String(result.stderr)}`);
+  return result.status === 0;
+}
+
+test("20 concurrent starters on one lock: exactly one runs CMD, the others skip with exit 0", async () => {
+  const record = join(box.dir, "contention-record");
+  const release = join(box.dir, "contention-release");
+  const job = ["sh", "-c", 'echo "start $$" >> "$1"; while [ ! -e "$2" ]; do sleep 0.05; done; echo "end $$" >> "$1"', "job", record, release];
+  const starters = Array.from({ length: 20 }, () => {
+    const child = startSwitchman(["--config", box.config, "--lockname", "contended", "--", ...job]);
+    child.stdin?.end();
+    leftovers.add(child.pid as number);
+    return child;
+  });
+  // Every starter but the holder gives up while the holder's CMD still runs.
+  const finishedEarly = await waitFor(
+    "19 starters to skip",
+    () => {
+      const done = starters.filter((child) => child.exitCode !== null);
+      return done.length >= 19 ? done : undefined;
+    },
+    60_000,
+  );
+  assert.equal(finishedEarly.length, 19, "the holder must still be running");
+  for (const child of finishedEarly) {
+    const result = await child.done;
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, "", "a held lock is not worth a cron mail");
+    assert.equal(result.stdout, "");
+  }
+  assert.equal(readFileSync(record, "utf8").match(/^start /gm)?.length, 1, "exactly one CMD started");
+  writeFileSync(release, "");
+  const results = await Promise.all(starters.map((child) => child.done));
+  assert.deepEqual(results.map((r) => r.code), Array(20).fill(0));
+  const lines = readFileSync(record, "utf8").trim().split("\n");
+  assert.equal(lines.length, 2);
+  assert.match(lines[0] ?? "", /^start \d+$/);
+  assert.equal(lines[1], (lines[0] ?? "").replace("start", "end"));
+  assert.equal(box.log().match(/\tinfo\tSKIP lock-held: /g)?.length, 19);
+  assert.equal(box.log().match(/\tinfo\tSTART lockname=contended /g)?.length, 1);
+});
+
+test("the lock file names the holder while it runs and is emptied (not removed) after", async () => {
+  const pidfile = join(box.dir, "holder-pid");
+  const release = join(box.dir, "holder-release");
+  const switchman = startSwitchman(["--config", box.config, "--lockname", "labelled", "--", "sh", "-c", 'echo $$ > "$1"; while [ ! -e "$2" ]; do sleep 0.05; done', "job", pidfile, release]);
+  switchman.stdin?.end();
+  leftovers.add(switchman.pid as number);
+  await waitFor("the job", () => readPids(pidfile));
+  const lockfile = join(box.lockdir, "labelled");
+  assert.equal(readFileSync(lockfile, "utf8"), `box1.example.com ${switchman.pid}\n`);
+  assert.equal(statSync(box.lockdir).mode & 0o777, 0o755);
+  assert.equal(lockIsFree("labelled"), false);
+  writeFileSync(release, "");
+  assert.equal((await switchman.done).code, 0);
+  assert.equal(readFileSync(lockfile, "utf8"), "");
+  assert.equal(lockIsFree("labelled"), true);
+});
+
+test("kill -9 of the holder frees the lock at once", async () => {
+  const pidfile = join(box.dir, "victim-pid");
+  const switchman = startSwitchman(["--config", box.config, "--lockname", "victim", "--", "sh", "-c", 'echo $$ > "$1"; exec sleep 100', "job", pidfile]);
+  switchman.stdin?.end();
+  leftovers.add(switchman.pid as number);
+  const [job] = await waitFor("the job", () => readPids(pidfile));
+  leftovers.add(job as number);
+  assert.equal(lockIsFree("victim"), false);
+  const killedAt = Date.now();
+  switchman.kill("SIGKILL");
+  await switchman.done;
+  await waitFor("the lock to be free", () => lockIsFree("victim"), 2000);
+  const freeAfterMs = Date.now() - killedAt;
+  assert.ok(freeAfterMs < 2000, `free after ${freeAfterMs} ms`);
+  const next = await runSwitchman(["--config", box.config, "--lockname", "victim", "--", "echo", "second"]);
+  assert.equal(next.stdout, "second\n");
+});
+
+test("--no-lock runs without the lock, concurrently with a holder", async () => {
+  const release = join(box.dir, "nolock-release");
+  const holder = startSwitchman(["--config", box.config, "--lockname", "shared", "--", "sh", "-c", 'while [ ! -e "$1" ]; do sleep 0.05; done', "job", release]);
+  holder.stdin?.end();
+  leftovers.add(holder.pid as number);
+  await waitFor("the holder", () => !lockIsFree("shared"));
+  const free = await runSwitchman(["--config", box.config, "--no-lock", "--", "echo", "unlocked"]);
+  assert.equal(free.stdout, "unlocked\n");
+  const skipped = await runSwitchman(["--config", box.config, "--lockname", "shared", "--", "echo", "locked"]);
+  assert.equal(skipped.code, 0);
+  assert.equal(skipped.stdout, "");
+  writeFileSync(release, "");
+  assert.equal((await holder.done).code, 0);
+});
+
+test("groups from the config: members run, non-members skip silently, nested and cyclic groups, shadowing", async () => {
+  box.writeConfig({
+    groups: {
+      scripts1: "box1.example.com",
+      scripts2: "box2.example.com",
+      scripts3: ["scripts2", "scripts1"],
+      ring1: ["ring2", "box7.example.com"],
+      ring2: ["ring1", "box1.example.com"],
+      // a group named like a host shadows it: box5.example.com is not in "shadowed", box9 is
+      "box5.example.com": "box9.example.com",
+      shadowed: ["box5.example.com"],
+    },
+  });
+  try {
+    const cases: [string, string, boolean][] = [
+      ["scripts1", "box1.example.com", true],
+      ["scripts2", "box1.example.com", false],
+      ["scripts3", "box1.example.com", true],
+      ["ring1", "box1.example.com", true],
+      ["ring2", "box7.example.com", true],
+      ["ring1", "box2.example.com", false],
+      ["shadowed", "box5.example.com", false],
+      ["shadowed", "box9.example.com", true],
+    ];
+    for (const [group, host, runs] of cases) {
+      const lockname = `group-${group}-${host}`;
+      const result = await runSwitchman(["--config", box.config, "--group", group, "--lockname", lockname, "--", "echo", "ran"], {
+        env: { SWITCHMAN_HOSTNAME: host },
+      });
+      assert.equal(result.code, 0, `${group}@${host}: ${result.stderr}`);
+      assert.equal(result.stdout, runs ? "ran\n" : "", `${group}@${host}`);
+      assert.equal(result.stderr, "", `${group}@${host}: nothing on stderr`);
+      // Not in the group: nothing is created, not even a lock file.
+      assert.equal(existsSync(join(box.lockdir, lockname)), runs, `${group}@${host}: lock file`);
+    }
+    assert.match(box.log(), /\tinfo\tSKIP not-in-group: host box1\.example\.com is not in group scripts2/);
+    const elsewhere = await runSwitchman(["--config", box.config, "--group", "scripts2", "--", "echo", "ran"], { env: { SWITCHMAN_HOSTNAME: "box2.example.com" } });
+    assert.equal(elsewhere.stdout, "ran\n", "SWITCHMAN_HOSTNAME decides membership");
+    const missing = await runSwitchman(["--config", box.config, "--group", "nope", "--", "echo", "ran"]);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.stdout, "");
+    assert.match(missing.stderr, /group nope is not defined/);
+    const noGroups = sandbox();
+    try {
+      const none = await runSwitchman(["--config", noGroups.config, "--group", "scripts1", "--", "echo", "ran"]);
+      assert.equal(none.code, 2, "a config without groups defines no group");
+    } finally {
+      noGroups.cleanup();
+    }
+  } finally {
+    box.writeConfig({});
+  }
+  assert.ok(readdirSync(box.lockdir).length > 0);
+});
+
+test("an unusable lockdir is exit 75 with a message, and nothing runs", async () => {
+  const file = join(box.dir, "not-a-dir");
+  writeFileSync(file, "");
+  const other = sandbox();
+  try {
+    other.writeConfig({ lockdir: join(file, "locks") });
+    const result = await runSwitchman(["--config", other.config, "--", "echo", "ran"]);
+    assert.equal(result.code, 75);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /cannot open lock file .*not-a-dir\/locks\/echo/);
+  } finally {
+    other.cleanup();
+  }
+});
