@@ -7,7 +7,11 @@
 // an error but cron "accepts", cron would silently read something else (SPEC 3).
 // (Debian's crontab also refuses a command that starts with "*", which is why a seconds
 // field of "*" is rejected while "0 0 1 1 * 2030" is read as running the command "2030".)
-import type { CronTime, CronTimeProblem } from "../../src/types.js";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { CronTime, CronTimeProblem, CronTimeResult } from "../../src/types.js";
 
 export type Rule = CronTimeProblem["rule"];
 
@@ -363,3 +367,46 @@ export const parseCases: ParseCase[] = [
   { text: "0 0 1 * */2", rules: [], cron: "accepts", time: { domStar: false, dowStar: true } },
   { text: "0 0 1-7 * mon", rules: [OR], cron: "accepts" },
 ];
+
+// ---- checks shared by the table test and the property test
+
+const BOUNDS: Record<"minutes" | "hours" | "daysOfMonth" | "months" | "daysOfWeek", [number, number]> = {
+  minutes: [0, 59],
+  hours: [0, 23],
+  daysOfMonth: [1, 31],
+  months: [1, 12],
+  daysOfWeek: [0, 6],
+};
+
+/** Invariants every result must keep, whatever the input. */
+export function assertWellFormed(text: string, result: CronTimeResult): void {
+  const hasError = result.problems.some((p) => p.severity === "error");
+  assert.equal(result.time !== undefined, !hasError, `time is present iff there is no error: ${JSON.stringify(text)}`);
+  for (const p of result.problems) {
+    assert.ok(p.offset >= 0 && p.offset <= text.length, `offset ${p.offset} within ${JSON.stringify(text)}`);
+    assert.ok(p.length >= 0 && p.offset + p.length <= text.length, `span ${p.offset}+${p.length} within input`);
+    assert.ok(p.message.length > 0, "message is not empty");
+    assert.equal(p.severity === "error", p.rule === "cron-time-invalid", `${p.rule} has severity ${p.severity}`);
+  }
+  const time = result.time;
+  if (time === undefined) return;
+  assert.ok(!/[ \t]{2}|\t/.test(time.text), "normalised text has single spaces");
+  for (const [key, [low, high]] of Object.entries(BOUNDS) as [keyof typeof BOUNDS, [number, number]][]) {
+    const list = time[key];
+    for (let i = 0; i < list.length; i += 1) {
+      const v = list[i] ?? NaN;
+      assert.ok(Number.isInteger(v) && v >= low && v <= high, `${key} value ${v} in ${low}-${high}`);
+      if (i > 0) assert.ok(v > (list[i - 1] ?? NaN), `${key} sorted and unique`);
+    }
+    if (!time.reboot) assert.ok(list.length > 0, `${key} is never empty`);
+  }
+}
+
+/** Debian's verdict on `<time> /bin/true` as a user crontab. */
+export function crontabVerdict(dir: string, time: string): "accepts" | "rejects" {
+  const file = join(dir, "crontab");
+  writeFileSync(file, `${time} /bin/true\n`);
+  const run = spawnSync("crontab", ["-n", file], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+  if (run.error !== undefined) throw run.error;
+  return run.status === 0 ? "accepts" : "rejects";
+}
