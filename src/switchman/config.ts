@@ -25,7 +25,6 @@ const seconds = (what: string) => z.number({ error: `must be a number of seconds
 
 const absolutePath = z
   .string({ error: "must be a string (an absolute path)" })
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   .regex(/^\/[^\u0000-\u001f\u007f]*$/, "must be an absolute path without control characters");
 
 const groupMember = z.string({ error: "must be a host or group name" }).min(1, "must not be empty");
@@ -44,7 +43,6 @@ const schema = z.strictObject({
     .regex(/^(\/[^/]+)+$/, "must be a znode path like /switchman (^(/[^/]+)+$)")
     .refine((p) => p.split("/").every((part) => part !== "." && part !== ".."), "must not contain `.` or `..` components")
     // ZooKeeper rejects these characters in paths (PathUtils.validatePath).
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
     .refine((p) => !/[\u0000-\u001f\u007f-\u009f\ud800-\uf8ff\ufff0-\uffff]/.test(p), "must not contain control or reserved characters")
     .optional(),
   logfile: absolutePath.optional(),
@@ -58,7 +56,7 @@ const schema = z.strictObject({
     }), { error: "must be an object mapping group names to members" })
     .optional(),
   lockdir: absolutePath.optional(),
-});
+}, { error: "must be a JSON object" });
 
 /** The validated configuration with every default filled in. */
 export interface SwitchmanConfig {
@@ -93,11 +91,14 @@ function keyName(path: PropertyKey[]): string {
 export function validateConfig(data: unknown): { config: SwitchmanConfig } | { problems: string[] } {
   const result = schema.safeParse(data);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) =>
-      issue.code === "unrecognized_keys"
-        ? `${issue.keys.map((k) => `${keyName([...issue.path, k])}: unknown key`).join("; ")}`
-        : `${keyName(issue.path)}: ${issue.message}`,
-    );
+    const problems = result.error.issues.map((issue) => {
+      if (issue.code === "unrecognized_keys") return issue.keys.map((k) => `${keyName([...issue.path, k])}: unknown key`).join("; ");
+      // A bad record key (only `groups` has them): name the record, quote the key.
+      if (issue.code === "invalid_key") {
+        return `${keyName(issue.path.slice(0, -1))}: invalid group name ${JSON.stringify(issue.path.at(-1))} (${issue.issues[0]?.message ?? "invalid"})`;
+      }
+      return `${keyName(issue.path)}: ${issue.message}`;
+    });
     return { problems };
   }
   const raw = result.data;

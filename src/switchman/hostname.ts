@@ -12,7 +12,6 @@ export const FQDN_TIMEOUT_MS = 2000;
 
 /** A plausible host name: no blanks or control characters, not empty. */
 function plausible(name: string): boolean {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   return /^[^\s\u0000-\u001f\u007f]{1,253}$/.test(name);
 }
 

@@ -34,7 +34,6 @@ export function formatTimestamp(date: Date): string {
 
 /** One log line stays one line: control characters are escaped. */
 export function escapeMessage(message: string): string {
-  // eslint-disable-next-line no-control-regex
   return message.replace(/[\u0000-\u001f\u007f]/g, (c) =>
     c === "\n" ? "\\n" : c === "\t" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
   );
