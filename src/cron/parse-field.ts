@@ -78,6 +78,9 @@ export function parseField(text: string, offset: number, spec: CronFieldSpec): P
   return { values: [...values].sort((a, b) => a - b), problems, stepItems };
 }
 
+/** Reports a problem at a position relative to the current item. */
+type Report = (message: string, from: number, length: number) => void;
+
 interface Sink {
   values: Set<number>;
   problems: FieldProblem[];
@@ -94,7 +97,7 @@ interface Word {
 /** Parses one list item (`*`, `*\/S`, `N`, `A-B`, `A-B/S`) starting at `at`. */
 function parseItem(item: string, at: number, spec: CronFieldSpec, sink: Sink): void {
   const before = sink.problems.length;
-  const report = (message: string, from: number, length: number): void => {
+  const report: Report = (message, from, length) => {
     sink.problems.push({ message, offset: at + from, length });
   };
 
@@ -134,30 +137,11 @@ function parseItem(item: string, at: number, spec: CronFieldSpec, sink: Sink): v
   let step = 1;
   let stepped = false;
   if (item[pos] === "/") {
-    const base = item.slice(0, pos);
-    const word = readWord(item, pos + 1);
-    if (word === "") {
-      report(`"${item}": a step needs a number after "/"; write e.g. "${base}/2"`, pos, 1);
-      return;
-    }
-    if (!isDigits(word)) {
-      report(explainBadStep(word, base), pos + 1, word.length);
-      return;
-    }
-    step = Number(word);
-    if (step === 0) {
-      // get_range(): `if (ch == EOF || num3 <= 0) return EOF;`
-      report(`"${base}/${word}": step 0 never advances and cron rejects it; ` +
-        `write "${base}" for every value, or a step of at least 1`, pos + 1, word.length);
-      return;
-    }
-    if (word.length > MAX_WORD || step > MAX_STEP) {
-      report(`"${base}/${word}": step ${word} overflows cron's integer; write a step no larger than the ` +
-        `${spec.label} range (${allowedRange(spec)})`, pos + 1, word.length);
-      return;
-    }
+    const read = readStep(item, pos, spec, report);
+    if (read === undefined) return;
+    step = read.step;
     stepped = true;
-    pos += 1 + word.length;
+    pos = read.end;
   }
 
   checkBounds(low, spec, report);
@@ -178,12 +162,40 @@ function parseItem(item: string, at: number, spec: CronFieldSpec, sink: Sink): v
   if (stepped) sink.stepItems.push({ text: item, offset: at, values: matched });
 }
 
+/** Reads `/STEP` at `slash`; reports and returns undefined when the step is not valid. */
+function readStep(item: string, slash: number, spec: CronFieldSpec, report: Report): { step: number; end: number } | undefined {
+  const base = item.slice(0, slash);
+  const word = readWord(item, slash + 1);
+  if (word === "") {
+    report(`"${item}": a step needs a number after "/"; write e.g. "${base}/2"`, slash, 1);
+    return undefined;
+  }
+  if (!isDigits(word)) {
+    // get_range() reads the step with no name table: names fail like any other word.
+    report(explainBadStep(word, base), slash + 1, word.length);
+    return undefined;
+  }
+  const step = Number(word);
+  if (step === 0) {
+    // get_range(): `if (ch == EOF || num3 <= 0) return EOF;`
+    report(`"${base}/${word}": step 0 never advances and cron rejects it; ` +
+      `write "${base}" for every value, or a step of at least 1`, slash + 1, word.length);
+    return undefined;
+  }
+  if (word.length > MAX_WORD || step > MAX_STEP) {
+    report(`"${base}/${word}": step ${word} overflows cron's integer; write a step no larger than the ` +
+      `${spec.label} range (${allowedRange(spec)})`, slash + 1, word.length);
+    return undefined;
+  }
+  return { step, end: slash + 1 + word.length };
+}
+
 /** Reads a number or name at `from`; reports and returns undefined when there is none. */
 function readValue(
   item: string,
   from: number,
   spec: CronFieldSpec,
-  report: (message: string, from: number, length: number) => void,
+  report: Report,
 ): Word | undefined {
   const word = readWord(item, from);
   if (word === "") {
@@ -225,7 +237,7 @@ function explainMissingValue(item: string, from: number, spec: CronFieldSpec): [
     `a step "*/S" or "A-B/S", or a comma list of these`, from, 1];
 }
 
-function checkBounds(word: Word, spec: CronFieldSpec, report: (message: string, from: number, length: number) => void): void {
+function checkBounds(word: Word, spec: CronFieldSpec, report: Report): void {
   const value = word.value;
   if (value === undefined || (value >= spec.low && value <= spec.high)) return;
   let hint = "";
@@ -237,7 +249,7 @@ function checkBounds(word: Word, spec: CronFieldSpec, report: (message: string, 
 }
 
 /** Text after a complete item, which get_list()'s Skip_Nonblanks() would silently drop. */
-function reportJunk(item: string, pos: number, report: (message: string, from: number, length: number) => void): void {
+function reportJunk(item: string, pos: number, report: Report): void {
   const valid = item.slice(0, pos);
   const junk = item.slice(pos);
   const ch = junk[0] ?? "";

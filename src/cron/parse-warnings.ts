@@ -79,13 +79,13 @@ export function dayOrWarning(dom: FieldSpan, dow: FieldSpan): CronTimeProblem | 
 }
 
 /** `cron-reboot`: @reboot jobs run when cron starts, not when the package is installed. */
-export function rebootWarning(length: number): CronTimeProblem {
+export function rebootWarning(offset: number, length: number): CronTimeProblem {
   return {
     severity: "warning",
     rule: "cron-reboot",
     message: `"@reboot" runs only when cron starts (at boot or cron restart), not when the package is installed ` +
       `or upgraded; if the job must also run at install, call it from the package's postinst as well`,
-    offset: 0,
+    offset,
     length,
   };
 }

@@ -71,7 +71,7 @@ function parseKeyword(text: string, fields: FieldSpan[]): CronTimeResult {
   }
   if (problems.length > 0 || !isCronKeyword(word.text)) return { problems };
   const time = keywordTime(word.text);
-  return { time, problems: time.reboot ? [rebootWarning(word.text.length)] : [] };
+  return { time, problems: time.reboot ? [rebootWarning(word.offset, word.text.length)] : [] };
 }
 
 /** Seconds (`0 *\/5 * * * *`), years (`0 0 1 1 * 2030`), Quartz's both, or too few fields. */
