@@ -1,4 +1,4 @@
-#!/usr/bin/tsx
+#!/usr/bin/ts-node
 /**
  * Pulls the current price list from the supplier's API.
  *
