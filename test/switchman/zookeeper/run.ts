@@ -3,10 +3,10 @@
  * against test ZooKeeper servers, and a job script that records what happened to it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { switchmanBin } from "../../helpers/paths.js";
+import { switchmanBin, testOutputDir } from "../../helpers/paths.js";
 
 /** What a finished switchman process left behind. */
 export interface SwitchmanResult {
@@ -162,12 +162,32 @@ export function overlaps(runs: { pid: number; start: number; end: number }[]): s
   return found;
 }
 
-/** True while a process with this pid exists (signal 0). */
+/** True while a process with this pid exists and is not a zombie (a dead child not yet reaped). */
 export function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Field 3, after the parenthesised command name (which may hold spaces): the state.
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
+  }
+}
+
+/** Appends a measured timing to test-output/switchman-zookeeper-timings.log and returns the line. */
+export function noteTiming(name: string, value: string): string {
+  const line = `${new Date().toISOString()} ${name}: ${value}`;
+  mkdirSync(testOutputDir, { recursive: true });
+  appendFileSync(join(testOutputDir, "switchman-zookeeper-timings.log"), `${line}\n`);
+  return line;
+}
+
+/** Polls `check` every `everyMs` until it returns a value other than undefined, or throws after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
