@@ -65,13 +65,14 @@ export function neverWarning(time: CronTime, dom: FieldSpan, month: FieldSpan): 
 }
 
 /** `cron-day-or`: both day fields restricted, so cron ORs them. */
-export function dayOrWarning(dom: FieldSpan, dow: FieldSpan): CronTimeProblem | undefined {
+export function dayOrWarning(time: CronTime, dom: FieldSpan, dow: FieldSpan): CronTimeProblem | undefined {
   if (dom.text.startsWith("*") || dow.text.startsWith("*")) return undefined;
+  const everyDay = time.daysOfMonth.length === 31 || time.daysOfWeek.length === 7 ? " (here: every day)" : "";
   return {
     severity: "warning",
     rule: "cron-day-or",
     message: `both day fields are restricted, so cron runs on days "${dom.text}" of the month OR on weekdays ` +
-      `"${dow.text}", not only when both match; cron cannot express AND: keep one field and write "*" in the ` +
+      `"${dow.text}"${everyDay}, not only when both match; cron cannot express AND: keep one field and write "*" in the ` +
       `other, then test the other condition in the script (e.g. [ "$(date +%u)" = 5 ] || exit 0)`,
     offset: dom.offset,
     length: dow.offset + dow.text.length - dom.offset,

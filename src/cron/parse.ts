@@ -153,7 +153,7 @@ function parseFiveFields(fields: FieldSpan[]): CronTimeResult {
   const warnings: CronTimeProblem[] = [...onceWarnings(stepItems)];
   const never = neverWarning(time, dom, month);
   if (never !== undefined) warnings.push(never);
-  const dayOr = dayOrWarning(dom, dow);
+  const dayOr = dayOrWarning(time, dom, dow);
   if (dayOr !== undefined) warnings.push(dayOr);
   return { time, problems: warnings };
 }

@@ -358,7 +358,9 @@ export const parseCases: ParseCase[] = [
   // ---- cron-day-or: both day fields restricted
   { text: "0 0 13 * fri", rules: [OR], cron: "accepts", time: { domStar: false, dowStar: false },
     says: ["OR", "cannot express AND", "in the script"] },
-  { text: "0 0 1-31 * 1", rules: [OR], cron: "accepts" },
+  { text: "0 0 13 * * ", rules: [], cron: "accepts", time: { text: "0 0 13 * *", domStar: false, dowStar: true } },
+  { text: "0 0 1-31 * 1", rules: [OR], cron: "accepts", says: ["every day"] },
+  { text: "0 0 1 * 0-6", rules: [OR], cron: "accepts", says: ["every day"] },
   { text: "0 0 1,15 * mon", rules: [OR], cron: "accepts" },
   { text: "0 0 1,* * mon", rules: [OR], cron: "accepts", time: { daysOfMonth: ALL_DOM, domStar: false } },
   { text: "59 23 31 12 7", rules: [OR], cron: "accepts", time: { daysOfWeek: [0] } },
