@@ -1,8 +1,37 @@
+/** `cronmeta report`: the week's schedule as a self-contained HTML page, or as JSON. */
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { renderReportHtml } from "../../list/report-html.js";
+import { formatReportJson } from "../../list/report-json.js";
+import { loadReportTemplate } from "../../list/report-template.js";
+import { buildReport } from "../../list/report.js";
+import { VERSION } from "../../version.js";
 import type { Io } from "../io.js";
 import type { ReportOptions } from "../options.js";
+import { projectWithoutErrors, zoneFrom } from "./list.js";
 
-/** `cronmeta report` (placeholder until implemented). */
-export async function runReport(_options: ReportOptions, io: Io): Promise<number> {
-  io.stderr("cronmeta: report is not implemented yet\n");
-  return 2;
+/** Writes `content` to `path` through a temp file and a rename, so readers never see half a page. */
+async function writeAtomically(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, path);
+}
+
+/** `cronmeta report`: 0 written, 1 the project has lint errors, 2 usage error (thrown). */
+export async function runReport(options: ReportOptions, io: Io): Promise<number> {
+  const zone = zoneFrom(options.tz);
+  const project = await projectWithoutErrors(options, io);
+  if (project === undefined) return 1;
+  const report = buildReport(project.jobs, zone);
+  if (options.format === "json") {
+    io.stdout(formatReportJson(report));
+    if (options.html === undefined) return 0;
+  }
+  if (options.html !== undefined) {
+    const html = renderReportHtml(report, await loadReportTemplate(), `cronmeta ${VERSION}`);
+    await writeAtomically(options.html, html);
+    io.stderr(`cronmeta: wrote ${options.html} (${report.jobCount} jobs, ${report.startsPerWeek} starts in the week)\n`);
+  }
+  return 0;
 }
