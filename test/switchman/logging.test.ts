@@ -31,8 +31,8 @@ function parse(log: string, pid: number): { level: string; message: string; time
 
 test("START and FINISH carry lockname, group, host, command, status, duration, CPU and memory", async () => {
   box.writeConfig({ groups: { workers: ["box1.example.com"] } });
-  // Burns CPU for ~0.4 s, holds ~120 MB, then exits 4.
-  const script = "const b = Buffer.alloc(120e6, 1); const t = Date.now(); while (Date.now() - t < 400) b[0]++; setTimeout(() => process.exit(4), 300);";
+  // Burns at least 0.4 s of CPU (measured by itself, so a loaded machine only makes it slower), holds ~120 MB, exits 4.
+  const script = "const b = Buffer.alloc(120e6, 1); while (process.cpuUsage().user < 400e3) b[0]++; setTimeout(() => process.exit(4), 300);";
   const child = await runSwitchman(["--config", box.config, "-g", "workers", "--lockname", "profiled", "--", process.execPath, "-e", script]);
   assert.equal(child.code, 4, child.stderr);
   const pid = Number(/\[(\d+)\]\tinfo\tSTART lockname=profiled/.exec(box.log())?.[1]);
@@ -46,8 +46,8 @@ test("START and FINISH carry lockname, group, host, command, status, duration, C
   assert.equal(finish[2], "exit=4");
   assert.equal(finish[3], "4");
   const [duration, user, sys] = [Number(finish[4]), Number(finish[5]), Number(finish[6])];
-  assert.ok(duration >= 0.7 && duration < 30, `duration ${duration}`);
-  assert.ok(user + sys >= 0.2, `CPU ${user}+${sys} s for a 0.4 s busy loop`);
+  assert.ok(duration >= 0.7 && duration < 60, `duration ${duration}`);
+  assert.ok(user >= 0.39, `user CPU ${user} s for 0.4 s of busy loop`);
   assert.ok(user + sys <= duration + 0.5, `CPU ${user}+${sys} s within ${duration} s`);
   assert.ok(Number.parseInt(finish[7] as string, 10) >= 120_000, `peak memory ${finish[7]} for a 120 MB buffer`);
 });
