@@ -5,8 +5,10 @@
  * decoding or parsing.
  */
 import fg from "fast-glob";
-import { lstat, readFile } from "node:fs/promises";
+import { readFile as readFileCallback } from "node:fs";
+import { lstat } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
+import { promisify } from "node:util";
 import type { Config } from "../config/schema.js";
 import type { ScannedFile } from "../types.js";
 import { fileForm } from "./form.js";
@@ -14,7 +16,7 @@ import { extractJsdoc } from "./jsdoc.js";
 import { extractPod } from "./pod.js";
 
 /** Files read at the same time: enough to keep the disk busy, few enough for any fd limit. */
-const READ_CONCURRENCY = 48;
+const READ_CONCURRENCY = 32;
 /** A NUL byte in this many leading bytes marks a binary file (the heuristic of git and grep). */
 const BINARY_PROBE = 8192;
 /** Unreadable directories are skipped one by one; past this many the scan gives up on them. */
@@ -23,6 +25,9 @@ const MAX_UNREADABLE_DIRS = 100;
 const POD_MARKER = Buffer.from("=head1 METADATA");
 const JSDOC_MARKER = Buffer.from("@crontab");
 const decoder = new TextDecoder("utf-8"); // replaces invalid bytes with U+FFFD, drops a BOM
+// fs.promises.readFile reads in several thread-pool round trips and measured 3-4 times slower
+// than the callback version on 100,000 small files (Node 20).
+const readFile = promisify(readFileCallback);
 
 /**
  * Scans `root` for files with METADATA. Returns the files that have sections or problems,

@@ -164,6 +164,17 @@ describe("extractJsdoc", () => {
     });
   });
 
+  it("reads a file with a byte-order mark before the shebang", () => {
+    const r = extract(`\uFEFF${specExample}`, "bin/reindex");
+    assert.deepEqual(r, extract(specExample, "bin/reindex"));
+  });
+
+  it("reads continuation lines written without the * decoration", () => {
+    const r = extract("/**\n  @crontab\n    time: @daily\n    package: p\n*/\n", "a.js");
+    assert.deepEqual(r.sections[0]?.pos, { line: 2, column: 3 });
+    assert.deepEqual(r.sections[0]?.entries[1]?.keyPos, { line: 4, column: 5 });
+  });
+
   it("reports lines that are not key: value inside a @crontab tag", () => {
     const text = "/**\n * @crontab\n *   time: @daily\n *   run every day\n *   : empty key\n */\n";
     const r = extract(text, "a.js");
