@@ -1,0 +1,120 @@
+// The schedule report's numbers, hand-counted for small job sets, its escaping, and its
+// size for thousands of jobs. Week: Monday 2024-01-01 00:00 to Monday 2024-01-08 00:00 local.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { buildReport } from "../../src/list/report.js";
+import { MAX_SERIES_ROWS, renderReportHtml } from "../../src/list/report-html.js";
+import { loadReportTemplate } from "../../src/list/report-template.js";
+import { formatReportJson } from "../../src/list/report-json.js";
+import { jobOf } from "./jobs.js";
+
+const jobs = [
+  jobOf("0 * * * *", "bin/hourly.sh", { package: "p1", group: "g1" }),
+  jobOf("*/2 * * * *", "bin/often.sh", { package: "p1", group: "g2" }),
+  jobOf("0 0 1 * *", "bin/monthly.sh", { package: "p2", group: "g1" }),
+  jobOf("@reboot", "bin/boot.sh", { package: "p2", group: "g2" }),
+  jobOf("30 12 15 * *", "bin/mid-month.sh", { package: "p2", group: "g2" }),
+];
+
+describe("buildReport", () => {
+  const report = buildReport(jobs, "UTC");
+
+  it("covers the fixed week in the zone", () => {
+    assert.deepEqual(report.week, { start: "2024-01-01T00:00:00+00:00", end: "2024-01-08T00:00:00+00:00" });
+    assert.equal(report.jobCount, 5);
+    assert.equal(report.packageCount, 2);
+    assert.equal(report.groupCount, 2);
+    // 168 hourly + 5040 every-two-minutes + 1 monthly (Jan 1 is in the week).
+    assert.equal(report.startsPerWeek, 168 + 5040 + 1);
+  });
+
+  it("counts starts per hour of the week, overall, by package and by group", () => {
+    const { all, byPackage, byGroup } = report.hourOfWeek;
+    assert.equal(all.length, 168);
+    assert.equal(all[0], 1 + 30 + 1, "Mon 00:00-00:59: hourly, 30 of */2, monthly");
+    assert.equal(all[1], 31);
+    assert.equal(all[167], 31, "Sun 23:00-23:59");
+    assert.deepEqual(Object.keys(byPackage), ["p1", "p2"]);
+    assert.equal(byPackage.p1?.[0], 31);
+    assert.equal(byPackage.p2?.[0], 1);
+    assert.equal(byPackage.p2?.[24], 0, "no monthly run on Tuesday");
+    assert.equal(byGroup.g1?.[0], 2);
+    assert.equal(byGroup.g2?.[0], 30);
+  });
+
+  it("counts starts per minute of the hour", () => {
+    const { all, byPackage } = report.minuteOfHour;
+    assert.equal(all.length, 60);
+    assert.equal(all[0], 168 + 168 + 1);
+    assert.equal(all[1], 0);
+    assert.equal(all[2], 168);
+    assert.equal(byPackage.p2?.[0], 1);
+  });
+
+  it("finds the peak minute and the minute-0 stampede", () => {
+    assert.deepEqual(report.peak, { starts: 3, minutes: 1 });
+    const [first, second] = report.busiestMinutes;
+    assert.equal(first?.label, "Mon 00:00");
+    assert.equal(first?.starts, 3);
+    assert.deepEqual(first?.jobs.map((j) => j.file), ["bin/hourly.sh", "bin/often.sh", "bin/monthly.sh"]);
+    assert.equal(second?.label, "Mon 01:00", "ties go earliest first");
+    assert.equal(second?.starts, 2);
+    assert.equal(report.busiestMinutes.length, 10);
+    const stampede = report.busiestMinutesOfHour[0];
+    assert.equal(stampede?.label, ":00");
+    assert.equal(stampede?.starts, 337);
+    assert.deepEqual(stampede?.jobs.map((j) => [j.file, j.starts]), [["bin/hourly.sh", 168], ["bin/often.sh", 168], ["bin/monthly.sh", 1]]);
+  });
+
+  it("lists jobs starting more often than every 5 minutes, and jobs with no start", () => {
+    assert.deepEqual(report.frequentJobs.map((j) => [j.file, j.shortestGapMinutes, j.startsPerWeek]), [["bin/often.sh", 2, 5040]]);
+    assert.deepEqual(report.quietJobs.map((j) => j.file), ["bin/boot.sh", "bin/mid-month.sh"]);
+  });
+
+  it("sees */7's 4-minute gap at the hour boundary", () => {
+    const r = buildReport([jobOf("*/7 * * * *", "bin/seven.sh")], "UTC");
+    assert.equal(r.frequentJobs[0]?.shortestGapMinutes, 4);
+    assert.equal(r.startsPerWeek, 9 * 168);
+  });
+
+  it("uses local time of the zone", () => {
+    const r = buildReport([jobOf("0 0 * * *", "bin/midnight.sh"), jobOf("30 9 * * 1-5", "bin/office.sh")], "Asia/Kolkata");
+    assert.equal(r.week.start, "2024-01-01T00:00:00+05:30");
+    for (let day = 0; day < 7; day++) assert.equal(r.hourOfWeek.all[day * 24], 1);
+    assert.equal(r.hourOfWeek.all[9], 1, "Mon 09:30 local");
+    assert.equal(r.hourOfWeek.all[5 * 24 + 9], 0, "not on Saturday");
+    assert.equal(r.minuteOfHour.all[30], 5);
+  });
+});
+
+describe("report output", () => {
+  it("prints JSON with the same numbers", () => {
+    const report = buildReport(jobs, "UTC");
+    const parsed = JSON.parse(formatReportJson(report)) as unknown;
+    assert.deepEqual(parsed, JSON.parse(JSON.stringify(report)));
+  });
+
+  it("escapes METADATA text and fetches nothing", async () => {
+    const evil = jobOf("0 3 * * *", 'bin/<b>x&y".sh', { package: "p", description: "<script>alert(1)</script>", lockname: "x" });
+    const html = renderReportHtml(buildReport([evil], "UTC"), await loadReportTemplate(), "cronmeta test");
+    assert.doesNotMatch(html, /<script/i);
+    assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+    assert.match(html, /bin\/&lt;b&gt;x&amp;y&quot;\.sh/);
+    assert.doesNotMatch(html, /https?:\/\/|\bsrc=|<link\b|@import/i);
+  });
+
+  it("stays light for thousands of jobs", async () => {
+    const times = ["*/5 * * * *", "0 * * * *", "15 3 * * *", "*/2 * * * *", "0 0 * * 0", "30 */6 * * *", "@daily", "0 9-17 * * 1-5"];
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      jobOf(times[i % times.length] ?? "@daily", `bin/job-${i}.sh`, { package: `pkg-${i % 30}`, group: `grp-${i % 60}` }),
+    );
+    const report = buildReport(many, "Europe/Berlin");
+    assert.equal(report.jobCount, 3000);
+    const html = renderReportHtml(report, await loadReportTemplate(), "cronmeta test");
+    // Per 8 jobs a week: 2016 + 168 + 7 + 5040 + 1 + 28 + 7 + 45 = 7312 starts.
+    assert.equal(report.startsPerWeek, 375 * 7312);
+    // Aggregated, not one element per run: a few MB at most for 3000 jobs and 2.7 million starts.
+    assert.ok(html.length < 6_000_000, `${html.length} bytes`);
+    assert.match(html, new RegExp(`${60 - MAX_SERIES_ROWS} more rows not shown`));
+  });
+});
