@@ -27,8 +27,18 @@ const FORWARDED: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
 
 const signalNumber = (signal: NodeJS.Signals): number => constants.signals[signal] ?? 0;
 
+/** Seams for tests: a coordinator can lose its lock on cue, which no local lock can do. */
+export interface MainDependencies {
+  createCoordinator: typeof createCoordinator;
+}
+
 /** Runs switchman with its arguments (without node and script) and returns the exit status. */
-export async function main(argv: string[], env: Record<string, string | undefined>, io: SwitchmanIo): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: SwitchmanIo,
+  deps: MainDependencies = { createCoordinator },
+): Promise<number> {
   const invocation = parseInvocation(argv);
   if ("error" in invocation) {
     io.stderr(`switchman: ${invocation.error}\n`);
@@ -63,7 +73,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     const request = { host: await hostFqdn(env), pid: process.pid, group: invocation.group, lockname: invocation.lockname };
     let coordinator: Coordinator;
     try {
-      coordinator = createCoordinator(config, env, log);
+      coordinator = deps.createCoordinator(config, env, log);
     } catch (error) {
       return failed(error, log);
     }
