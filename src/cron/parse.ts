@@ -27,7 +27,8 @@ export function parseCronTime(text: string): CronTimeResult {
   const fields = splitFields(text);
   const first = fields[0];
   if (first === undefined) {
-    return { problems: [invalid(`the time is empty; ${FIVE_FIELDS}: write them, e.g. "0 3 * * *", or an @ keyword`, 0, text.length)] };
+    const message = `the time is empty; ${FIVE_FIELDS}: write them, e.g. "0 3 * * *", or an @ keyword`;
+    return { problems: [invalid(message, 0, text.length)] };
   }
   if (first.text.startsWith("@")) return parseKeyword(text, fields);
   if (fields.length !== 5) return { problems: fieldCountProblems(text, fields).sort((a, b) => a.offset - b.offset) };
@@ -54,7 +55,8 @@ function parseKeyword(text: string, fields: FieldSpan[]): CronTimeResult {
   const problems: CronTimeProblem[] = [];
   if (word.text === "@" && after !== undefined && isCronKeyword(`@${after.text.toLowerCase()}`)) {
     const fix = `@${after.text.toLowerCase()}`;
-    return { problems: [invalid(`"${text.slice(0, end)}": no blank may follow "@"; write "${fix}"`, 0, end)] };
+    const written = text.slice(word.offset, end);
+    return { problems: [invalid(`"${written}": no blank may follow "@"; write "${fix}"`, word.offset, written.length)] };
   }
   if (!isCronKeyword(word.text)) {
     const every = word.text.toLowerCase() === "@every";
@@ -66,7 +68,9 @@ function parseKeyword(text: string, fields: FieldSpan[]): CronTimeResult {
   if (after !== undefined) {
     // In a crontab, whatever follows the keyword is the user and command; here it can
     // only be a mistake (e.g. "@daily 3" meaning 03:00).
-    problems.push(invalid(`"${restText}": nothing may follow an @ keyword; write ${isCronKeyword(word.text.toLowerCase()) ? `"${word.text.toLowerCase()}"` : "the keyword"} alone, ` +
+    const lower = word.text.toLowerCase();
+    const keyword = isCronKeyword(lower) ? `"${lower}"` : "the keyword";
+    problems.push(invalid(`"${restText}": nothing may follow an @ keyword; write ${keyword} alone, ` +
       `or five fields (e.g. "0 3 * * *" for 03:00 every day)`, after.offset, end - after.offset));
   }
   if (problems.length > 0 || !isCronKeyword(word.text)) return { problems };
