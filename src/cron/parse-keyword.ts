@@ -6,6 +6,10 @@
  * values and star flags below are exactly what load_entry() sets for each keyword:
  * @yearly/@annually and @monthly set DOW_STAR, @weekly sets DOM_STAR, @daily/@midnight
  * and @hourly set no day flag (their day fields are full, so OR and AND agree).
+ * Checked against the installed binary too (cron 3.0pl1-162, bookworm, `objdump -d
+ * /usr/sbin/cron`): the "weekly" branch ORs flag 0x01 (DOM_STAR), "monthly" and
+ * "annually" OR 0x02 (DOW_STAR), "hourly" 0x10 (HR_STAR), "daily" none; find_jobs tests
+ * `flags & 0x03` to choose AND over OR.
  */
 import type { CronKeyword, CronTime } from "../types.js";
 
