@@ -5,7 +5,8 @@
  *   taken as quoted up to the next same quote, with no escape; anything but blanks after
  *   the closing quote makes the line a (broken) job line;
  * - `NAME=` with nothing after the `=` is not an env setting at all, hence `MAILTO=""`;
- * - the whole line is read into a MAX_ENVSTR (1000) buffer including the final NUL.
+ * - the line is read into a MAX_ENVSTR (1000) buffer including the final NUL, and
+ *   get_string() (misc.c) silently drops the rest of a longer line: the value would be cut.
  */
 import { UsageError } from "../errors.js";
 
@@ -16,7 +17,7 @@ export interface EnvLine {
   line: string;
 }
 
-/** cron.h: MAX_ENVSTR 1000, including the terminating NUL. */
+/** cron.h: MAX_ENVSTR 1000, including the terminating NUL; longer lines are cut silently. */
 const MAX_ENV_LINE = 999;
 
 /** Written first, in this order, as in crontab(5)'s examples; other names follow sorted. */
@@ -43,8 +44,10 @@ function quoteValue(name: string, value: string): string {
 /** One `NAME=value` line for cron; throws UsageError for a value cron cannot represent. */
 export function formatEnvLine(name: string, value: string): string {
   const line = `${name}=${quoteValue(name, value)}`;
-  if (line.length > MAX_ENV_LINE) {
-    throw new UsageError(`config env.${name}: the line is ${line.length} characters, cron reads at most ${MAX_ENV_LINE}`);
+  // cron counts bytes, not characters.
+  const bytes = Buffer.byteLength(line, "utf8");
+  if (bytes > MAX_ENV_LINE) {
+    throw new UsageError(`config env.${name}: the line is ${bytes} bytes long, cron reads at most ${MAX_ENV_LINE} and cuts the rest`);
   }
   return line;
 }

@@ -112,9 +112,18 @@ function makeEngine(templates: TemplateSet): Eta {
   return eta;
 }
 
+/** Debian's cron ignores a whole cron.d file over this many lines ("crontab must not be longer than 10000 lines"). */
+export const MAX_FILE_LINES = 10_000;
+
 /** Final newline, nothing but printable text and tabs, and the marker in the header. */
 function finish(content: string, origin: string, path: string): string {
   const text = content.replace(/\n*$/, "\n");
+  const lines = text.split("\n").length - 1;
+  if (lines > MAX_FILE_LINES) {
+    throw new UsageError(
+      `${path} would have ${lines} lines, and Debian's cron ignores a cron.d file longer than ${MAX_FILE_LINES} lines: spread the jobs over more packages`,
+    );
+  }
   if (text.startsWith("\uFEFF") || hasControl(text, "\t\n")) {
     throw new UsageError(`template ${origin}: the output for ${path} holds a carriage return or control character`);
   }

@@ -113,6 +113,14 @@ describe("renderCronFiles", () => {
     assert.match(render(jobs, config(), "dir")[0]?.content ?? "", /# {3}cronmeta gen --mode dir --out DIR\n/);
   });
 
+  it("refuses a file over the 10000 lines Debian's cron reads", () => {
+    const cfg = config({ env: { SHELL: "/bin/sh" } }); // 4 header and env lines, then 3 per job
+    const jobs = Array.from({ length: 3332 }, (_, i) => makeJob({ file: `bin/s${i}`, package: "p1" }, cfg));
+    assert.equal((render(jobs, cfg)[0]?.content ?? "").split("\n").length - 1, 10_000);
+    jobs.push(makeJob({ file: "bin/t", package: "p1" }, cfg));
+    assert.throws(() => render(jobs, cfg), (e: unknown) => e instanceof UsageError && /debian\/p1\.cron\.d would have 10003 lines/.test(e.message));
+  });
+
   it("uses config debianDir", () => {
     const cfg = config({ debianDir: "./packaging/debian/" });
     assert.deepEqual(render([makeJob({ file: "a", package: "p1" })], cfg).map((f) => f.path), ["packaging/debian/p1.cron.d"]);
@@ -148,7 +156,8 @@ describe("env lines", () => {
     assert.equal(formatEnvLine("X", '"quoted" '), "X='\"quoted\" '");
     assert.equal(formatEnvLine("X", "'single"), "X=\"'single\"");
     assert.throws(() => formatEnvLine("X", " '\" "), (e: unknown) => e instanceof UsageError && /config env\.X/.test(e.message));
-    assert.throws(() => formatEnvLine("X", "x".repeat(998)), /at most 999/);
+    assert.throws(() => formatEnvLine("X", "x".repeat(998)), /1000 bytes long, cron reads at most 999/);
+    assert.throws(() => formatEnvLine("X", "é".repeat(499)), /1000 bytes long/);
     assert.equal(formatEnvLine("X", "x".repeat(997)).length, 999);
   });
 });
