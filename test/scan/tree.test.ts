@@ -39,6 +39,10 @@ before(async () => {
   // Binary: a NUL byte in the first 8 KiB; a NUL later does not make a file binary.
   await put(join(root, "bin", "image.pl"), Buffer.concat([Buffer.from("\x89PNG\0\0"), Buffer.from(METADATA)]));
   await put(join(root, "bin", "late-nul.pl"), Buffer.concat([Buffer.from(METADATA), Buffer.alloc(9000, 0x20), Buffer.from([0])]));
+  // Larger than the first read (64 KiB) and than one chunk (1 MiB): read in full.
+  await put(join(root, "bin", "long.pl"), `${"# filler line of a long script\n".repeat(40_000)}${METADATA}`);
+  // Over 32 MiB: no script is that big, the file is not read.
+  await put(join(root, "bin", "huge.pl"), `${METADATA}${" ".repeat(33 * 1024 * 1024)}\n`);
   // Code-unit order puts "Zeta" before "broken".
   await put(join(root, "bin", "Zeta.pl"), METADATA);
   // Symbolic links are never followed, whether they point outside or inside the tree.
@@ -61,6 +65,7 @@ describe("scanTree", () => {
       "bin/broken.pl",
       "bin/cleanup.pl",
       "bin/late-nul.pl",
+      "bin/long.pl",
       "bin/reindex",
       "bin/report.py",
       "bin/rotate.sh",
@@ -92,6 +97,7 @@ describe("scanTree", () => {
     assert.equal(byFile.get("bin/stats.ts")?.sections[0]?.form, "jsdoc");
     assert.deepEqual(byFile.get("bin/rotate.sh")?.sections[0]?.entries.map((e) => e.key), ["package", "params", "time"]);
     assert.deepEqual(byFile.get("bin/report.py")?.sections[0]?.entries.map((e) => e.value), ["reports", "0 6 * * mon"]);
+    assert.deepEqual(byFile.get("bin/long.pl")?.sections[0]?.entries[0]?.keyPos, { line: 40_003, column: 3 });
     const broken = byFile.get("bin/broken.pl");
     assert.deepEqual(broken?.sections, []);
     assert.deepEqual(broken?.problems.map((p) => [p.rule, p.pos.line, p.pos.column]), [
@@ -101,11 +107,12 @@ describe("scanTree", () => {
   });
 
   it("applies include and exclude relative to the root", async () => {
-    assert.deepEqual(await files({ include: ["bin/*.pl"] }), ["bin/Zeta.pl", "bin/broken.pl", "bin/cleanup.pl", "bin/late-nul.pl"]);
+    assert.deepEqual(await files({ include: ["bin/*.pl"] }), ["bin/Zeta.pl", "bin/broken.pl", "bin/cleanup.pl", "bin/late-nul.pl", "bin/long.pl"]);
     assert.deepEqual(await files({ exclude: ["docs/**", "**/*.py", "packaging", "bin/[A-Z]*"] }), [
       "bin/broken.pl",
       "bin/cleanup.pl",
       "bin/late-nul.pl",
+      "bin/long.pl",
       "bin/reindex",
       "bin/rotate.sh",
       "bin/stats.ts",
@@ -119,7 +126,7 @@ describe("scanTree", () => {
       assert.deepEqual(await files({ include }), [], include.join());
     }
     // A pattern whose base is a linked directory loses that part only.
-    assert.deepEqual(await files({ include: ["{linked-dir,bin}/*.pl"] }), ["bin/Zeta.pl", "bin/broken.pl", "bin/cleanup.pl", "bin/late-nul.pl"]);
+    assert.deepEqual(await files({ include: ["{linked-dir,bin}/*.pl"] }), ["bin/Zeta.pl", "bin/broken.pl", "bin/cleanup.pl", "bin/late-nul.pl", "bin/long.pl"]);
   });
 
   it("skips the package build trees of a configured debianDir", async () => {
