@@ -92,7 +92,7 @@ export function runSwitchman(
 /**
  * A job that appends `start <pid> <ns>` to `record` when it starts and `end <pid> <ns>` when it
  * ends normally, `term <pid> <ns>` on SIGTERM (unless `ignoreTerm`); it runs `seconds` (or until
- * `untilFile` exists).
+ * `untilFile` exists), in steps of 0.2 s.
  * Timestamps are CLOCK_REALTIME nanoseconds of one machine (`date +%s%N`), one clock for all.
  */
 export function jobCommand(
@@ -108,8 +108,8 @@ export function jobCommand(
     `echo "start $$ $(date +%s%N)" >> "$R"`,
     trap,
     // `wait` returns when a trapped signal arrives; loop so an ignored SIGTERM does not end the job.
-    `end=$(( $(date +%s) + ${seconds} ))`,
-    `while [ "$(date +%s)" -lt "$end" ]${options.untilFile ? ` && [ ! -e '${options.untilFile}' ]` : ""}; do sleep 0.2 & wait $!; done`,
+    `i=0`,
+    `while [ "$i" -lt ${Math.ceil(seconds * 5)} ]${options.untilFile ? ` && [ ! -e '${options.untilFile}' ]` : ""}; do sleep 0.2 & wait $!; i=$((i + 1)); done`,
     `echo "end $$ $(date +%s%N)" >> "$R"`,
     `exit ${options.exitCode ?? 0}`,
   ].join("\n");
