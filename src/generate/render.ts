@@ -149,11 +149,22 @@ export function renderCronFiles(input: RenderInput): RenderedFile[] {
   const jobs = [...input.jobs].sort(compareJobs);
   const byPath = new Map<string, string>();
   const files: RenderedFile[] = [];
+  const withJobs = new Set(jobs.map((j) => j.package));
   for (const pkg of packagesToRender(jobs, config)) {
     const { path, name } = outputPath(pkg, mode, config.debianDir);
-    if (!isCronSafeName(name)) throw new Error(`cronmeta bug: cron.d file name ${JSON.stringify(name)} of ${pkg} reached the renderer`);
+    // Lint (rule cron-file-name) reports these for packages with jobs; a package that is
+    // only listed in config `packages` is a configuration problem.
+    if (!isCronSafeName(name)) {
+      if (withJobs.has(pkg)) throw new Error(`cronmeta bug: cron.d file name ${JSON.stringify(name)} of ${pkg} reached the renderer`);
+      throw new UsageError(
+        `config packages: "${pkg}" would be installed as /etc/cron.d/${name}, which cron ignores (cron.d names may only hold letters, digits, "_" and "-"); use "cronmeta gen --mode tree"`,
+      );
+    }
     const other = byPath.get(path);
-    if (other !== undefined) throw new Error(`cronmeta bug: packages ${other} and ${pkg} both map to ${path}`);
+    if (other !== undefined) {
+      if (withJobs.has(pkg) && withJobs.has(other)) throw new Error(`cronmeta bug: packages ${other} and ${pkg} both map to ${path}`);
+      throw new UsageError(`config packages: packages "${other}" and "${pkg}" would both write ${path}`);
+    }
     byPath.set(path, pkg);
     const data: TemplateData = {
       package: pkg,

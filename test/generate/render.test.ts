@@ -132,6 +132,14 @@ describe("renderCronFiles", () => {
     assert.throws(() => render(jobs, config(), "dir"), /cronmeta bug: packages foo\+bar and foo\.bar both map to foo-bar/);
   });
 
+  it("refuses such names in config `packages` (no jobs, so lint has not seen them) as a configuration error", () => {
+    const dotted = config({ packages: ["foo.bar"] });
+    assert.throws(() => render([], dotted, "source"), (e: unknown) => e instanceof UsageError && /config packages: "foo\.bar" would be installed as \/etc\/cron\.d\/foo\.bar.*--mode tree/.test(e.message));
+    assert.deepEqual(render([], dotted, "tree").map((f) => f.path), ["debian/foo.bar/etc/cron.d/foo-bar"]);
+    const both = config({ packages: ["foo+bar"] });
+    assert.throws(() => render([makeJob({ file: "a", package: "foo.bar" })], both, "dir"), (e: unknown) => e instanceof UsageError && /"foo\+bar" and "foo\.bar" would both write foo-bar/.test(e.message));
+  });
+
   it("refuses (as a bug) a job value holding a newline or control character", () => {
     const job = makeJob({ file: "bin/a", package: "p1", description: "first\nsecond" });
     assert.throws(() => render([job]), /cronmeta bug: the description of the job at bin\/a:3/);
