@@ -8,6 +8,7 @@ import fg from "fast-glob";
 import { lstat } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { Config } from "../config/schema.js";
+import { UsageError } from "../errors.js";
 import type { ScannedFile } from "../types.js";
 import { FileReader } from "./fileReader.js";
 import { fileForm } from "./form.js";
@@ -28,7 +29,8 @@ const decoder = new TextDecoder("utf-8"); // replaces invalid bytes with U+FFFD,
  * sorted by path (code-unit order), with paths relative to the root and `/` separators.
  * Never follows symbolic links (a link's target is scanned where it lives, if in the tree);
  * always skips `.git`, `node_modules` and package build trees `<debianDir>/*\/`, and binary
- * files. Unreadable files and directories are reported as problems, not thrown.
+ * files. Unreadable files and directories are reported as problems; only an unreadable root
+ * throws (UsageError).
  */
 export async function scanTree(root: string, config: Config): Promise<ScannedFile[]> {
   const { paths, unreadable } = await listFiles(root, config);
@@ -48,8 +50,10 @@ export async function scanTree(root: string, config: Config): Promise<ScannedFil
 
 /** Globs that are skipped whatever the config says. */
 export function alwaysIgnored(debianDir: string): string[] {
-  const debian = fg.escapePath(debianDir.replaceAll("\\", "/").replace(/^(\.\/)+/, "").replace(/\/+$/, ""));
-  return ["**/.git", "**/.git/**", "**/node_modules", "**/node_modules/**", `${debian}/*/**`];
+  const debian = debianDir.replaceAll("\\", "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+  const always = ["**/.git", "**/.git/**", "**/node_modules", "**/node_modules/**"];
+  // A debianDir of "." would make every directory a package build tree.
+  return debian === "" || debian === "." ? always : [...always, `${fg.escapePath(debian)}/*/**`];
 }
 
 async function listFiles(root: string, config: Config): Promise<{ paths: string[]; unreadable: ScannedFile[] }> {
@@ -73,10 +77,14 @@ async function listFiles(root: string, config: Config): Promise<{ paths: string[
       const paths = linked.size === 0 ? found : found.filter((p) => !isUnder(p, linked));
       return { paths: [...new Set(paths)], unreadable };
     } catch (error) {
-      const dir = (error as NodeJS.ErrnoException).path;
-      if (dir === undefined || unreadable.length >= MAX_UNREADABLE_DIRS) throw error;
-      const rel = relative(root, dir).split(sep).join("/");
-      if (rel === "" || rel.startsWith("..") || ignore.includes(fg.escapePath(rel))) throw error;
+      const err = error as NodeJS.ErrnoException;
+      const rel = err.path === undefined ? undefined : relative(root, err.path).split(sep).join("/");
+      if (rel === undefined || rel === "" || rel.startsWith("..") || ignore.includes(fg.escapePath(rel))) {
+        throw new UsageError(`cannot read root ${root}: ${err.code ?? err.message}`);
+      }
+      if (unreadable.length >= MAX_UNREADABLE_DIRS) {
+        throw new UsageError(`cannot read more than ${MAX_UNREADABLE_DIRS} directories under ${root} (last: ${rel}: ${err.code ?? err.message})`);
+      }
       ignore.push(fg.escapePath(rel));
       unreadable.push(cannotRead(rel, "directory", error));
     }

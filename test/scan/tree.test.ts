@@ -139,6 +139,8 @@ describe("scanTree", () => {
       "packaging/debian/copied.pl",
     ]);
     assert.deepEqual(await files({ debianDir: "./packaging/debian/", include: ["packaging/**"] }), ["packaging/debian/copied.pl"]);
+    // "." would make every directory a build tree: only the fixed skips apply.
+    assert.deepEqual(await files({ debianDir: ".", include: ["bin/c*"] }), ["bin/cleanup.pl"]);
   });
 
   it("returns nothing for a tree without METADATA", async () => {
@@ -148,7 +150,7 @@ describe("scanTree", () => {
     assert.deepEqual(await scanTree(empty, defaultConfig()), []);
   });
 
-  it("reports unreadable files and directories instead of failing (run as nobody)", async () => {
+  it("reports unreadable files and directories instead of failing, an unreadable root as UsageError (run as nobody)", async () => {
     const locked = join(base, "locked");
     await put(join(locked, "ok.pl"), METADATA);
     await put(join(locked, "secret.pl"), METADATA);
@@ -162,7 +164,12 @@ describe("scanTree", () => {
     const script = `
       const { scanTree } = await import(${JSON.stringify(scanModule)});
       const { defaultConfig } = await import(${JSON.stringify(schemaModule)});
-      process.stdout.write(JSON.stringify(await scanTree(${JSON.stringify(locked)}, defaultConfig())));`;
+      const scanned = await scanTree(${JSON.stringify(locked)}, defaultConfig());
+      const rootError = await scanTree(${JSON.stringify(join(locked, "closed"))}, defaultConfig()).then(
+        () => "no error",
+        (e) => e.name + ": " + e.message,
+      );
+      process.stdout.write(JSON.stringify({ scanned, rootError }));`;
     const child = spawnSync(
       "setpriv",
       ["--reuid=65534", "--regid=65534", "--clear-groups", "--", process.execPath, ...(fromSource ? ["--import", "tsx"] : []), "--input-type=module", "-e", script],
@@ -170,7 +177,10 @@ describe("scanTree", () => {
     );
     assert.equal(child.error, undefined, "setpriv (Debian package util-linux) is needed to drop root privileges");
     assert.equal(child.status, 0, child.stderr);
-    const scanned = JSON.parse(child.stdout) as { file: string; problems: { rule: string; message: string }[] }[];
+    const { scanned, rootError } = JSON.parse(child.stdout) as {
+      scanned: { file: string; problems: { rule: string; message: string }[] }[];
+      rootError: string;
+    };
     assert.deepEqual(
       scanned.map((f) => [f.file, f.problems.map((p) => `${p.rule}: ${p.message}`)]),
       [
@@ -179,5 +189,7 @@ describe("scanTree", () => {
         ["secret.pl", ["metadata-syntax: cannot read file: EACCES (permission denied)"]],
       ],
     );
+    // An unreadable root is a usage error (exit 2), not a diagnostic.
+    assert.equal(rootError, `UsageError: cannot read root ${join(locked, "closed")}: EACCES`);
   });
 });
