@@ -1,5 +1,5 @@
-// Hand-made Job values for the renderer and writer tests: what the jobs pipeline produces
-// for a section, built with the real command builder and cron-time parser when present.
+// Hand-made Job values for the renderer tests: what the jobs pipeline produces for a section,
+// with the command built by the real buildCommand/escapeForCron (src/jobs/command.ts).
 import { defaultConfig, type Config } from "../../src/config/schema.js";
 import { buildCommand, escapeForCron } from "../../src/jobs/command.js";
 import type { CronTime, Job } from "../../src/types.js";
