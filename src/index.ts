@@ -3,7 +3,7 @@
  * `scan` finds METADATA, `lint` validates a project, `generate` writes cron.d files,
  * `list` describes every job.
  */
-export { scanTree as scan } from "./scan/index.js";
+export { scanTree as scan, scanTree, extractPod, extractJsdoc } from "./scan/index.js";
 export { lintProject as lint, type LintProjectOptions, type ProjectResult } from "./project.js";
 export { parseCronTime } from "./cron/parse.js";
 export { configSchema, defaultConfig, type Config, type ConfigInput } from "./config/schema.js";
@@ -12,4 +12,8 @@ export { RULES } from "./lint/rules/index.js";
 export type { Rule, RuleMeta } from "./lint/rule.js";
 export { formatGithub, formatJson, formatSarif, formatStylish, type LintReport } from "./lint/formatters/index.js";
 export { UsageError } from "./errors.js";
+export { generate, type GenerateOptions, type GenerateResult } from "./generate/generate.js";
+export { renderCronFiles, type RenderedFile, type TemplateData, type TemplateJob } from "./generate/render.js";
+export { OutputWriteError, type WriteReport } from "./generate/write.js";
+export type { WritePlan, PlannedFile } from "./generate/plan.js";
 export type * from "./types.js";

@@ -56,8 +56,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   withProjectOptions(program.command("lint").description("check every METADATA block; the CI step"))
     .addOption(new Option("--format <format>", "output format").choices(["stylish", "json", "github", "sarif"]).default("stylish"))
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", nonNegativeInteger)
-    .action(async (raw: RawProjectOptions & { format: LintOptions["format"]; maxWarnings?: number }) => {
-      exitCode = await runLint({ ...projectOptions(raw, io), format: raw.format, maxWarnings: raw.maxWarnings ?? -1 }, io);
+    .addOption(new Option("--mode <mode>", "check for this gen mode (cron.d names, packaging)").choices(["source", "tree", "dir"]).default("source"))
+    .action(async (raw: RawProjectOptions & { format: LintOptions["format"]; maxWarnings?: number; mode: LintOptions["mode"] }) => {
+      exitCode = await runLint({ ...projectOptions(raw, io), format: raw.format, maxWarnings: raw.maxWarnings ?? -1, mode: raw.mode }, io);
     });
 
   withProjectOptions(program.command("gen").description("lint, then write the cron.d files"))

@@ -11,6 +11,8 @@ export interface ProjectOptions {
 export type LintFormat = "stylish" | "json" | "github" | "sarif";
 
 export interface LintOptions extends ProjectOptions {
+  /** The gen mode to check for (cron-file-name and packaging rules depend on it). */
+  mode: OutputMode;
   format: LintFormat;
   /** -1 = unlimited. */
   maxWarnings: number;

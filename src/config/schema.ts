@@ -29,6 +29,12 @@ const packageName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9.+-]+$/, "must be a Debian package name ([a-z0-9][a-z0-9.+-]+)");
 
+/** Globs are relative to the root; one that leaves it would scan (or skip) files outside the project. */
+const relativeGlob = z
+  .string()
+  .min(1)
+  .refine((g) => !g.startsWith("/") && !g.replace(/^!/, "").split("/").includes(".."), "must be a glob relative to the root (no leading / and no ..)");
+
 export const switchmanSchema = z.strictObject({
   bin: absolutePath.default("/usr/bin/switchman"),
   config: absolutePath.default("/etc/switchman.conf"),
@@ -36,8 +42,8 @@ export const switchmanSchema = z.strictObject({
 
 export const configSchema = z
   .strictObject({
-    include: z.array(z.string().min(1)).min(1).default(["**/*"]),
-    exclude: z.array(z.string().min(1)).default([]),
+    include: z.array(relativeGlob).min(1).default(["**/*"]),
+    exclude: z.array(relativeGlob).default([]),
     debianDir: z
       .string()
       .min(1)

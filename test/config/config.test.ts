@@ -77,6 +77,8 @@ describe("config", () => {
   const badValues: Array<[string, unknown, RegExp]> = [
     ["include", "**/*", /include: /],
     ["include", [], /include: /],
+    ["include", ["../other/**"], /include.0: must be a glob relative to the root/],
+    ["exclude", ["/etc/**"], /exclude.0: must be a glob relative to the root/],
     ["debianDir", "../debian", /debianDir: must be a relative path inside the root/],
     ["debianDir", "/abs", /debianDir: must be a relative path inside the root/],
     ["defaultPackage", "Bad_Name", /defaultPackage: must be a Debian package name/],

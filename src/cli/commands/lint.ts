@@ -19,7 +19,10 @@ export function formatReport(report: LintReport, format: LintOptions["format"], 
 
 /** `cronmeta lint`: 0 when clean (warnings within --max-warnings), 1 otherwise. */
 export async function runLint(options: LintOptions, io: Io): Promise<number> {
-  const lintOptions = options.config === undefined ? { root: options.root } : { root: options.root, configPath: options.config };
+  const lintOptions =
+    options.config === undefined
+      ? { root: options.root, mode: options.mode }
+      : { root: options.root, configPath: options.config, mode: options.mode };
   const result = await lintProject(lintOptions);
   const report: LintReport = {
     diagnostics: result.diagnostics,

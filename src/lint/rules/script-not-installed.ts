@@ -14,6 +14,7 @@ export const scriptNotInstalled: Rule = {
     },
   },
   check(context, report) {
+    if (context.mode === "dir" && !context.debian.controlFound) return; // no packaging: installDir is the truth
     const reported = new Set<string>();
     for (const facts of context.sections) {
       if (facts.install !== undefined || reported.has(facts.file)) continue;
