@@ -7,9 +7,11 @@
  *   (prctl(2): the signal fires when the parent *thread* exits; libuv forks from the main
  *   thread, which lives as long as switchman. It is cleared when CMD execs a set-user-ID binary.)
  * - PDEATHSIG reaches CMD only, not its children (it is cleared on fork). A guard process
- *   (`sh -c 'read; kill -s KILL -- -PGID'` in its own process group, signals ignored) holds the
- *   read end of a pipe whose write end only switchman has: when switchman dies, the pipe
- *   reaches EOF and the guard SIGKILLs CMD's whole group, grandchildren included.
+ *   (a fixed `sh -c` script in its own process group, signals ignored) holds the read end of a
+ *   pipe whose write end only switchman has. The guard starts *before* CMD (forking a big Node
+ *   process is slow under load); switchman writes CMD's pgid into the pipe right after spawning
+ *   CMD, in the same tick. When switchman dies, the pipe reaches EOF and the guard SIGKILLs
+ *   CMD's whole group, grandchildren included.
  * - Termination always signals the whole group: SIGTERM (or the forwarded signal), SIGKILL
  *   `termination_timeout` later. When CMD exits and leaves processes in its group, they are
  *   terminated the same way: they would otherwise run without the lock.
@@ -49,8 +51,10 @@ export interface ChildResult {
   startError?: string;
 }
 
-/** The guard: waits for EOF on stdin (switchman gone), then kills the group named by $1. */
-const GUARD_SCRIPT = `trap '' HUP INT QUIT TERM; read -r _ ; kill -s KILL -- -"$1" 2>/dev/null`;
+/** The guard: reads CMD's pgid, waits for EOF on stdin (switchman gone), then kills that group. */
+const GUARD_SCRIPT =
+  `trap '' HUP INT QUIT TERM; read -r pgid || exit 0; case $pgid in ''|*[!0-9]*) exit 0;; esac; ` +
+  `while read -r _; do :; done; kill -s KILL -- -"$pgid" 2>/dev/null`;
 /** When to sample CMD's peak memory: often at first (short jobs), then every 200 ms. */
 const SAMPLE_DELAYS_MS = [5, 15, 30, 50, 100];
 const SAMPLE_INTERVAL_MS = 200;
@@ -76,6 +80,7 @@ export class Supervisor {
   private readonly cpuBefore = reapedChildrenCpu();
 
   private constructor(private readonly options: SupervisorOptions) {
+    this.startGuard();
     this.child = spawn("setpriv", ["--pdeathsig", "KILL", "--", ...options.command], {
       detached: true,
       stdio: "inherit",
@@ -98,7 +103,9 @@ export class Supervisor {
       });
     });
     if (this.pid !== undefined) {
-      this.startGuard(this.pid);
+      // Synchronous for a pipe with room (libuv tries the write at once): no tick passes
+      // between CMD's start and the guard knowing its group.
+      this.guard?.stdin?.write(`${this.pid}\n`);
       this.sample(0);
     }
   }
@@ -142,13 +149,17 @@ export class Supervisor {
     }
   }
 
-  private startGuard(pgid: number): void {
+  private startGuard(): void {
     try {
-      const guard = spawn("sh", ["-c", GUARD_SCRIPT, "switchman-guard", String(pgid)], {
+      // $0 and $1 only label the guard for operators (ps): "switchman-guard <switchman's pid>".
+      const guard = spawn("sh", ["-c", GUARD_SCRIPT, "switchman-guard", String(process.pid)], {
         detached: true,
         stdio: ["pipe", "ignore", "ignore"],
       });
       guard.on("error", (error) => this.options.warn(`cannot start the guard process: ${error.message}`));
+      guard.stdin?.on("error", () => {
+        // EPIPE when the guard died: the pdeathsig still protects CMD itself.
+      });
       this.guard = guard;
     } catch (error) {
       this.options.warn(`cannot start the guard process: ${(error as Error).message}`);
