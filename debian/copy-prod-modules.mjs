@@ -17,10 +17,10 @@ const paths = Object.entries(lock.packages ?? {})
   .filter(([path, meta]) => path.startsWith("node_modules/") && meta.dev !== true && meta.link !== true)
   .map(([path]) => path)
   .sort();
-// Left out: what only developers of a module need (type declarations, source maps,
+// Left out: what only developers of a module need (TypeScript sources and declarations, source maps,
 // linter configs that lintian flags as package-contains-eslint-config-file, markdown
 // documentation); LICENSE files stay, as the licenses require.
-const SKIP = /(?:^\.bin|^\.package-lock\.json|\.d\.[cm]?ts|\.[cm]?js\.map|^\.eslintrc(?:\.\w+)?|\.md)$/i;
+const SKIP = /(?:^\.bin|^\.package-lock\.json|\.[cm]?ts|\.[cm]?js\.map|^\.eslintrc(?:\.\w+)?|\.md)$/i;
 const keep = (src) => {
   const name = basename(src);
   return /^licen[cs]e/i.test(name) || !SKIP.test(name);
