@@ -1,0 +1,58 @@
+// The examples stay truthful: my-project lints clean with the job count its README states,
+// and the committed cron.d files of examples/dir-mode are exactly what `gen` produces now.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { cronmetaBin, repoRoot } from "../helpers/paths.js";
+import { requireBuiltCli } from "./support.js";
+
+function cronmeta(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cronmetaBin, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("the examples", () => {
+  let work = "";
+
+  before(() => {
+    requireBuiltCli();
+    work = mkdtempSync(join(tmpdir(), "cronmeta-examples-"));
+  });
+
+  after(() => {
+    if (work !== "") rmSync(work, { recursive: true, force: true });
+  });
+
+  it("examples/my-project lints clean: 14 jobs, no error, no warning", () => {
+    const result = cronmeta(["lint", "--root", "examples/my-project", "--format", "json"], repoRoot);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const report = JSON.parse(result.stdout) as { errorCount: number; warningCount: number; jobCount: number; diagnostics: unknown[] };
+    assert.deepEqual(report.diagnostics, []);
+    assert.equal(report.jobCount, 14);
+  });
+
+  it("examples/my-project has scripts in Perl, shell, Python, JavaScript and TypeScript", () => {
+    const scripts = readdirSync(join(repoRoot, "examples", "my-project", "bin"));
+    assert.ok(scripts.length >= 10);
+    for (const ext of [".pl", ".sh", ".py", ".js", ".mjs", ".ts"]) assert.ok(scripts.some((s) => s.endsWith(ext)), ext);
+  });
+
+  it("the committed examples/dir-mode/cron.d is up to date (gen --mode dir --check)", () => {
+    const result = cronmeta(["gen", "--root", "examples/dir-mode", "--mode", "dir", "--out", "examples/dir-mode/cron.d", "--check"], repoRoot);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+  });
+
+  it("gen --check in dir mode fails on a copy whose schedule changed", () => {
+    const copy = join(work, "dir-mode");
+    cpSync(join(repoRoot, "examples", "dir-mode"), copy, { recursive: true });
+    const script = join(copy, "bin", "backup-db.sh");
+    writeFileSync(script, readFileSync(script, "utf8").replace("time: 30 1 * * *", "time: 45 1 * * *"));
+    const result = cronmeta(["gen", "--mode", "dir", "--out", "cron.d", "--check"], copy);
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /^-30 1 \* \* \* root /m);
+    assert.match(result.stdout, /^\+45 1 \* \* \* root /m);
+  });
+});
