@@ -54,7 +54,9 @@ export async function takeLock(session: ZkSession, request: LockRequest): Promis
         if (existing === "gone") continue; // released between our create and our read
         if (existing.ours) {
           request.log("debug", `lock ${path} already ours (an earlier create answered late)`);
-          return { held: true, provenAt: existing.provenAt, resolvedAmbiguity: ambiguous };
+          // The failed create was a write the leader answered: its send time proves the session.
+          // (The read that found the owner may have come from a follower, which proves less.)
+          return { held: true, provenAt: sentAt, resolvedAmbiguity: ambiguous };
         }
         return { held: false, owner: existing.owner };
       }
@@ -85,16 +87,15 @@ async function createParent(session: ZkSession, request: LockRequest): Promise<v
   }
 }
 
-type Holder = "gone" | { ours: true; provenAt: number } | { ours: false; owner: string };
+type Holder = "gone" | { ours: true } | { ours: false; owner: string };
 
 async function whoHolds(session: ZkSession, path: string, deadline: number): Promise<Holder> {
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw new SwitchmanError(`cannot check lock ${path}: ZooKeeper did not answer in time`, 75);
-    const sentAt = performance.now();
     try {
       const { data, stat } = await session.getData(path, remaining);
-      if (session.owns(stat)) return { ours: true, provenAt: sentAt };
+      if (session.owns(stat)) return { ours: true };
       return { ours: false, owner: data ? data.toString("utf8") : "" };
     } catch (error) {
       if (!(error instanceof ZkCallError)) throw error;

@@ -20,7 +20,6 @@ export function checkPrefix(prefix: string): void {
     !PREFIX_PATTERN.test(prefix) ||
     segments.some((s) => s === "." || s === "..") ||
     segments[0] === "zookeeper" ||
-    // eslint-disable-next-line no-control-regex
     /[\u0000-\u001f\u007f-\u009f\ud800-\uf8ff\ufff0-\uffff]/.test(prefix);
   if (bad) {
     throw new SwitchmanError(`bad prefix ${JSON.stringify(prefix)}: expected a znode path like /myproject/switchman`, 2);
