@@ -131,7 +131,7 @@ describe("ZooKeeper coordinator in-process", () => {
       assert.equal(loss.reason, "session-unsafe");
       // The last proof was sent at most one heartbeat interval (plus an answer's latency) before the freeze.
       const after = lostAt - frozenAt;
-      assert.ok(after <= budgetMs + 300, `onLost ${after} ms after the freeze, budget ${budgetMs} ms`);
+      assert.ok(after <= budgetMs + 800, `onLost ${after} ms after the freeze, budget ${budgetMs} ms`);
       assert.ok(after >= budgetMs - HEARTBEAT_INTERVAL_S * 1000 - 500, `onLost too early: ${after} ms`);
       const closing = Date.now();
       await c.close();

@@ -178,7 +178,8 @@ describe("switchman on ZooKeeper: decisions before the command runs", () => {
     const result = await runSwitchman(["-c", config, "-g", "g", "--", ...jobCommand(record, 0)], { host: HOST });
     assert.equal(result.code, 75);
     assert.match(result.stderr, /ZooKeeper/);
-    assert.ok(result.ms < 2000 + 1500, `took ${Math.round(result.ms)} ms`);
+    // connect_timeout plus generous room for node start-up on a loaded machine.
+    assert.ok(result.ms < 2000 + 3000, `took ${Math.round(result.ms)} ms`);
     assert.ok(result.ms >= 1900, `gave up after ${Math.round(result.ms)} ms, before connect_timeout`);
     assert.equal(existsSync(record), false);
   });
@@ -190,7 +191,8 @@ describe("switchman on ZooKeeper: decisions before the command runs", () => {
       const result = await runSwitchman(["-c", config, "-g", "g", "--", ...jobCommand(record, 0)], { host: HOST });
       assert.equal(result.code, 75);
       assert.ok(silent.connections() >= 1, "switchman must have tried the silent member");
-      assert.ok(result.ms < 2000 + 1500, `took ${Math.round(result.ms)} ms`);
+      // connect_timeout plus generous room for node start-up on a loaded machine.
+    assert.ok(result.ms < 2000 + 3000, `took ${Math.round(result.ms)} ms`);
       assert.equal(existsSync(record), false);
 
       // The client shuffles the servers; whichever it tries first, the silent one must not hold it up.
