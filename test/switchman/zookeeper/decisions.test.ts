@@ -192,7 +192,7 @@ describe("switchman on ZooKeeper: decisions before the command runs", () => {
       assert.equal(result.code, 75);
       assert.ok(silent.connections() >= 1, "switchman must have tried the silent member");
       // connect_timeout plus generous room for node start-up on a loaded machine.
-    assert.ok(result.ms < 2000 + 3000, `took ${Math.round(result.ms)} ms`);
+      assert.ok(result.ms < 2000 + 3000, `took ${Math.round(result.ms)} ms`);
       assert.equal(existsSync(record), false);
 
       // The client shuffles the servers; whichever it tries first, the silent one must not hold it up.
