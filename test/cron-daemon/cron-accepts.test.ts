@@ -78,6 +78,17 @@ function writeProject(root: string, outDir: string, longPad: string): void {
   );
 }
 
+/** A second script whose package was "removed but not purged": its file is gone, its job stays. */
+function writeGoneScript(root: string): string {
+  const path = join(root, "bin", "gone.sh");
+  writeFileSync(
+    path,
+    "#!/bin/sh\n: <<'=cut'\n=head1 METADATA\n\n<crontab>\n    package: cron-probe\n    time: * * * * *\n</crontab>\n\n=cut\necho ran\n",
+    { mode: 0o755 },
+  );
+  return path;
+}
+
 /** Length of the command part of the job line that runs `probe.sh long …`. */
 function longCommandLength(cronFile: string): number {
   const line = readFileSync(cronFile, "utf8")
@@ -109,8 +120,10 @@ describe("Debian's cron daemon accepts what cronmeta generates", { timeout: 5 * 
     assert.equal(gen(root, scratch).status, 0);
     longPad = "x".repeat(1 + 998 - longCommandLength(join(scratch, "cron-probe")));
     writeProject(root, outDir, longPad);
+    const gone = writeGoneScript(root);
     const result = gen(root, cronDir);
     assert.equal(result.status, 0, result.output);
+    rmSync(gone);
     assert.equal(longCommandLength(join(cronDir, "cron-probe")), 998);
 
     // Files cronmeta would never write, next to its own: cron must reject or ignore them.
@@ -158,6 +171,14 @@ describe("Debian's cron daemon accepts what cronmeta generates", { timeout: 5 * 
 
   it("runs the every-minute job with % and \\ arriving unharmed", () => {
     assert.deepEqual(readFileSync(join(outDir, "every-minute"), "utf8").split("\n").slice(0, -1), EXPECTED_ARGS);
+  });
+
+  it("the guard keeps the job of a removed script quiet (no output, so no mail)", () => {
+    const log = cron?.log ?? [];
+    assert.match(readFileSync(join(cronDir, "cron-probe"), "utf8"), /^\* \* \* \* \* root \[ -x \S+\/gone\.sh \] && \S+\/gone\.sh$/m);
+    assert.ok(log.some((l) => /CMD \(.*gone\.sh/.test(l)), `the job did not run:\n${log.join("\n")}`);
+    // Output of a job is mailed; with no MTA cron logs that it discards it. The guard printed nothing.
+    assert.deepEqual(log.filter((l) => /discarding output/i.test(l)), []);
   });
 
   it("runs the @reboot job when it starts", () => {
