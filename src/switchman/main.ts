@@ -29,7 +29,7 @@ const signalNumber = (signal: NodeJS.Signals): number => constants.signals[signa
 
 /** Seams for tests: a coordinator can lose its lock on cue, which no local lock can do. */
 export interface MainDependencies {
-  createCoordinator: typeof createCoordinator;
+  createCoordinator: (...args: Parameters<typeof createCoordinator>) => Coordinator | Promise<Coordinator>;
 }
 
 /** Runs switchman with its arguments (without node and script) and returns the exit status. */
@@ -73,7 +73,7 @@ export async function main(
     const request = { host: await hostFqdn(env), pid: process.pid, group: invocation.group, lockname: invocation.lockname };
     let coordinator: Coordinator;
     try {
-      coordinator = deps.createCoordinator(config, env, log);
+      coordinator = await deps.createCoordinator(config, env, log);
     } catch (error) {
       return failed(error, log);
     }
