@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startSilentServer, startStandalone, freePorts, TestZk, sleep, type ZkCluster } from "../../helpers/zookeeper.js";
-import { jobCommand, readRecord, runSwitchman, startSwitchman, tempDir, writeConfig, type SwitchmanResult } from "./run.js";
+import { jobCommand, readRecord, runSwitchman, startSwitchman, tempDir, waitFor, writeConfig, type SwitchmanResult } from "./run.js";
 
 const HOST = "box1.example.org";
 
@@ -170,6 +170,23 @@ describe("switchman on ZooKeeper: decisions before the command runs", () => {
       `all exit 0 (one ran, 49 skipped); stderr: ${results.map((r) => r.stderr).join("")}`,
     );
     assert.equal(await client.exists(`${prefix}/locks/crowd`), null);
+  });
+
+  it("--no-lock: runs without creating any znode; two at once both run; the group still applies", async () => {
+    const { prefix, config, record } = await setup({ g: HOST });
+    const release = `${record}.release`;
+    const both = [0, 1].map(() =>
+      startSwitchman(["-c", config, "-g", "g", "--no-lock", "--", ...jobCommand(record, 30, { untilFile: release })], { host: HOST }),
+    );
+    await waitFor("both jobs to start", () => (readRecord(record).filter((e) => e.kind === "start").length === 2 ? true : undefined));
+    assert.deepEqual(await client.tree(prefix), [prefix], "no lock node, not even <prefix>/locks");
+    writeFileSync(release, "");
+    for (const run of both) assert.equal((await run.done).code, 0);
+    const elsewhere = await runSwitchman(["-c", config, "-g", "g", "--no-lock", "--", ...jobCommand(record, 0)], {
+      host: "box2.example.org",
+    });
+    assert.equal(elsewhere.code, 0);
+    assert.equal(readRecord(record).filter((e) => e.kind === "start").length, 2, "not in the group: not run");
   });
 
   it("12: ZooKeeper unreachable → exit 75 within connect_timeout, nothing run", async () => {
