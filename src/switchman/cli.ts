@@ -2,6 +2,10 @@
 // The switchman executable: everything happens in main(), which returns the exit code.
 import { main } from "./main.js";
 
+// A closed stderr (EPIPE) must not crash switchman while it supervises CMD.
+process.stderr.on("error", () => {});
+process.stdout.on("error", () => {});
+
 let code: number;
 try {
   code = await main(process.argv.slice(2), process.env, {

@@ -4,7 +4,7 @@
 // cue; the ZooKeeper scenarios (test/switchman/zk-*) cause real losses.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Coordinator, LossReport } from "../../src/switchman/coordinator.js";
 import { main } from "../../src/switchman/main.js";
@@ -75,4 +75,36 @@ test("loss with termination_timeout 0: SIGKILL at once", async () => {
   assert.ok(result.elapsedS < 0.9, `killed ${result.elapsedS} s after the loss`);
   assert.equal(alive(result.job), false);
   assert.match(readFileSync(box.logfile, "utf8"), /FINISH lockname=lossy signal=SIGKILL status=137 .*killed=SIGKILL/);
+});
+
+test("a signal while the lock is being acquired: CMD never starts, the session is closed, exit 128+N", async () => {
+  box.writeConfig({});
+  const marker = join(box.dir, "must-not-exist");
+  let grant: () => void = () => {};
+  const granted = new Promise<void>((resolve) => (grant = resolve));
+  const calls: string[] = [];
+  const coordinator: Coordinator = {
+    async acquire() {
+      calls.push("acquire");
+      await granted;
+      return { run: true };
+    },
+    watch() {
+      calls.push("watch");
+    },
+    async close() {
+      calls.push("close");
+    },
+  };
+  const stderr: string[] = [];
+  const exit = main(["--config", box.config, "--", "touch", marker], { SWITCHMAN_HOSTNAME: "box1.example.com", PATH: process.env.PATH }, { stdout: () => assert.fail("stdout"), stderr: (s) => stderr.push(s) }, { createCoordinator: () => coordinator });
+  await waitFor("acquire to start", () => calls.includes("acquire"));
+  process.kill(process.pid, "SIGTERM"); // caught by main's handler, as a signal to switchman would be
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  grant();
+  assert.equal(await exit, 128 + 15);
+  assert.deepEqual(calls, ["acquire", "close"]);
+  assert.equal(existsSync(marker), false);
+  assert.match(stderr.join(""), /received SIGTERM before CMD started: not running it/);
+  assert.equal(process.listenerCount("SIGTERM"), 0, "main removes its signal handlers");
 });
