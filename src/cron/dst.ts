@@ -1,10 +1,12 @@
 /**
  * Debian cron's rules for clock changes (daylight saving time), as data.
  *
- * Source: Debian cron 3.0pl1 (package cron 3.0pl1-162), cron.c main loop and find_jobs(),
- * and cron(8): "Only jobs that run at a particular time (not specified as @hourly, nor with
- * '*' in the hour or minute specifier) are affected. Jobs which are specified with wildcards
- * are run based on the new time immediately."
+ * Source: Debian's cron 3.0pl1-162 with its patches applied (apt-get source cron): cron.c main
+ * loop (debian/patches/features/Better-timeskip-handling.patch) and find_jobs(), entry.c
+ * load_entry(); and cron(8): "Only jobs that run at a particular time (not specified as
+ * @hourly, nor with '*' in the hour or minute specifier) are affected. Jobs which are specified
+ * with wildcards are run based on the new time immediately." test/cron/next-debian-cron.test.ts
+ * runs the real daemon under a fake clock to check it.
  */
 import type { CronTime } from "../types.js";
 
