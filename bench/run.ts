@@ -5,7 +5,8 @@
  * Needs the built executables (`npm run build`). See docs/benchmarks.md.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runBench } from "./harness.js";
@@ -19,7 +20,9 @@ const usage = `usage: npm run bench -- [options]
   --sizes LIST         tree sizes in files (default 1000,10000,100000)
   --reps N             measured runs per command and size (default 5)
   --seed N             generator seed (default 1)
-  --out DIR            trees, caches and results (default bench/out)
+  --out DIR            results (default bench/out)
+  --work DIR           generated trees and caches (default /tmp/cronmeta-bench; never under
+                       the repository, where tsc would compile the trees' .ts files)
   --cronmeta FILE      cronmeta executable to measure (default dist/src/cli/cronmeta.js)
   --switchman FILE     switchman executable (default dist/src/switchman/cli.js)
   --switchman-runs N   starts per switchman variant (default 15)
@@ -40,6 +43,7 @@ async function main(): Promise<number> {
       reps: { type: "string", default: "5" },
       seed: { type: "string", default: "1" },
       out: { type: "string", default: join(repo, "bench", "out") },
+      work: { type: "string", default: join(tmpdir(), "cronmeta-bench") },
       cronmeta: { type: "string", default: join(repo, "dist", "src", "cli", "cronmeta.js") },
       switchman: { type: "string", default: join(repo, "dist", "src", "switchman", "cli.js") },
       "switchman-runs": { type: "string", default: "15" },
@@ -59,13 +63,14 @@ async function main(): Promise<number> {
   const switchmanBin = values["no-switchman"] ? undefined : resolve(values.switchman);
   if (switchmanBin !== undefined && !existsSync(switchmanBin)) throw new Error(`${switchmanBin} is missing: run \`npm run build\` first`);
   const out = resolve(values.out);
+  if (!relative(repo, resolve(values.work)).startsWith("..")) throw new Error("--work must be outside the repository (tsconfig.json compiles every .ts file under bench/)");
   mkdirSync(out, { recursive: true });
 
   const results = await runBench({
     sizes: values.sizes.split(",").map((s) => positive("sizes", s.trim())),
     reps: positive("reps", values.reps),
     seed: positive("seed", values.seed),
-    workDir: out,
+    workDir: resolve(values.work),
     cronmetaBin,
     ...(switchmanBin === undefined ? {} : { switchmanBin }),
     switchmanRuns: positive("switchman-runs", values["switchman-runs"]),

@@ -8,6 +8,7 @@ import { loadConfig } from "./config/load.js";
 import { readDebian } from "./debian/read.js";
 import { UsageError } from "./errors.js";
 import { ruleSettingProblems, runRules } from "./lint/engine.js";
+import { ScanCache, scanCacheKey } from "./scan/cache.js";
 import { scanTree } from "./scan/index.js";
 import type { Diagnostic, Job, OutputMode } from "./types.js";
 
@@ -19,6 +20,11 @@ export interface LintProjectOptions {
   configPath?: string;
   /** Output mode gen will use (decides cron-file-name); default "source". */
   mode?: OutputMode;
+  /**
+   * `--cache`: absolute path of the scan cache file to read and update (see src/scan/cache.ts;
+   * `defaultCacheLocation(root)` is the usual one). Absent: no cache.
+   */
+  cacheLocation?: string;
 }
 
 /** Everything lint, gen and list need. */
@@ -35,6 +41,8 @@ export interface ProjectResult {
   warningCount: number;
   /** Binary packages of debian/control. */
   packages: string[];
+  /** Why the scan cache could not be written (the result is still right); a warning for the CLI. */
+  cacheProblem?: string;
 }
 
 /** Lints a project. Throws UsageError for an unreadable root or a bad configuration. */
@@ -50,7 +58,9 @@ export async function lintProject(options: LintProjectOptions): Promise<ProjectR
   if (settingProblems.length > 0) {
     throw new UsageError(settingProblems.map((p) => `${loaded.source ?? "config"}: ${p}`).join("\n"));
   }
-  const [debian, files] = await Promise.all([readDebian(root, config.debianDir), scanTree(root, config)]);
+  const cache = options.cacheLocation === undefined ? undefined : await ScanCache.load(options.cacheLocation, scanCacheKey(config));
+  const [debian, files] = await Promise.all([readDebian(root, config.debianDir), scanTree(root, config, cache === undefined ? {} : { cache })]);
+  const saved = await cache?.save();
   const known = new Set(debian.control.packages.map((p) => p.name));
   const unknownPackages = debian.controlFound ? (config.packages ?? []).filter((p) => !known.has(p)) : [];
   if (unknownPackages.length > 0) {
@@ -69,5 +79,6 @@ export async function lintProject(options: LintProjectOptions): Promise<ProjectR
     packages: debian.control.packages.map((p) => p.name),
   };
   if (loaded.source !== undefined) result.configSource = loaded.source;
+  if (saved?.error !== undefined) result.cacheProblem = saved.error;
   return result;
 }

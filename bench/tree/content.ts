@@ -167,8 +167,10 @@ export function minifiedPool(rng: Rng, bytes: number): string[] {
   let size = 0;
   // `_` keeps random names clear of keywords (`do`, `in`, `if`).
   const name = (): string => `_${rng.word(rng.int(1, 3))}`;
+  let declared = 0;
   while (size < bytes) {
-    const [a, b, c] = [name(), name(), name()];
+    // Declared names are unique: a real bundle redeclares nothing, and Babel reports each clash.
+    const [a, b, c] = [`${name()}${(declared++).toString(36)}`, `${name()}p`, `${name()}q`];
     const n = rng.int(0, 9999);
     const part = rng.pick([
       `function ${a}(${b},${c}){return ${b}+${c}*${n}}`,
@@ -192,7 +194,8 @@ export function bundle(rng: Rng, pool: readonly string[], bytes: number, extra =
   while (size < bytes) {
     const start = rng.int(0, pool.length - 1);
     const end = Math.min(pool.length, start + rng.int(500, 2000));
-    const piece = pool.slice(start, end).join(";");
+    // Each piece is a module wrapped in a function, as bundlers do: pieces may repeat, names may not clash.
+    const piece = `!function(){${pool.slice(start, end).join(";")}}()`;
     parts.push(piece);
     size += piece.length + 1;
     if (extra !== "" && size > bytes / 2) {

@@ -24,7 +24,7 @@ import {
 import { Rng } from "./rng.js";
 
 /** Bump when the generated content changes, so that cached trees are rebuilt. */
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 /** Number of Debian binary packages in the synthetic debian/control. */
 export const PACKAGE_COUNT = 30;
 /** Share of scripts that carry METADATA, and of those, the share with a planted error. */

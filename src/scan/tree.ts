@@ -5,23 +5,27 @@
  * decoding or parsing.
  */
 import fg from "fast-glob";
+import { stat as statCb } from "node:fs";
 import { lstat } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
+import { promisify } from "node:util";
 import type { Config } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { ScannedFile } from "../types.js";
+import { type ScanCache, stampOf } from "./cache.js";
 import { FileReader } from "./fileReader.js";
 import { fileForm } from "./form.js";
 import { extractJsdoc } from "./jsdoc.js";
 import { extractPod } from "./pod.js";
+import { mayHoldJsdocTag, mayHoldPodBlock } from "./prefilter.js";
 
 /** Files read at the same time: enough to keep the disk busy, few enough for any fd limit. */
 const READ_CONCURRENCY = 32;
 /** Unreadable directories are skipped one by one; past this many the scan gives up on them. */
 const MAX_UNREADABLE_DIRS = 100;
 
-const POD_MARKER = Buffer.from("=head1 METADATA");
-const JSDOC_MARKER = Buffer.from("@crontab");
+// The callback API: one thread-pool round trip per call, fewer than fs.promises (see fileReader.ts).
+const stat = promisify(statCb);
 const decoder = new TextDecoder("utf-8"); // replaces invalid bytes with U+FFFD, drops a BOM
 
 /**
@@ -32,20 +36,33 @@ const decoder = new TextDecoder("utf-8"); // replaces invalid bytes with U+FFFD,
  * files. Unreadable files and directories are reported as problems; only an unreadable root
  * throws (UsageError).
  */
-export async function scanTree(root: string, config: Config): Promise<ScannedFile[]> {
-  const { paths, unreadable } = await listFiles(root, config);
+export async function scanTree(root: string, config: Config, options: ScanOptions = {}): Promise<ScannedFile[]> {
+  const { cache } = options;
+  const { paths, unreadable } = await listFiles(root, config, cache === undefined ? [] : cacheFileIgnore(root, cache.path));
   const results: ScannedFile[] = [...unreadable];
   let next = 0;
   const worker = async (): Promise<void> => {
     const reader = new FileReader();
     while (next < paths.length) {
       const path = paths[next++] as string;
-      const scanned = await scanFile(root, path, reader);
+      const scanned = cache === undefined ? await scanFile(root, path, reader) : await scanFileCached(root, path, reader, cache);
       if (scanned) results.push(scanned);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, paths.length) }, worker));
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** Options of {@link scanTree}. */
+export interface ScanOptions {
+  /** Reuse the results of unchanged files and record the others (`--cache`, see cache.ts). */
+  cache?: ScanCache;
+}
+
+/** The cache file itself is never scanned when it lives inside the tree. */
+function cacheFileIgnore(root: string, cachePath: string): string[] {
+  const rel = relative(root, cachePath).split(sep).join("/");
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? [] : [fg.escapePath(rel)];
 }
 
 /** Globs that are skipped whatever the config says. */
@@ -56,8 +73,8 @@ export function alwaysIgnored(debianDir: string): string[] {
   return debian === "" || debian === "." ? always : [...always, `${fg.escapePath(debian)}/*/**`];
 }
 
-async function listFiles(root: string, config: Config): Promise<{ paths: string[]; unreadable: ScannedFile[] }> {
-  const ignore = [...alwaysIgnored(config.debianDir), ...config.exclude];
+async function listFiles(root: string, config: Config, extraIgnore: string[]): Promise<{ paths: string[]; unreadable: ScannedFile[] }> {
+  const ignore = [...alwaysIgnored(config.debianDir), ...config.exclude, ...extraIgnore];
   const unreadable: ScannedFile[] = [];
   for (;;) {
     const options = {
@@ -137,21 +154,44 @@ function cannotRead(file: string, what: string, error: unknown): ScannedFile {
 }
 
 async function scanFile(root: string, path: string, reader: FileReader): Promise<ScannedFile | null> {
-  let bytes: Buffer;
   try {
-    const outcome = await reader.read(join(root, path));
-    // Binary files and files too large to be a script hold no METADATA (docs/scanning.md).
-    if (outcome.kind !== "text") return null;
-    bytes = outcome.bytes;
+    return await readAndExtract(root, path, reader);
   } catch (error) {
     // A file removed while the tree was being scanned is simply gone.
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     return cannotRead(path, "file", error);
   }
+}
+
+/**
+ * scanFile with the cache: the stat comes before the read, so a file that changes in between
+ * is cached with its old stamp and simply re-read next time. Read errors are not cached.
+ */
+async function scanFileCached(root: string, path: string, reader: FileReader, cache: ScanCache): Promise<ScannedFile | null> {
+  try {
+    const stamp = stampOf(await stat(join(root, path)));
+    const hit = cache.get(path, stamp);
+    if (hit !== undefined) return hit;
+    const result = await readAndExtract(root, path, reader);
+    cache.set(path, stamp, result);
+    return result;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    return cannotRead(path, "file", error);
+  }
+}
+
+/** Reads one file and extracts its METADATA; null when it has none. Throws read errors. */
+async function readAndExtract(root: string, path: string, reader: FileReader): Promise<ScannedFile | null> {
+  const outcome = await reader.read(join(root, path));
+  // Binary files and files too large to be a script hold no METADATA (docs/scanning.md).
+  if (outcome.kind !== "text") return null;
+  const bytes = outcome.bytes;
   const lineEnd = bytes.indexOf(0x0a);
   const firstLine = bytes.subarray(0, lineEnd < 0 ? Math.min(bytes.length, 1024) : Math.min(lineEnd, 1024)).toString("latin1");
   const { form } = fileForm(path, firstLine.replace(/^\u00ef\u00bb\u00bf/, ""));
-  if (!bytes.includes(form === "jsdoc" ? JSDOC_MARKER : POD_MARKER)) return null;
+  // Byte-level prefilters before any decoding or parsing (prefilter.ts).
+  if (!(form === "jsdoc" ? mayHoldJsdocTag(bytes) : mayHoldPodBlock(bytes))) return null;
   const text = decoder.decode(bytes);
   const extracted = form === "jsdoc" ? extractJsdoc(text, path) : extractPod(text);
   if (!extracted || (extracted.sections.length === 0 && extracted.problems.length === 0)) return null;

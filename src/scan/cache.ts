@@ -1,0 +1,193 @@
+/**
+ * The scan cache (`--cache`, like ESLint's): what the scanner extracted from each file, keyed by
+ * the file's path and its stat stamp (size, mtime, ctime, inode), under a key made of cronmeta's
+ * version and the config that decides which files are scanned. A second run on an unchanged
+ * tree then stats files instead of reading them.
+ *
+ * Never stale: any write to a file sets its ctime to the current time (stat(2), "st_ctime"), which
+ * no program can set back, so a changed file has a changed stamp, with one exception: a change in
+ * the same clock tick as the stat that was cached. Like git's "racily clean" index entries
+ * (Documentation/technical/racy-git.txt), a file whose ctime is less than RACY_MARGIN_MS before
+ * the scan started is not cached at all. A missing, corrupt or foreign cache file is ignored and
+ * rewritten; writes are atomic (temp file, then rename).
+ */
+import { createHash, randomBytes } from "node:crypto";
+import type { Stats } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { Config } from "../config/schema.js";
+import type { Position, RawEntry, RawSection, ScanProblem, ScannedFile } from "../types.js";
+import { VERSION } from "../version.js";
+
+/** Bump when the cached data or what the scanner extracts changes shape. */
+const CACHE_FORMAT = 1;
+const TOOL = "cronmeta-scan-cache";
+/** Files changed this recently before a scan are re-read next time (timestamps are coarse: a kernel tick, or 2 s on FAT). */
+export const RACY_MARGIN_MS = 3000;
+
+/** Where the cache lives by default: the find-cache-dir convention, skipped by the scanner and by most .gitignore files. */
+export function defaultCacheLocation(root: string): string {
+  return join(root, "node_modules", ".cache", "cronmeta", "scan-cache.json");
+}
+
+/** What stat(2) says about a file; a cached result is used only when all of it is unchanged. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+/** The stamp of a stat result. */
+export function stampOf(stats: Stats): FileStamp {
+  return { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
+}
+
+/** The cache key: a cache made by another cronmeta version or for other include/exclude globs is not used. */
+export function scanCacheKey(config: Pick<Config, "include" | "exclude" | "debianDir">): string {
+  const material = JSON.stringify([CACHE_FORMAT, VERSION, config.include, config.exclude, config.debianDir]);
+  return createHash("sha256").update(material).digest("hex");
+}
+
+/** [size, mtimeMs, ctimeMs, ino, result or 0 for "nothing in this file"]. */
+type Entry = [number, number, number, number, ScannedFile | 0];
+
+interface CacheFile {
+  tool: string;
+  key: string;
+  entries: Record<string, Entry>;
+}
+
+/** The outcome of {@link ScanCache.save}. */
+export interface SaveOutcome {
+  written: boolean;
+  /** Why the cache could not be written (the scan result is still right). */
+  error?: string;
+}
+
+/** A loaded scan cache: look results up while scanning, then save. */
+export class ScanCache {
+  private readonly next = new Map<string, Entry>();
+  private changed: boolean;
+  /** Lookups answered from the cache, and lookups that had to scan the file. */
+  hits = 0;
+  misses = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly key: string,
+    private readonly previous: Map<string, Entry>,
+    /** Wall-clock time the scan started (ms since the epoch). */
+    private readonly startedMs: number,
+    usable: boolean,
+  ) {
+    this.changed = !usable;
+  }
+
+  /**
+   * Loads the cache at `path` for `key`. A missing, unreadable, corrupt or mismatched file gives
+   * an empty cache (never an error). `startedMs` defaults to now: call this before the scan.
+   */
+  static async load(path: string, key: string, startedMs: number = Date.now()): Promise<ScanCache> {
+    let previous = new Map<string, Entry>();
+    let usable = false;
+    try {
+      const data = JSON.parse(await readFile(path, "utf8")) as unknown;
+      if (isCacheFile(data) && data.key === key) {
+        previous = new Map(Object.entries(data.entries).filter((e): e is [string, Entry] => isEntry(e[1], e[0])));
+        usable = true;
+      }
+    } catch {
+      // Missing or corrupt: start empty, rewrite on save.
+    }
+    return new ScanCache(path, key, previous, startedMs, usable);
+  }
+
+  /** Number of files with a usable cached result. */
+  get size(): number {
+    return this.previous.size;
+  }
+
+  /**
+   * The cached result for `file` (relative path) if its stamp is unchanged: a ScannedFile, or
+   * null for "nothing in this file". Undefined means "not cached: scan it".
+   */
+  get(file: string, stamp: FileStamp): ScannedFile | null | undefined {
+    const entry = this.previous.get(file);
+    if (entry === undefined || entry[0] !== stamp.size || entry[1] !== stamp.mtimeMs || entry[2] !== stamp.ctimeMs || entry[3] !== stamp.ino) {
+      this.misses += 1;
+      return undefined;
+    }
+    this.hits += 1;
+    this.next.set(file, entry);
+    return entry[4] === 0 ? null : entry[4];
+  }
+
+  /** Records the result of scanning `file`, whose stamp was taken before it was read. */
+  set(file: string, stamp: FileStamp, result: ScannedFile | null): void {
+    this.changed = true;
+    if (stamp.ctimeMs > this.startedMs - RACY_MARGIN_MS) return; // racily clean: re-read next time
+    this.next.set(file, [stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, result ?? 0]);
+  }
+
+  /** Writes the cache atomically when anything changed (files added, changed or gone). */
+  async save(): Promise<SaveOutcome> {
+    if (!this.changed && this.next.size === this.previous.size) return { written: false };
+    const data: CacheFile = { tool: TOOL, key: this.key, entries: Object.fromEntries(this.next) };
+    const temp = `${this.path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      await writeFile(temp, JSON.stringify(data));
+      await rename(temp, this.path);
+      return { written: true };
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      const err = error as NodeJS.ErrnoException;
+      return { written: false, error: `cannot write scan cache ${this.path}: ${err.code ?? err.message}` };
+    }
+  }
+}
+
+function isCacheFile(data: unknown): data is CacheFile {
+  if (typeof data !== "object" || data === null) return false;
+  const d = data as Record<string, unknown>;
+  return d.tool === TOOL && typeof d.key === "string" && typeof d.entries === "object" && d.entries !== null && !Array.isArray(d.entries);
+}
+
+// A hand-edited or damaged cache must not crash the scan: entries that do not have the right
+// shape are dropped (and those files re-read).
+function isEntry(value: unknown, file: string): value is Entry {
+  if (!Array.isArray(value) || value.length !== 5) return false;
+  for (let i = 0; i < 4; i++) if (typeof value[i] !== "number") return false;
+  return value[4] === 0 || isScannedFile(value[4], file);
+}
+
+function isPosition(p: unknown): p is Position {
+  return typeof p === "object" && p !== null && Number.isInteger((p as Position).line) && Number.isInteger((p as Position).column);
+}
+
+function isRawEntry(e: unknown): e is RawEntry {
+  if (typeof e !== "object" || e === null) return false;
+  const r = e as RawEntry;
+  return typeof r.key === "string" && typeof r.value === "string" && isPosition(r.keyPos) && isPosition(r.valuePos);
+}
+
+function isSection(s: unknown): s is RawSection {
+  if (typeof s !== "object" || s === null) return false;
+  const r = s as RawSection;
+  return (r.form === "pod" || r.form === "jsdoc") && isPosition(r.pos) && Number.isInteger(r.index) && Array.isArray(r.entries) && r.entries.every(isRawEntry);
+}
+
+const PROBLEM_RULES: ReadonlySet<string> = new Set<ScanProblem["rule"]>(["metadata-syntax", "metadata-empty", "jsdoc-comment-closed"]);
+
+function isProblem(p: unknown): p is ScanProblem {
+  if (typeof p !== "object" || p === null) return false;
+  const r = p as ScanProblem;
+  return PROBLEM_RULES.has(r.rule) && isPosition(r.pos) && typeof r.message === "string";
+}
+
+function isScannedFile(value: unknown, file: string): value is ScannedFile {
+  if (typeof value !== "object" || value === null) return false;
+  const r = value as ScannedFile;
+  return r.file === file && Array.isArray(r.sections) && r.sections.every(isSection) && Array.isArray(r.problems) && r.problems.every(isProblem);
+}

@@ -1,0 +1,52 @@
+/**
+ * Byte-level tests that run on a file's raw bytes before any decoding or parsing, and say
+ * "this file cannot hold METADATA" for almost every file of a large tree. Both are necessary
+ * conditions only: a file they pass may still hold nothing, a file they reject never holds
+ * anything the extractors would report.
+ */
+
+const POD_MARKER = Buffer.from("=head1 METADATA");
+const JSDOC_MARKER = Buffer.from("@crontab");
+const COMMENT_OPEN = Buffer.from("/*");
+const COMMENT_CLOSE = Buffer.from("*/");
+const LF = 0x0a;
+
+/**
+ * True when `=head1 METADATA` starts a line somewhere in `bytes` (pod.ts only opens a block
+ * at a line that starts with it; a README that mentions it mid-sentence is not decoded).
+ */
+export function mayHoldPodBlock(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(POD_MARKER); at >= 0; at = bytes.indexOf(POD_MARKER, at + 1)) {
+    if (at === 0 || bytes[at - 1] === LF) return true;
+  }
+  return false;
+}
+
+/**
+ * True when some `@crontab` in `bytes` may sit inside a block comment: a `/*` comes before it
+ * with no `*\/` in between. Babel is the expensive step of the scan and the JSDoc extractor
+ * only reads tags from block comments, so a bundle or a help text that mentions `@crontab` in a
+ * string or a `//` comment is not parsed at all.
+ *
+ * Why this never rejects a real tag: if `@crontab` at q is inside a block comment opened at p,
+ * the text from p to q holds no `*\/` (it would have ended the comment), so the last `/*`
+ * before q (at p or later) has no `*\/` between it and q either. A `/*` or `*\/` inside a string
+ * can only make the test pass more often (a wasted parse), never fail for a real tag.
+ */
+export function mayHoldJsdocTag(bytes: Buffer): boolean {
+  let open = -1; // the last `/*` before the current `@crontab`
+  let closeAfterOpen = -1; // the first `*/` after that `/*` (-1: none in the file)
+  let searchedUpTo = 0;
+  for (let at = bytes.indexOf(JSDOC_MARKER); at >= 0; at = bytes.indexOf(JSDOC_MARKER, at + JSDOC_MARKER.length)) {
+    // Only the bytes since the previous `@crontab` can hold a later `/*`: linear overall.
+    const found = bytes.subarray(searchedUpTo, at).lastIndexOf(COMMENT_OPEN);
+    if (found >= 0) {
+      open = searchedUpTo + found;
+      // `/*/` does not close: the `*/` must start after the `/*`.
+      closeAfterOpen = bytes.indexOf(COMMENT_CLOSE, open + 2);
+    }
+    searchedUpTo = at;
+    if (open >= 0 && (closeAfterOpen < 0 || closeAfterOpen > at)) return true;
+  }
+  return false;
+}

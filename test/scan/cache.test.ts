@@ -1,0 +1,163 @@
+// The scan cache: same results as a scan without it, reuse of unchanged files, never a stale
+// result (content changed with size and mtime kept, racily clean files), corrupt or foreign
+// cache files ignored, atomic writes, and the cache file never scanned itself.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defaultConfig } from "../../src/config/schema.js";
+import { RACY_MARGIN_MS, ScanCache, defaultCacheLocation, scanCacheKey } from "../../src/scan/cache.js";
+import { scanTree } from "../../src/scan/tree.js";
+
+const config = defaultConfig();
+const key = scanCacheKey(config);
+/** A scan that "starts" well after the test wrote its files, so that they are not racily clean. */
+const later = (): number => Date.now() + RACY_MARGIN_MS + 1000;
+
+const pod = (time: string): string => `#!/bin/sh\n: <<'=cut'\n=head1 METADATA\n\n<crontab>\n    time: ${time}\n</crontab>\n\n=cut\necho hi\n`;
+const js = (time: string): string => `/**\n * @crontab\n *   time: ${time}\n */\nexport {};\n`;
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "cronmeta-cache-test-"));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function project(name: string, files: Record<string, string>): string {
+  const root = join(dir, name);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, ".."), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+async function scanWith(root: string, cachePath: string, startedMs = later()): Promise<{ files: Awaited<ReturnType<typeof scanTree>>; cache: ScanCache }> {
+  const cache = await ScanCache.load(cachePath, key, startedMs);
+  const files = await scanTree(root, config, { cache });
+  await cache.save();
+  return { files, cache };
+}
+
+const times = (files: Awaited<ReturnType<typeof scanTree>>): string[] =>
+  files.map((f) => `${f.file}:${f.sections.map((s) => s.entries.map((e) => e.value).join(",")).join("|")}`);
+
+describe("scan cache", () => {
+  it("gives the same result as a scan without cache, and answers a second run from the cache", async () => {
+    const root = project("same", { "bin/a.sh": pod("@daily"), "bin/b.js": js("@hourly"), "lib/c.py": "print(1)\n", "d.js": 'x = "@crontab";\n' });
+    const cachePath = join(dir, "same.json");
+    const plain = await scanTree(root, config);
+    const first = await scanWith(root, cachePath);
+    assert.deepEqual(first.files, plain);
+    assert.deepEqual([first.cache.hits, first.cache.misses], [0, 4]);
+    const second = await scanWith(root, cachePath);
+    assert.deepEqual(second.files, plain);
+    assert.deepEqual([second.cache.hits, second.cache.misses], [4, 0]);
+    assert.deepEqual(times(second.files), ["bin/a.sh:@daily", "bin/b.js:@hourly"]);
+  });
+
+  it("sees a change that keeps size and mtime (ctime changes) and a replaced file (inode changes)", async () => {
+    const root = project("change", { "a.sh": pod("@daily"), "b.sh": pod("@daily") });
+    const cachePath = join(dir, "change.json");
+    const a = join(root, "a.sh");
+    const fixed = 1_700_000_000; // a whole second, so that utimes can set it back exactly
+    utimesSync(a, fixed, fixed);
+    await scanWith(root, cachePath);
+    const old = statSync(a);
+    writeFileSync(a, pod("@yearl")); // as long as "@daily": same size
+    utimesSync(a, fixed, fixed);
+    assert.equal(statSync(a).size, old.size);
+    assert.equal(statSync(a).mtimeMs, old.mtimeMs);
+    const b = join(root, "b.sh");
+    rmSync(b);
+    writeFileSync(b, pod("@daily").replace("hi", "ho"));
+    const { files, cache } = await scanWith(root, cachePath);
+    assert.deepEqual(times(files), ["a.sh:@yearl", "b.sh:@daily"]);
+    assert.equal(cache.hits, 0);
+  });
+
+  it("does not cache a file changed just before the scan started (racily clean)", async () => {
+    const root = project("racy", { "a.sh": pod("@daily") });
+    const cachePath = join(dir, "racy.json");
+    await scanWith(root, cachePath, Date.now()); // the file is younger than the margin
+    const second = await scanWith(root, cachePath);
+    assert.equal(second.cache.hits, 0);
+    const third = await scanWith(root, cachePath);
+    assert.equal(third.cache.hits, 1);
+  });
+
+  it("forgets deleted files and scans new ones", async () => {
+    const root = project("grow", { "a.sh": pod("@daily"), "b.sh": pod("@hourly") });
+    const cachePath = join(dir, "grow.json");
+    await scanWith(root, cachePath);
+    rmSync(join(root, "b.sh"));
+    writeFileSync(join(root, "c.js"), js("@weekly"));
+    const { files } = await scanWith(root, cachePath);
+    assert.deepEqual(times(files), ["a.sh:@daily", "c.js:@weekly"]);
+    const saved = JSON.parse(readFileSync(cachePath, "utf8")) as { entries: Record<string, unknown> };
+    assert.deepEqual(Object.keys(saved.entries).sort(), ["a.sh", "c.js"]);
+  });
+
+  it("ignores a corrupt, truncated, foreign or mismatched cache file, and rewrites it", async () => {
+    const root = project("corrupt", { "a.sh": pod("@daily") });
+    const cachePath = join(dir, "corrupt.json");
+    const good = (await scanWith(root, cachePath)).files;
+    const text = readFileSync(cachePath, "utf8");
+    const bad = [
+      "not json",
+      text.slice(0, text.length / 2),
+      "null",
+      "[]",
+      JSON.stringify({ tool: "something-else", key, entries: {} }),
+      text.replace(key, scanCacheKey({ ...config, exclude: ["x/**"] })),
+      // A result of the wrong shape for a file whose stamp matches: dropped, the file re-read.
+      text.replace(/"@daily"/g, "42"),
+    ];
+    for (const content of bad) {
+      writeFileSync(cachePath, content);
+      const { files, cache } = await scanWith(root, cachePath);
+      assert.deepEqual(files, good, content.slice(0, 40));
+      assert.equal(cache.hits, 0, content.slice(0, 40));
+      assert.doesNotThrow(() => JSON.parse(readFileSync(cachePath, "utf8")));
+    }
+  });
+
+  it("keys the cache by include/exclude/debianDir", () => {
+    assert.notEqual(scanCacheKey(config), scanCacheKey({ ...config, include: ["bin/**"] }));
+    assert.notEqual(scanCacheKey(config), scanCacheKey({ ...config, debianDir: "pkg/debian" }));
+    assert.equal(scanCacheKey(config), scanCacheKey({ ...defaultConfig() }));
+  });
+
+  it("writes atomically (no temp file left), only when something changed, and reports an unwritable location", async () => {
+    const root = project("atomic", { "a.sh": pod("@daily") });
+    const cacheDir = join(dir, "atomic-cache", "deep");
+    const cachePath = join(cacheDir, "scan.json");
+    await scanWith(root, cachePath);
+    assert.deepEqual(readdirSync(cacheDir), ["scan.json"]);
+    const before = statSync(cachePath).mtimeMs;
+    const cache = await ScanCache.load(cachePath, key, later());
+    await scanTree(root, config, { cache });
+    assert.deepEqual(await cache.save(), { written: false });
+    assert.equal(statSync(cachePath).mtimeMs, before);
+
+    writeFileSync(join(dir, "a-file"), "");
+    const blocked = await ScanCache.load(join(dir, "a-file", "scan.json"), key, later());
+    await scanTree(root, config, { cache: blocked });
+    const outcome = await blocked.save();
+    assert.equal(outcome.written, false);
+    assert.match(outcome.error ?? "", /^cannot write scan cache .*a-file\/scan\.json: (ENOTDIR|EEXIST)$/);
+  });
+
+  it("never scans its own file inside the tree; the default location is under node_modules", async () => {
+    const root = project("inside", { "a.sh": pod("@daily") });
+    const cachePath = join(root, ".cronmetacache");
+    writeFileSync(cachePath, "=head1 METADATA\n\n<crontab>\n    time: @daily\n</crontab>\n");
+    const { files } = await scanWith(root, cachePath);
+    assert.deepEqual(times(files), ["a.sh:@daily"]);
+    assert.equal(defaultCacheLocation(root), join(root, "node_modules", ".cache", "cronmeta", "scan-cache.json"));
+    const viaDefault = await scanWith(root, defaultCacheLocation(root));
+    assert.deepEqual(times(viaDefault.files), ["a.sh:@daily"]);
+    assert.ok(existsSync(defaultCacheLocation(root)));
+  });
+});
