@@ -2,7 +2,7 @@
 // verbatim (scenario 11), usage and configuration errors before anything runs (scenario 12).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireTools, runSwitchman, sandbox, type Sandbox } from "./helpers.js";
 
@@ -115,4 +115,17 @@ test("usage and configuration errors exit 2 with one line and run nothing", asyn
   }
   const locks = existsSync(box.lockdir) ? readdirSync(box.lockdir) : [];
   assert.deepEqual(locks.filter((name) => name === "touch"), [], "no lock was taken");
+});
+
+test("setpriv missing: exit 70 with a message naming util-linux, nothing run", async () => {
+  const bin = join(box.dir, "bin-without-setpriv");
+  mkdirSync(bin);
+  symlinkSync(process.execPath, join(bin, "node"));
+  symlinkSync("/bin/sh", join(bin, "sh"));
+  symlinkSync("/usr/bin/touch", join(bin, "touch"));
+  const marker = join(box.dir, "ran-without-setpriv");
+  const result = await runSwitchman(["--config", box.config, "--no-lock", "--", "touch", marker], { env: { PATH: bin } });
+  assert.equal(result.code, 70);
+  assert.match(result.stderr, /setpriv not found \(install util-linux\)/);
+  assert.equal(existsSync(marker), false);
 });
