@@ -33,14 +33,16 @@ function findOnPath(command: string): string | undefined {
 }
 
 /** Fails (never skips) unless root, cron and util-linux's unshare and mount are there. */
-export function requireCronTools(): { cron: string; unshare: string } {
+export function requireCronTools(): { cron: string; unshare: string; setpriv: string } {
   assert.equal(process.getuid?.(), 0, "the cron daemon test needs root (private mount namespace, cron's setuid)");
   const cron = findOnPath("cron");
   assert.ok(cron, "cron not found: install Debian package cron (apt-get install cron)");
   const unshare = findOnPath("unshare");
   assert.ok(unshare, "unshare not found: install Debian package util-linux");
+  const setpriv = findOnPath("setpriv");
+  assert.ok(setpriv, "setpriv not found: install Debian package util-linux");
   assert.ok(findOnPath("mount"), "mount not found: install Debian package mount");
-  return { cron, unshare };
+  return { cron, unshare, setpriv };
 }
 
 /** The mount-namespace setup, then cron in the foreground, logging everything (-L 15). */
@@ -76,7 +78,7 @@ function listen(server: Server, path: string): Promise<void> {
  * with messages terminated by NUL: node's net server can read that.
  */
 export async function startCron(work: string, cronDir: string): Promise<CronRun> {
-  const { cron, unshare } = requireCronTools();
+  const { cron, unshare, setpriv } = requireCronTools();
   mkdirSync(join(work, "dev"), { recursive: true });
   const log: string[] = [];
   let pending = "";
@@ -93,11 +95,13 @@ export async function startCron(work: string, cronDir: string): Promise<CronRun>
   writeFileSync(join(work, "ns.sh"), namespaceScript(work, cronDir, cron));
 
   let stderr = "";
-  // --kill-child: when unshare dies, the kernel-level namespace's cron gets SIGKILL too.
-  const child: ChildProcess = spawn(unshare, ["--mount", "--propagation", "private", "--fork", "--kill-child", "sh", join(work, "ns.sh")], {
-    stdio: ["ignore", "ignore", "pipe"],
-    detached: true,
-  });
+  // No cron may outlive the test, even if the test process is killed: setpriv makes the
+  // kernel SIGKILL unshare when this process dies, and --kill-child passes that on to cron.
+  const child: ChildProcess = spawn(
+    setpriv,
+    ["--pdeathsig", "KILL", unshare, "--mount", "--propagation", "private", "--fork", "--kill-child", "sh", join(work, "ns.sh")],
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
+  );
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (s: string) => {
     stderr += s;

@@ -104,6 +104,10 @@ describe("examples/my-project built with dpkg-buildpackage and the cronmeta add-
       const others = files.filter((e) => !e.path.startsWith("/etc/")).map((e) => e.path);
       assert.deepEqual(others, [`/usr/share/doc/${pkg}/changelog.gz`, `/usr/share/doc/${pkg}/copyright`]);
 
+      // dh_installdeb marks it a conffile: an upgrade replaces the jobs (asking if edited by hand).
+      const conffiles = runOk("dpkg-deb", ["-I", deb, "conffiles"], { cwd: work }).stdout;
+      assert.equal(conffiles, `/etc/cron.d/${pkg}\n`);
+
       const root = join(work, "x", pkg);
       mkdirSync(root, { recursive: true });
       runOk("dpkg-deb", ["-x", deb, root], { cwd: work });
