@@ -1,7 +1,7 @@
 // The debhelper add-on on its own, with real dh and debhelper but no full package build:
 // the sequences dh computes, dh_cronmeta's modes, its refusal on errors and the clean step.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -101,6 +101,18 @@ describe("the cronmeta debhelper add-on", { timeout: 5 * 60_000 }, () => {
     assert.notEqual(result.status, 0);
     assert.match(result.stdout + result.stderr, /cron-time-invalid/);
     for (const pkg of CRON_PACKAGES) assert.equal(existsSync(join(dir, "debian", `${pkg}.cron.d`)), false);
+  });
+
+  it("--config=FILE points cronmeta at another config file", () => {
+    const dir = freshExample();
+    renameSync(join(dir, "cronmeta.config.json"), join(dir, "debian", "cronmeta.json"));
+    runOk("dh_cronmeta", ["--config=debian/cronmeta.json"], { cwd: dir, env });
+    assert.match(readFileSync(join(dir, "debian", "my-project-scripts1.cron.d"), "utf8"), /^MAILTO=ops@example\.org$/m);
+    // Without it cronmeta uses its defaults, where www-data is not an allowed user: refused.
+    rmSync(join(dir, "debian", "my-project-scripts1.cron.d"));
+    const refused = run("dh_cronmeta", [], { cwd: dir, env });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stdout + refused.stderr, /user-unknown/);
   });
 
   it("rejects an unknown --mode", () => {

@@ -164,6 +164,11 @@ describe("cronmeta's own Debian package", { timeout: 15 * 60_000 }, () => {
     const { tags, output } = lintian(changesFile(work), work);
     mkdirSync(join(testOutputDir, "debian"), { recursive: true });
     writeFileSync(join(testOutputDir, "debian", "cronmeta.lintian.txt"), output);
+    // The package's files, bundled modules summarised, for the record.
+    const listing = entries
+      .filter((e) => !e.path.includes("/node_modules/") || /^\/usr\/share\/cronmeta\/node_modules\/(@[^/]+\/)?[^/@]+\/$/.test(e.path))
+      .map((e) => `${e.mode} ${e.path}${e.target !== undefined ? ` -> ${e.target}` : ""}`);
+    writeFileSync(join(testOutputDir, "debian", "cronmeta.contents.txt"), `${listing.join("\n")}\n`);
     const bad = tags.filter((t) => t.severity === "E" || t.severity === "W");
     assert.deepEqual(bad.map((t) => t.line), [], output);
   });
