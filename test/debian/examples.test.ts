@@ -45,6 +45,18 @@ describe("the examples", () => {
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });
 
+  it("the committed examples/node-service/deploy/cron.d is up to date, config read from package.json", () => {
+    const lint = cronmeta(["lint", "--root", "examples/node-service", "--mode", "dir", "--format", "json"], repoRoot);
+    assert.equal(lint.status, 0, lint.stdout + lint.stderr);
+    assert.equal((JSON.parse(lint.stdout) as { jobCount: number }).jobCount, 3);
+    const out = "examples/node-service/deploy/cron.d";
+    const result = cronmeta(["gen", "--root", "examples/node-service", "--mode", "dir", "--out", out, "--check"], repoRoot);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const content = readFileSync(join(repoRoot, out, "node-service"), "utf8");
+    assert.match(content, /^MAILTO=""$/m);
+    assert.doesNotMatch(content, /switchman/);
+  });
+
   it("gen --check in dir mode fails on a copy whose schedule changed", () => {
     const copy = join(work, "dir-mode");
     cpSync(join(repoRoot, "examples", "dir-mode"), copy, { recursive: true });
