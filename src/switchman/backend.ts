@@ -3,13 +3,18 @@
  * local mode (8.4) otherwise. The ZooKeeper client is loaded only when needed: importing it
  * costs about 0.1 s of start-up, on every cron line of a box in local mode.
  */
-import type { SwitchmanConfig } from "./config.js";
+import { loadConfig, type SwitchmanConfig } from "./config.js";
 import type { Coordinator } from "./coordinator.js";
 import { createLocalCoordinator } from "./local/index.js";
 import type { Logger } from "./log.js";
 
 /** The Coordinator for this configuration. */
-export async function createCoordinator(config: SwitchmanConfig, env: Record<string, string | undefined>, log: Logger): Promise<Coordinator> {
+export async function createCoordinator(
+  config: SwitchmanConfig,
+  env: Record<string, string | undefined>,
+  log: Logger,
+  configPath: string,
+): Promise<Coordinator> {
   if (config.zkhosts !== undefined && config.prefix !== undefined) {
     const { createZooKeeperCoordinator } = await import("./zookeeper/index.js");
     return createZooKeeperCoordinator({
@@ -21,5 +26,10 @@ export async function createCoordinator(config: SwitchmanConfig, env: Record<str
       log: (level, message) => log.log(level, message),
     });
   }
-  return createLocalCoordinator({ groups: config.groups ?? {}, lockdir: config.lockdir, env });
+  return createLocalCoordinator({
+    groups: config.groups ?? {},
+    lockdir: config.lockdir,
+    env,
+    reload: { path: configPath, groups: () => loadConfig(configPath).groups ?? {} },
+  });
 }

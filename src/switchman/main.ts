@@ -53,8 +53,9 @@ export async function main(
     return 0;
   }
   let config: SwitchmanConfig;
+  const configPath = resolve(invocation.config);
   try {
-    config = loadConfig(resolve(invocation.config));
+    config = loadConfig(configPath);
   } catch (error) {
     if (!(error instanceof SwitchmanError)) throw error;
     io.stderr(`switchman: ${error.message}\n`);
@@ -73,7 +74,7 @@ export async function main(
     const request = { host: await hostFqdn(env), pid: process.pid, group: invocation.group, lockname: invocation.lockname };
     let coordinator: Coordinator;
     try {
-      coordinator = await deps.createCoordinator(config, env, log);
+      coordinator = await deps.createCoordinator(config, env, log, configPath);
     } catch (error) {
       return failed(error, log);
     }

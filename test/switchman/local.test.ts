@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { groupMembers, killAll, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "./helpers.js";
+import { alive, groupMembers, killAll, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "./helpers.js";
 
 let box: Sandbox;
 const leftovers = new Set<number>();
@@ -61,6 +61,7 @@ test("20 concurrent starters on one lock: exactly one runs CMD, the others skip 
   assert.match(lines[0] ?? "", /^start \d+$/);
   assert.equal(lines[1], (lines[0] ?? "").replace("start", "end"));
   assert.equal(box.log().match(/\tinfo\tSKIP lock-held: /g)?.length, 19);
+  assert.match(box.log(), /\tinfo\tSKIP lock-held: lock \S+\/contended is held by another process \(box1\.example\.com \d+\); lockname=contended/);
   assert.equal(box.log().match(/\tinfo\tSTART lockname=contended /g)?.length, 1);
 });
 
@@ -181,5 +182,51 @@ test("an unusable lockdir is exit 75 with a message, and nothing runs", async ()
     assert.match(result.stderr, /cannot open lock file .*not-a-dir\/locks\/echo/);
   } finally {
     other.cleanup();
+  }
+});
+
+/** Starts a long job in group `group`, waits for it, returns the switchman and the job's pid. */
+async function startGroupJob(group: string, tag: string) {
+  const pidfile = join(box.dir, `${tag}-pid`);
+  const switchman = startSwitchman(["--config", box.config, "--group", group, "--lockname", tag, "--", "sh", "-c", 'echo $$ > "$1"; exec sleep 100', "job", pidfile]);
+  switchman.stdin?.end();
+  leftovers.add(switchman.pid as number);
+  const [job] = await waitFor("the job", () => readPids(pidfile));
+  leftovers.add(job as number);
+  return { switchman, job: job as number };
+}
+
+test("the host removed from its group in the config file: CMD is stopped, exit 70; unrelated edits change nothing", async () => {
+  box.writeConfig({ groups: { scripts1: ["box1.example.com", "box2.example.com"] } });
+  try {
+    const { switchman, job } = await startGroupJob("scripts1", "regroup");
+    box.writeConfig({ groups: { scripts1: ["box1.example.com", "box2.example.com"], other: "box3.example.com" } });
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // more than two polls of the config file
+    assert.equal(alive(job), true, "an unrelated change must not stop CMD");
+    const removedAt = Date.now();
+    box.writeConfig({ groups: { scripts1: ["box2.example.com"], other: "box3.example.com" } });
+    const result = await switchman.done;
+    const stoppedAfterS = (Date.now() - removedAt) / 1000;
+    assert.equal(result.code, 70);
+    assert.ok(stoppedAfterS < 5, `stopped ${stoppedAfterS} s after the edit`);
+    assert.equal(alive(job), false);
+    assert.match(result.stderr, /switchman: warning: group-changed: host box1\.example\.com is no longer in group scripts1; stopping CMD/);
+    assert.equal(lockIsFree("regroup"), true);
+  } finally {
+    box.writeConfig({});
+  }
+});
+
+test("a config file that becomes invalid while CMD runs stops CMD (like broken prefix data)", async () => {
+  box.writeConfig({ groups: { scripts1: "box1.example.com" } });
+  try {
+    const { switchman, job } = await startGroupJob("scripts1", "broken-config");
+    writeFileSync(box.config, "{ broken");
+    const result = await switchman.done;
+    assert.equal(result.code, 70);
+    assert.equal(alive(job), false);
+    assert.match(result.stderr, /group-changed: the groups of .* can no longer be read: .*not valid JSON/);
+  } finally {
+    box.writeConfig({});
   }
 });

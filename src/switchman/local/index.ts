@@ -1,13 +1,19 @@
 /**
  * Local mode (SPEC 8.4): one box, no ZooKeeper. Groups come from the config file and are
  * matched against this host's FQDN; locks are kernel flocks on `<lockdir>/<lockname>`,
- * which the kernel releases whenever the holder dies, so nothing can take a held lock away
- * and there is nothing to watch while CMD runs (the config file's groups are read once, at
- * start, as App::switchman reads its config once).
+ * which the kernel releases whenever the holder dies, so nothing can take a held lock away.
+ * What can change while CMD runs is the group: like the ZooKeeper back end watches the
+ * prefix data, local mode watches the config file and reports a loss when this host is no
+ * longer in the group or the file no longer yields valid groups.
  */
-import type { AcquireRequest, Coordinator, Decision, LossReport } from "../coordinator.js";
+import { unwatchFile, watchFile, type Stats } from "node:fs";
+import { readFileSync } from "node:fs";
+import { SwitchmanError, type AcquireRequest, type Coordinator, type Decision, type LossReport } from "../coordinator.js";
 import { hostInGroup, type Groups } from "../groups.js";
 import { describeHolder, releaseLock, tryLock, type HeldLock } from "./flock.js";
+
+/** How often the config file is checked for changes while CMD runs, ms. */
+export const CONFIG_POLL_MS = 1000;
 
 /** What local mode needs from the configuration. */
 export interface LocalCoordinatorOptions {
@@ -15,30 +21,69 @@ export interface LocalCoordinatorOptions {
   lockdir: string;
   /** PATH for the flock(1) helper. */
   env: Record<string, string | undefined>;
+  /** The config file to watch for group changes, and how to read its groups (throws SwitchmanError when invalid). */
+  reload?: { path: string; groups: () => Groups };
+}
+
+function holderOf(path: string): string {
+  try {
+    const text = readFileSync(path, "utf8").trim().slice(0, 300);
+    return text === "" ? "" : ` (${text})`;
+  } catch {
+    return "";
+  }
 }
 
 /** A Coordinator backed by the config file's groups and flock(2). */
 export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordinator {
   let held: HeldLock | undefined;
+  let request: AcquireRequest | undefined;
+  let stopWatching: (() => void) | undefined;
   return {
-    async acquire(request: AcquireRequest): Promise<Decision> {
+    async acquire(req: AcquireRequest): Promise<Decision> {
+      request = req;
       // Group first: a host outside the group creates nothing, not even a lock file.
-      if (request.group !== undefined && !hostInGroup(options.groups, request.group, request.host)) {
-        return { run: false, reason: "not-in-group", detail: `host ${request.host} is not in group ${request.group}` };
+      if (req.group !== undefined && !hostInGroup(options.groups, req.group, req.host)) {
+        return { run: false, reason: "not-in-group", detail: `host ${req.host} is not in group ${req.group}` };
       }
-      if (request.lockname === undefined) return { run: true };
-      const lock = await tryLock(options.lockdir, request.lockname, options.env);
+      if (req.lockname === undefined) return { run: true };
+      const lock = await tryLock(options.lockdir, req.lockname, options.env);
       if (lock === undefined) {
-        return { run: false, reason: "lock-held", detail: `lock ${options.lockdir}/${request.lockname} is held by another process` };
+        const path = `${options.lockdir}/${req.lockname}`;
+        return { run: false, reason: "lock-held", detail: `lock ${path} is held by another process${holderOf(path)}` };
       }
       held = lock;
-      describeHolder(lock, `${request.host} ${request.pid}`);
+      describeHolder(lock, `${req.host} ${req.pid}`);
       return { run: true };
     },
-    watch(_onLost: (loss: LossReport) => void): void {
-      // A flock cannot be lost while its holder lives.
+    watch(onLost: (loss: LossReport) => void): void {
+      const group = request?.group;
+      const host = request?.host;
+      const reload = options.reload;
+      if (group === undefined || host === undefined || reload === undefined) return;
+      // watchFile polls stat(2) and follows the path, so an editor's atomic rename is seen too.
+      const listener = (current: Stats, previous: Stats): void => {
+        if (current.mtimeMs === previous.mtimeMs && current.ino === previous.ino && current.size === previous.size) return;
+        let loss: LossReport | undefined;
+        try {
+          if (!hostInGroup(reload.groups(), group, host)) loss = { reason: "group-changed", detail: `host ${host} is no longer in group ${group}` };
+        } catch (error) {
+          const message = error instanceof SwitchmanError ? error.message : String(error);
+          loss = { reason: "group-changed", detail: `the groups of ${reload.path} can no longer be read: ${message}` };
+        }
+        if (loss !== undefined) {
+          stopWatching?.();
+          onLost(loss);
+        }
+      };
+      watchFile(reload.path, { interval: CONFIG_POLL_MS, persistent: false }, listener);
+      stopWatching = () => {
+        unwatchFile(reload.path, listener);
+        stopWatching = undefined;
+      };
     },
     async close(): Promise<void> {
+      stopWatching?.();
       if (held === undefined) return;
       const lock = held;
       held = undefined;
