@@ -300,7 +300,7 @@ export class TestZk {
   private constructor(private readonly client: Client) {}
 
   /** Connects to `connectString` within `timeoutMs`. */
-  static async connect(connectString: string, timeoutMs = 15_000, sessionTimeoutMs = 10_000): Promise<TestZk> {
+  static async connect(connectString: string, timeoutMs = 15_000, sessionTimeoutMs = 30_000): Promise<TestZk> {
     const client = zookeeper.createClient(connectString, { sessionTimeout: sessionTimeoutMs, spinDelay: 100 });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -354,14 +354,9 @@ export class TestZk {
   /** The node's data as text and its stat, or null when there is no node. */
   async get(path: string): Promise<{ data: string; stat: Stat; ownerHex: string } | null> {
     try {
-      const [data, stat] = await new Promise<[Buffer | undefined, Stat]>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`test client: getData ${path} timed out`)), 10_000);
-        this.client.getData(path, (error, d, s) => {
-          clearTimeout(timer);
-          if (error) reject(error);
-          else resolve([d, s]);
-        });
-      });
+      const [data, stat] = await this.call<[Buffer | undefined, Stat]>((cb) =>
+        this.client.getData(path, (error, d, st) => cb(error, [d, st])),
+      );
       return { data: data?.toString("utf8") ?? "", stat, ownerHex: stat.ephemeralOwner.toString("hex") };
     } catch (e) {
       if (isCode(e, zookeeper.Exception.NO_NODE)) return null;
@@ -381,14 +376,11 @@ export class TestZk {
 
   /** Deletes a node (an operator's `delete`); NO_NODE is fine. */
   async remove(path: string): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`test client: remove ${path} timed out`)), 10_000);
-      this.client.remove(path, -1, (error) => {
-        clearTimeout(timer);
-        if (error && error.getCode() !== zookeeper.Exception.NO_NODE) reject(error);
-        else resolve();
-      });
-    });
+    try {
+      await this.call<null>((cb) => this.client.remove(path, -1, (error) => cb(error, null)));
+    } catch (e) {
+      if (!isCode(e, zookeeper.Exception.NO_NODE)) throw e;
+    }
   }
 
   /** Every node under `root` (depth first), `root` included, or [] when it does not exist. */
@@ -406,15 +398,28 @@ export class TestZk {
     this.client.connectionManager.socket?.destroy();
   }
 
-  private call<T>(start: (cb: (error: ZooKeeperException | null, result: T) => void) => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("test client: ZooKeeper call timed out")), 10_000);
-      start((error, result) => {
-        clearTimeout(timer);
-        if (error) reject(error);
-        else resolve(result);
-      });
-    });
+  /**
+   * One request with a timeout, retried on CONNECTION_LOSS (a test may freeze or kill the server
+   * this client talks to) until 15 s have passed.
+   */
+  private async call<T>(start: (cb: (error: ZooKeeperException | null, result: T) => void) => void): Promise<T> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        return await new Promise<T>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error("test client: ZooKeeper call timed out")), 5_000);
+          start((error, result) => {
+            clearTimeout(timer);
+            if (error) reject(error);
+            else resolve(result);
+          });
+        });
+      } catch (e) {
+        const retryable = isCode(e, zookeeper.Exception.CONNECTION_LOSS) || (e instanceof Error && /timed out/.test(e.message));
+        if (!retryable || Date.now() > deadline) throw e;
+        await sleep(100);
+      }
+    }
   }
 }
 
