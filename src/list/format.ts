@@ -10,6 +10,8 @@ export interface TableOptions {
   zone: string;
   /** How many next runs were asked for. */
   next: number;
+  /** ANSI colours (the CLI decides: a TTY and no NO_COLOR). */
+  colour?: boolean;
 }
 
 const HEADERS = ["PACKAGE", "SCRIPT", "TIME", "USER", "GROUP", "LOCK"] as const;
@@ -29,19 +31,21 @@ function plural(n: number, word: string): string {
  */
 export function formatListTable(rows: readonly ListedJob[], options: TableOptions): string {
   if (rows.length === 0) return "No jobs.\n";
+  const paint = (code: string, text: string): string => (options.colour === true ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const label = (name: string): string => `    ${paint("2", `${name}:`)} `;
   const table = [HEADERS.slice(), ...rows.map(cells)];
   const widths = HEADERS.map((_, i) => Math.max(...table.map((r) => (r[i] ?? "").length)));
   const line = (r: readonly string[]): string =>
     r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ").trimEnd() + "\n";
-  let out = line(HEADERS);
+  let out = paint("1", line(HEADERS).trimEnd()) + "\n";
   for (const row of rows) {
     out += "\n" + line(cells(row));
-    out += `    when: ${row.description}\n`;
+    out += `${label("when")}${row.description}\n`;
     if (row.nextRuns !== undefined) {
-      out += row.nextRuns.length === 0 ? "    next: none\n" : `    next: ${row.nextRuns.join(", ")}\n`;
+      out += `${label("next")}${row.nextRuns.length === 0 ? "none" : row.nextRuns.join(", ")}\n`;
     }
-    if (row.comment !== undefined) out += `    what: ${row.comment}\n`;
-    out += `    cron: ${row.cronLine}\n`;
+    if (row.comment !== undefined) out += `${label("what")}${row.comment}\n`;
+    out += `${label("cron")}${row.cronLine}\n`;
   }
   const packages = new Set(rows.map((r) => r.package)).size;
   const groups = new Set(rows.map((r) => r.group)).size;

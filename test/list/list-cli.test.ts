@@ -86,3 +86,22 @@ for (const [how, run] of runners) {
     });
   });
 }
+
+describe("cronmeta list colours", () => {
+  async function runTty(env: Record<string, string | undefined>): Promise<string> {
+    let stdout = "";
+    const { main } = await import("../../src/cli/main.js");
+    const code = await main(["list"], { stdout: (t) => (stdout += t), stderr: () => undefined, cwd: basic, env, stdoutIsTTY: true });
+    assert.equal(code, 0);
+    return stdout;
+  }
+
+  it("colours the table on a TTY, and never with NO_COLOR", async () => {
+    const coloured = await runTty({});
+    assert.match(coloured, /^\u001b\[1mPACKAGE/);
+    assert.match(coloured, /\u001b\[2mwhen:\u001b\[0m At 02:30/);
+    const plain = await runTty({ NO_COLOR: "1" });
+    assert.doesNotMatch(plain, /\u001b\[/);
+    assert.equal(plain, readFileSync(join(goldenDir, "list-basic.txt"), "utf8"));
+  });
+});

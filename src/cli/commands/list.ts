@@ -4,7 +4,7 @@ import { UsageError } from "../../errors.js";
 import { formatListJson, formatListTable } from "../../list/format.js";
 import { listJobs, type ListingOptions } from "../../list/listing.js";
 import { lintProject, type ProjectResult } from "../../project.js";
-import type { Io } from "../io.js";
+import { type Io, useColour } from "../io.js";
 import type { ListOptions } from "../options.js";
 
 /**
@@ -53,6 +53,6 @@ export async function runList(options: ListOptions, io: Io): Promise<number> {
   if (options.package !== undefined) listing.package = options.package;
   if (options.group !== undefined) listing.group = options.group;
   const rows = listJobs(project.jobs, listing);
-  io.stdout(options.format === "json" ? formatListJson(rows) : formatListTable(rows, { zone, next: options.next }));
+  io.stdout(options.format === "json" ? formatListJson(rows) : formatListTable(rows, { zone, next: options.next, colour: useColour(io) }));
   return 0;
 }
