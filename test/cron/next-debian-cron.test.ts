@@ -55,20 +55,22 @@ async function runDebianCron(s: Scenario): Promise<string[]> {
       `mount --bind ${dir}/crontab /etc/crontab`,
       `mount --bind ${dir}/run /run`,
       `mount --bind ${dir}/pam-cron /etc/pam.d/cron`,
+      // The fake clock starts when cron execs: note the real time right before.
+      `date +%s%N > ${dir}/started`,
       // FAKETIME_FMT=%s: a local start time inside a repeated hour would be ambiguous.
       `exec env TZ=${s.zone} FAKETIME_FMT=%s ${FAKETIME} -f "@${Date.parse(s.fakeStartIso) / 1000} x${s.speed}" ${CRON} -f`,
     ].join("\n");
-    const realStart = Date.now();
     const child = spawn("unshare", ["--mount", "sh", "-c", script], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-    // Watch the scenario's minutes plus half a fake minute.
-    const watchMs = ((s.minutes + 0.5) * MINUTE_MS) / s.speed;
+    // Watch the scenario's minutes plus a fake minute and a real second (the mounts come first).
+    const watchMs = ((s.minutes + 1) * MINUTE_MS) / s.speed + 1000;
     await Promise.race([exited, new Promise((r) => setTimeout(r, watchMs))]);
     if (child.exitCode !== null) throw new Error(`cron did not start (exit ${child.exitCode}): ${stderr}`);
     process.kill(-(child.pid ?? 0), "SIGKILL");
     await exited;
+    const realStart = Number(BigInt(readFileSync(join(dir, "started"), "utf8").trim()) / 1_000_000n);
     const fakeStart = Date.parse(s.fakeStartIso);
     const end = fakeStart + s.minutes * MINUTE_MS;
     const text = existsSync(log) ? readFileSync(log, "utf8") : "";
