@@ -102,10 +102,13 @@ test("kill -9 of the holder frees the lock at once", async () => {
 
 test("--no-lock runs without the lock, concurrently with a holder", async () => {
   const release = join(box.dir, "nolock-release");
-  const holder = startSwitchman(["--config", box.config, "--lockname", "shared", "--", "sh", "-c", 'while [ ! -e "$1" ]; do sleep 0.05; done', "job", release]);
+  const pidfile = join(box.dir, "nolock-holder-pid");
+  const holder = startSwitchman(["--config", box.config, "--lockname", "shared", "--", "sh", "-c", 'echo $$ > "$2"; while [ ! -e "$1" ]; do sleep 0.05; done', "job", release, pidfile]);
   holder.stdin?.end();
   leftovers.add(holder.pid as number);
-  await waitFor("the holder", () => !lockIsFree("shared"));
+  // Wait for the holder's CMD, not for the lock: probing with flock(1) would itself take the lock for a moment.
+  await waitFor("the holder", () => readPids(pidfile));
+  assert.equal(lockIsFree("shared"), false);
   const free = await runSwitchman(["--config", box.config, "--no-lock", "--", "echo", "unlocked"]);
   assert.equal(free.stdout, "unlocked\n");
   const skipped = await runSwitchman(["--config", box.config, "--lockname", "shared", "--", "echo", "locked"]);
