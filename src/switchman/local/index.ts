@@ -6,8 +6,7 @@
  * prefix data, local mode watches the config file and reports a loss when this host is no
  * longer in the group or the file no longer yields valid groups.
  */
-import { unwatchFile, watchFile, type Stats } from "node:fs";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { SwitchmanError, type AcquireRequest, type Coordinator, type Decision, type LossReport } from "../coordinator.js";
 import { hostInGroup, type Groups } from "../groups.js";
 import { describeHolder, releaseLock, tryLock, type HeldLock } from "./flock.js";
@@ -23,6 +22,16 @@ export interface LocalCoordinatorOptions {
   env: Record<string, string | undefined>;
   /** The config file to watch for group changes, and how to read its groups (throws SwitchmanError when invalid). */
   reload?: { path: string; groups: () => Groups };
+}
+
+/** What changes when the file is edited or replaced: inode, size and modification time. */
+function fileIdentity(path: string): string {
+  try {
+    const stat = statSync(path, { bigint: true });
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}`;
+  } catch (error) {
+    return `missing:${(error as NodeJS.ErrnoException).code ?? ""}`;
+  }
 }
 
 function holderOf(path: string): string {
@@ -61,9 +70,7 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
       const host = request?.host;
       const reload = options.reload;
       if (group === undefined || host === undefined || reload === undefined) return;
-      // watchFile polls stat(2) and follows the path, so an editor's atomic rename is seen too.
-      const listener = (current: Stats, previous: Stats): void => {
-        if (current.mtimeMs === previous.mtimeMs && current.ino === previous.ino && current.size === previous.size) return;
+      const check = (): void => {
         let loss: LossReport | undefined;
         try {
           if (!hostInGroup(reload.groups(), group, host)) loss = { reason: "group-changed", detail: `host ${host} is no longer in group ${group}` };
@@ -76,11 +83,21 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
           onLost(loss);
         }
       };
-      watchFile(reload.path, { interval: CONFIG_POLL_MS, persistent: false }, listener);
+      // Polling stat(2) by path also sees an editor's atomic rename. The baseline is taken now,
+      // synchronously, and the file checked once more: an edit made since start-up is not missed.
+      let last = fileIdentity(reload.path);
+      const timer = setInterval(() => {
+        const now = fileIdentity(reload.path);
+        if (now === last) return;
+        last = now;
+        check();
+      }, CONFIG_POLL_MS);
+      timer.unref();
       stopWatching = () => {
-        unwatchFile(reload.path, listener);
+        clearInterval(timer);
         stopWatching = undefined;
       };
+      queueMicrotask(check);
     },
     async close(): Promise<void> {
       stopWatching?.();
