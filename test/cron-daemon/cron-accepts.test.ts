@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { cronmetaBin } from "../helpers/paths.js";
+import { cronmetaBin, testOutputDir } from "../helpers/paths.js";
 import { type CronRun, requireCronTools, startCron, waitFor } from "./support.js";
 
 const PARAMS = `every-minute --name stats-%Y-%m.csv 'two words' 'back\\slash' "100%"`;
@@ -135,7 +135,11 @@ describe("Debian's cron daemon accepts what cronmeta generates", { timeout: 5 * 
     cron = await startCron(join(work, "ns"), cronDir);
     // Jobs run at the next minute boundary: wait for two at most.
     await waitFor(
-      () => ["every-minute", "long", "dotted-package", "at-reboot"].every((f) => existsSync(join(outDir, f))),
+      () => {
+        // A namespace that cannot be set up (no CAP_SYS_ADMIN) ends unshare at once: say why.
+        if (cron?.exited() === true) throw new Error(`cron stopped early (unshare/mount failed?):\n${cron.stderr()}\n${cron.log.join("\n")}`);
+        return ["every-minute", "long", "dotted-package", "at-reboot"].every((f) => existsSync(join(outDir, f)));
+      },
       150_000,
       () => `jobs ran: ${readdirSync(outDir).join(", ") || "none"}\ncron log:\n${cron?.log.join("\n")}\n${cron?.stderr()}`,
     );
@@ -145,6 +149,10 @@ describe("Debian's cron daemon accepts what cronmeta generates", { timeout: 5 * 
 
   after(async () => {
     await cron?.stop();
+    if (cron !== undefined) {
+      mkdirSync(join(testOutputDir, "cron-daemon"), { recursive: true });
+      writeFileSync(join(testOutputDir, "cron-daemon", "cron.log"), `${cron.log.join("\n")}\n`);
+    }
     if (work !== "") rmSync(work, { recursive: true, force: true });
   });
 

@@ -15,6 +15,8 @@ export interface CronRun {
   log: string[];
   /** Everything unshare/cron wrote on stderr (setup errors). */
   stderr: () => string;
+  /** True once cron (or the namespace setup before it) has exited. */
+  exited: () => boolean;
   /** Stops cron (and unshare) and the syslog listener. Safe to call twice. */
   stop: () => Promise<void>;
 }
@@ -106,7 +108,13 @@ export async function startCron(work: string, cronDir: string): Promise<CronRun>
   child.stderr?.on("data", (s: string) => {
     stderr += s;
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let hasExited = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      hasExited = true;
+      resolve();
+    }),
+  );
 
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -130,7 +138,7 @@ export async function startCron(work: string, cronDir: string): Promise<CronRun>
     }
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-  return { log, stderr: () => stderr, stop };
+  return { log, stderr: () => stderr, exited: () => hasExited, stop };
 }
 
 /** Resolves when `done()` is true, polling; rejects after `timeoutMs` with `describe()`. */
