@@ -38,20 +38,44 @@ function timeOfDay(time: CronTime): string {
     const times = hours.flatMap((h) => minutes.map((m) => `${pad(h)}:${pad(m)}`));
     return `At ${joinWords(times, "and")}`;
   }
-  const [minuteField = "*", hourField = "*"] = fieldsOf(time);
-  let text = cronstrue.toString(`${minuteField} ${hourField} * * *`, { use24HourTimeFormat: true, throwExceptionOnParseError: true });
-  const minuteStep = unevenStep(minuteField, 60);
-  if (minuteStep) text += ` (minutes ${listNumbers(minutes)} of the hour: the step restarts every hour)`;
-  const hourStep = unevenStep(hourField, 24);
-  if (hourStep) text += ` (hours ${listNumbers(hours)}: the step restarts every day)`;
+  // cronstrue reads the value sets written canonically, so "*\/60" (only minute 0) or "0-0"
+  // are worded as what they are, not as what they look like.
+  const minuteField = canonicalField(minutes, 0, 59);
+  const hourField = canonicalField(hours, 0, 23);
+  let text: string;
+  try {
+    text = cronstrue.toString(`${minuteField} ${hourField} * * *`, { use24HourTimeFormat: true, throwExceptionOnParseError: true });
+  } catch {
+    text = `At minutes ${listNumbers(minutes)} of hours ${listNumbers(hours)}`;
+  }
+  if (unevenStep(minuteField, 60)) text += ` (minutes ${listNumbers(minutes)} of the hour: the step restarts every hour)`;
+  if (unevenStep(hourField, 24)) text += ` (hours ${listNumbers(hours)}: the step restarts every day)`;
   return text;
 }
 
-/** The five field texts; `@` keywords give their Debian equivalents (entry.c). */
-function fieldsOf(time: CronTime): string[] {
-  if (time.keyword === "@hourly") return ["0", "*", "*", "*", "*"];
-  if (time.keyword !== undefined) return ["0", "0", "*", "*", "*"];
-  return time.text.trim().split(/\s+/);
+/**
+ * A field text for a sorted value set: `*`, `*\/STEP` when the set is exactly what that gives,
+ * `A-B/STEP` for other progressions, else values and ranges (`0-5,20,40`).
+ */
+function canonicalField(values: number[], low: number, high: number): string {
+  const [first, second] = values;
+  const last = values[values.length - 1];
+  if (first === undefined || last === undefined) return "*";
+  if (values.length === high - low + 1) return "*";
+  if (second !== undefined) {
+    const step = second - first;
+    const progression = step > 1 && values.every((v, i) => v === first + i * step);
+    if (progression && first === low && last + step > high) return `*/${step}`;
+    if (progression && values.length >= 3) return `${first}-${last}/${step}`;
+  }
+  const pieces: string[] = [];
+  for (let i = 0; i < values.length; ) {
+    let j = i;
+    while (j + 1 < values.length && (values[j + 1] ?? 0) === (values[j] ?? 0) + 1) j++;
+    pieces.push(j - i >= 2 ? `${values[i]}-${values[j]}` : values.slice(i, j + 1).join(","));
+    i = j + 1;
+  }
+  return pieces.join(",");
 }
 
 /** True when a field has a `/STEP` that does not divide the field's size (e.g. `*\/7` minutes). */
