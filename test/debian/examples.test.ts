@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import ts from "typescript";
 import { cronmetaBin, repoRoot } from "../helpers/paths.js";
 import { requireBuiltCli } from "./support.js";
 
@@ -38,6 +39,32 @@ describe("the examples", () => {
     const scripts = readdirSync(join(repoRoot, "examples", "my-project", "bin"));
     assert.ok(scripts.length >= 10);
     for (const ext of [".pl", ".sh", ".py", ".js", ".mjs", ".ts"]) assert.ok(scripts.some((s) => s.endsWith(ext)), ext);
+  });
+
+  it("every example script is valid in its own language (perl -c, sh -n, python3, node --check, TypeScript)", () => {
+    const dirs = ["my-project/bin", "dir-mode/bin", "node-service/src/jobs"].map((d) => join(repoRoot, "examples", d));
+    const check = (command: string, args: string[]): void => {
+      const result = spawnSync(command, args, { encoding: "utf8" });
+      assert.equal(result.error, undefined, `${command}: ${String(result.error)}`);
+      assert.equal(result.status, 0, `${command} ${args.join(" ")}:\n${result.stdout}${result.stderr}`);
+    };
+    let checked = 0;
+    for (const dir of dirs) {
+      for (const name of readdirSync(dir)) {
+        const file = join(dir, name);
+        const shebang = readFileSync(file, "utf8").split("\n")[0] ?? "";
+        if (name.endsWith(".pl")) check("/usr/bin/perl", ["-c", file]);
+        else if (name.endsWith(".sh")) check("/bin/sh", ["-n", file]);
+        else if (name.endsWith(".py")) check("/usr/bin/python3", ["-m", "py_compile", file]);
+        else if (/\.[cm]?js$/.test(name) || /^#!\S*[/ ]node$/.test(shebang)) check(process.execPath, ["--check", file]);
+        else if (name.endsWith(".ts")) {
+          const output = ts.transpileModule(readFileSync(file, "utf8"), { fileName: name, reportDiagnostics: true });
+          assert.deepEqual(output.diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")) ?? [], [], file);
+        } else assert.fail(`no syntax check for ${file}`);
+        checked++;
+      }
+    }
+    assert.equal(checked, 11 + 3 + 2);
   });
 
   it("the committed examples/dir-mode/cron.d is up to date (gen --mode dir --check)", () => {
