@@ -9,8 +9,11 @@
 import { IANAZone } from "luxon";
 
 const MINUTE_MS = 60_000;
-/** Offsets are probed this often; two changes closer than this would be missed (none exist in current tzdata). */
-const PROBE_MS = 12 * 3_600_000;
+/**
+ * Offsets are probed this often; two changes closer than this would be missed. The closest in
+ * current tzdata are weeks apart (e.g. Morocco suspends DST for Ramadan).
+ */
+const PROBE_MS = 2 * 86_400_000;
 
 /** A change of the UTC offset: from `at` on, local time is UTC + `after` minutes. */
 export interface OffsetChange {
