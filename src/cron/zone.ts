@@ -10,8 +10,8 @@ import { IANAZone } from "luxon";
 
 const MINUTE_MS = 60_000;
 /**
- * Offsets are probed this often; two changes closer than this would be missed. The closest in
- * current tzdata are weeks apart (e.g. Morocco suspends DST for Ramadan).
+ * Offsets are probed this often; two changes closer than this would be missed. No zone of the
+ * tz database has such a pair between 1990 and 2040 (checked with zdump -v over zone1970.tab).
  */
 const PROBE_MS = 2 * 86_400_000;
 
