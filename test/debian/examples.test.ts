@@ -43,9 +43,10 @@ describe("the examples", () => {
 
   it("every example script is valid in its own language (perl -c, sh -n, python3, node --check, TypeScript)", () => {
     const dirs = ["my-project/bin", "dir-mode/bin", "node-service/src/jobs"].map((d) => join(repoRoot, "examples", d));
+    const debianPackage: Record<string, string> = { "/usr/bin/perl": "perl-base", "/bin/sh": "dash", "/usr/bin/python3": "python3-minimal" };
     const check = (command: string, args: string[]): void => {
       const result = spawnSync(command, args, { encoding: "utf8" });
-      assert.equal(result.error, undefined, `${command}: ${String(result.error)}`);
+      assert.equal(result.error, undefined, `${command}: ${String(result.error)}: install Debian package ${debianPackage[command] ?? "nodejs"}`);
       assert.equal(result.status, 0, `${command} ${args.join(" ")}:\n${result.stdout}${result.stderr}`);
     };
     let checked = 0;
