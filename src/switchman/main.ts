@@ -79,19 +79,25 @@ export async function main(
       return failed(error, log);
     }
     try {
+      // A signal while connecting (up to connect_timeout) closes the session at once.
+      onSignal = (signal) => {
+        pending ??= signal;
+        void coordinator.close();
+      };
       let decision;
       try {
-        decision = await coordinator.acquire(request);
+        if (pending === undefined) decision = await coordinator.acquire(request);
       } catch (error) {
-        return failed(error, log);
-      }
-      if (!decision.run) {
-        log.info(`SKIP ${decision.reason}: ${decision.detail}; lockname=${request.lockname ?? "-"} group=${request.group ?? "-"}`);
-        return 0;
+        if (pending === undefined) return failed(error, log);
       }
       if (pending !== undefined) {
         log.warning(`received ${pending} before CMD started: not running it`);
         return 128 + signalNumber(pending);
+      }
+      if (decision === undefined) throw new Error("acquire returned nothing");
+      if (!decision.run) {
+        log.info(`SKIP ${decision.reason}: ${decision.detail}; lockname=${request.lockname ?? "-"} group=${request.group ?? "-"}`);
+        return 0;
       }
       log.info(
         `START lockname=${request.lockname ?? "-"} group=${request.group ?? "-"} host=${request.host} ` +
