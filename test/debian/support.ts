@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { accessSync, chmodSync, constants, cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter, join, relative, sep } from "node:path";
 import { cronmetaBin, repoRoot } from "../helpers/paths.js";
 
 /** Result of a finished command. */
@@ -106,9 +106,17 @@ export function addonEnv(shimDir: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Copies examples/my-project to `dest` (which must not exist). */
+/**
+ * Copies examples/my-project to `dest` (which must not exist), without what a `cronmeta gen`
+ * or a package build in the checkout may have left there (the paths of its .gitignore).
+ */
 export function copyExample(dest: string): string {
-  cpSync(join(repoRoot, "examples", "my-project"), dest, { recursive: true });
+  const source = join(repoRoot, "examples", "my-project");
+  const leftover = /^debian\/(?:[^/]+\.cron\.d|\.debhelper|debhelper-build-stamp|files|[^/]+\.substvars|my-project(?:-scripts\d+)?)$/;
+  cpSync(source, dest, {
+    recursive: true,
+    filter: (path) => !leftover.test(relative(source, path).split(sep).join("/")),
+  });
   return dest;
 }
 
