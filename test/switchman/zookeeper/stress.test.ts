@@ -92,13 +92,12 @@ describe("switchman stress: never two holders", () => {
 
   it(`${FAULT_ROUNDS} rounds with random kill -STOP / kill -9 of servers: zero overlapping runs`, async (t: TestContext) => {
     t.diagnostic(`seed ${seed} (CRONMETA_STRESS_SEED replays it)`);
-    const config = writeConfig(tmp.path, "faults", {
-      zkhosts: zk.connectString,
-      prefix: "/stress",
-      session_timeout: 6,
-      termination_timeout: 1,
-      connect_timeout: 3,
-    });
+    // Half the starters know the whole ensemble (and can ride out a fault by reconnecting), half
+    // only one member (and must stop their job in time when that member freezes or dies).
+    const configs = [zk.connectString, ...zk.servers.map((s) => s.address)].map((zkhosts, i) =>
+      writeConfig(tmp.path, `faults${i}`, { zkhosts, prefix: "/stress", session_timeout: 6, termination_timeout: 1, connect_timeout: 3 }),
+    );
+    const pickConfig = (): string => (random() < 0.5 ? configs[0] : configs[1 + Math.floor(random() * 3)]) as string;
     const record = join(tmp.path, "faults-record");
     const all: SwitchmanResult[] = [];
     const faults: string[] = [];
@@ -118,11 +117,12 @@ describe("switchman stress: never two holders", () => {
         if (freeze) victim.thaw();
         else victim.start();
       })();
-      // Starters every 250 ms for ~7 s, each job 1.2 s long: runs hand the lock on while the fault hits.
+      // Starters every 250 ms for ~8 s, jobs of 0.6-4 s (some longer than the 3 s budget, so a
+      // fault can force a stop): runs hand the lock on while the fault hits.
       const pending: Promise<SwitchmanResult>[] = [];
-      while (Date.now() - round0 < 7000) {
+      while (Date.now() - round0 < 8000) {
         pending.push(
-          startSwitchman(["-c", config, "-g", "g", "--lockname", "faulty", "--", ...jobCommand(record, 1.2)], { host: HOST }).done,
+          startSwitchman(["-c", pickConfig(), "-g", "g", "--lockname", "faulty", "--", ...jobCommand(record, 0.6 + random() * 3.4)], { host: HOST }).done,
         );
         await sleep(250);
       }
