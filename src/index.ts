@@ -16,4 +16,13 @@ export { generate, type GenerateOptions, type GenerateResult } from "./generate/
 export { renderCronFiles, type RenderedFile, type TemplateData, type TemplateJob } from "./generate/render.js";
 export { OutputWriteError, type WriteReport } from "./generate/write.js";
 export type { WritePlan, PlannedFile } from "./generate/plan.js";
+export { listJobs as list, type ListedJob, type ListingOptions } from "./list/listing.js";
+export { nextRuns, iterateRuns, runsBetween } from "./cron/next.js";
+export { describeCronTime } from "./cron/describe.js";
+export { isValidZone, machineZone, formatInZone } from "./cron/zone.js";
+export { buildReport, type ScheduleReport } from "./list/report.js";
+export { renderReportHtml } from "./list/report-html.js";
+export { loadReportTemplate } from "./list/report-template.js";
+export { formatListTable, formatListJson } from "./list/format.js";
+export { formatReportJson } from "./list/report-json.js";
 export type * from "./types.js";

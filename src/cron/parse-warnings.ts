@@ -84,7 +84,7 @@ export function rebootWarning(offset: number, length: number): CronTimeProblem {
   return {
     severity: "warning",
     rule: "cron-reboot",
-    message: `"@reboot" runs only when cron starts (at boot or cron restart), not when the package is installed ` +
+    message: `"@reboot" runs only once per boot, when cron first starts (Debian's cron does not rerun it when the daemon restarts), not when the package is installed ` +
       `or upgraded; if the job must also run at install, call it from the package's postinst as well`,
     offset,
     length,

@@ -157,7 +157,7 @@ export const parseCases: ParseCase[] = [
   // ---- @ keywords, filled as Debian's entry.c does
   { text: "@reboot", rules: [REBOOT], cron: "accepts",
     time: { keyword: "@reboot", reboot: true, minutes: [], hours: [], daysOfMonth: [], months: [], daysOfWeek: [] },
-    says: ["only when cron starts", "not when the package is installed"] },
+    says: ["only once per boot", "not when the package is installed"] },
   { text: "@yearly", rules: [], cron: "accepts",
     time: { keyword: "@yearly", reboot: false, minutes: [0], hours: [0], daysOfMonth: [1], months: [1], daysOfWeek: ALL_DOW,
       domStar: false, dowStar: true } },
