@@ -1,11 +1,24 @@
-// The debhelper add-on on its own, with real dh and debhelper but no full package build:
-// the sequences dh computes, dh_cronmeta's modes, its refusal on errors and the clean step.
+// The debhelper add-on on its own, with real dh and debhelper: the sequences dh computes,
+// dh_cronmeta's modes (one full tree-mode package build), its refusal on errors, the clean step.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { BUILD_TOOLS, addonEnv, copyExample, makeCronmetaShim, requireBuiltCli, requireTools, run, runOk } from "./support.js";
+import {
+  BUILD_TOOLS,
+  addonEnv,
+  builtDebs,
+  changesFile,
+  copyExample,
+  debContents,
+  lintian,
+  makeCronmetaShim,
+  requireBuiltCli,
+  requireTools,
+  run,
+  runOk,
+} from "./support.js";
 
 const CRON_PACKAGES = ["my-project-scripts1", "my-project-scripts2", "my-project-scripts3"];
 
@@ -91,6 +104,33 @@ describe("the cronmeta debhelper add-on", { timeout: 5 * 60_000 }, () => {
     const again = freshExample();
     runOk("dh_cronmeta", [], { cwd: again, env: { ...env, DH_CRONMETA_MODE: "tree" } });
     assert.ok(existsSync(join(again, "debian", "my-project-scripts2", "etc", "cron.d", "my-project-scripts2")));
+  });
+
+  it("a whole tree-mode build (export DH_CRONMETA_MODE = tree) packages a dotted package's jobs under its mapped name", () => {
+    const dir = join(work, "tree-build", "my-project");
+    mkdirSync(join(work, "tree-build"));
+    copyExample(dir);
+    const control = join(dir, "debian", "control");
+    writeFileSync(
+      control,
+      `${readFileSync(control, "utf8")}\nPackage: my-project-legacy.tools\nArchitecture: all\nDepends: \${misc:Depends}\nDescription: jobs of a package whose name has a dot\n Its cron.d file must not: cron would ignore it.\n`,
+    );
+    writeFileSync(
+      join(dir, "bin", "legacy-report.sh"),
+      "#!/bin/sh\n: <<'=cut'\n=head1 METADATA\n\n<crontab>\n    package: my-project-legacy.tools\n    time: 0 6 * * *\n</crontab>\n\n=cut\ntrue\n",
+      { mode: 0o755 },
+    );
+    const rules = join(dir, "debian", "rules");
+    writeFileSync(rules, readFileSync(rules, "utf8").replace("%:\n", "export DH_CRONMETA_MODE = tree\n\n%:\n"));
+    runOk("dpkg-buildpackage", ["-us", "-uc", "-b", "-d"], { cwd: dir, env });
+    const deb = builtDebs(join(work, "tree-build")).get("my-project-legacy.tools");
+    assert.ok(deb, "the dotted package was not built");
+    const etc = debContents(deb).filter((e) => e.path.startsWith("/etc/") && !e.path.endsWith("/"));
+    assert.deepEqual(etc.map((e) => [e.path, e.mode]), [["/etc/cron.d/my-project-legacy-tools", "-rw-r--r--"]]);
+    const { tags, output } = lintian(changesFile(join(work, "tree-build")), join(work, "tree-build"));
+    const bad = tags.filter((t) => (t.severity === "E" || t.severity === "W") && t.tag !== "missing-systemd-timer-for-cron-script");
+    assert.deepEqual(bad.map((t) => t.line), [], output);
+    assert.equal(existsSync(join(dir, "debian", "my-project-scripts1.cron.d")), false, "tree mode writes no debian/*.cron.d");
   });
 
   it("stops the build when cronmeta finds an error, and writes nothing", () => {
