@@ -61,6 +61,11 @@ export class LockGuard {
     return this.options.session.negotiatedTimeoutMs - this.options.terminationTimeoutMs - SAFETY_MARGIN_S * 1000;
   }
 
+  /** The `performance.now()` at which the last proving request was sent. */
+  get lastProof(): number {
+    return this.lastProvenAt;
+  }
+
   /** The `performance.now()` by which onLost will have been called unless a new proof arrives. */
   get deadline(): number {
     return this.lastProvenAt + this.budgetMs;

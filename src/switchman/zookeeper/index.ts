@@ -3,7 +3,7 @@
  * that calls onLost early enough for the child to be dead before the session could expire.
  */
 import zookeeper from "node-zookeeper-client";
-import { isTimingSafe } from "../budget.js";
+import { SAFETY_MARGIN_S, isTimingSafe } from "../budget.js";
 import { SwitchmanError, type AcquireRequest, type Coordinator, type Decision, type LossReport } from "../coordinator.js";
 import { parsePrefixData } from "../groups.js";
 import { LockGuard } from "./guard.js";
@@ -126,7 +126,18 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     return closing;
   }
 
-  return { acquire, watch, close };
+  /**
+   * Time left before the server could expire the session, less the margin: the supervisor's
+   * guard process kills CMD when switchman itself stops beating (stopped, blocked) for that long.
+   * undefined without a lock (--no-lock: nothing exclusive to protect).
+   */
+  function remainingMs(): number | undefined {
+    if (!session || !held) return undefined;
+    const provenAt = guard?.lastProof ?? held.provenAt;
+    return provenAt + session.negotiatedTimeoutMs - SAFETY_MARGIN_S * 1000 - performance.now();
+  }
+
+  return { acquire, watch, close, remainingMs };
 }
 
 /** The prefix node's data; SwitchmanError 2 when the node is missing, 75 when ZooKeeper does not answer. */

@@ -115,14 +115,19 @@ describe("ZooKeeper coordinator in-process", () => {
     const c = coordinator(p, sessionS);
     const server = zk.servers[0];
     assert.ok(server);
-    const seen: { at?: number; loss?: LossReport } = {};
+    const seen: { at?: number; loss?: LossReport; remaining?: number | undefined } = {};
     try {
       await c.acquire({ group: "g", lockname: "frozen", host: HOST, pid: 8 });
       c.watch((l) => {
         seen.at ??= Date.now();
         seen.loss ??= l;
+        seen.remaining ??= c.remainingMs?.();
       });
       await sleep(2500);
+      // Steady state: a proof at most about a heartbeat ago, so nearly session − margin left.
+      const healthy = c.remainingMs?.();
+      const full = (sessionS - SAFETY_MARGIN_S) * 1000;
+      assert.ok(healthy !== undefined && healthy <= full && healthy > full - 2000, `remainingMs ${healthy} while healthy`);
       const frozenAt = Date.now();
       server.freeze();
       while (seen.at === undefined && Date.now() - frozenAt < 10_000) await sleep(20);
@@ -133,6 +138,8 @@ describe("ZooKeeper coordinator in-process", () => {
       const after = lostAt - frozenAt;
       assert.ok(after <= budgetMs + 800, `onLost ${after} ms after the freeze, budget ${budgetMs} ms`);
       assert.ok(after >= budgetMs - HEARTBEAT_INTERVAL_S * 1000 - 500, `onLost too early: ${after} ms`);
+      // onLost comes termination_timeout (1 s) before the guard process's deadline.
+      assert.ok(seen.remaining !== undefined && Math.abs(seen.remaining - 1000) < 500, `remainingMs at onLost: ${seen.remaining}`);
       const closing = Date.now();
       await c.close();
       assert.ok(Date.now() - closing < 2500, "close() is bounded even when the server does not answer");
