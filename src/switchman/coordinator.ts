@@ -40,6 +40,14 @@ export interface Coordinator {
   watch(onLost: (loss: LossReport) => void): void;
   /** Releases the lock and closes the session so the lock disappears at once. */
   close(): Promise<void>;
+  /**
+   * Optional, after a `{ run: true }`: milliseconds from now until CMD must be dead unless the
+   * lock is proven again (last proof + negotiated session timeout − SAFETY_MARGIN_S − now);
+   * undefined = no limit (local mode: the kernel keeps a flock for as long as switchman lives).
+   * The supervisor hands it to a guard process outside switchman every second, so that a
+   * stopped or blocked switchman (SIGSTOP, a hung write) cannot outlive its lock.
+   */
+  remainingMs?(): number | undefined;
 }
 
 /** switchman's own failures, with the exit status SPEC 8.3 gives them. */

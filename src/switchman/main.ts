@@ -7,6 +7,7 @@ import { constants } from "node:os";
 import { VERSION } from "../version.js";
 import { USAGE, parseInvocation } from "./args.js";
 import { createCoordinator } from "./backend.js";
+import { DETECTION_BUDGET_S, SAFETY_MARGIN_S } from "./budget.js";
 import { loadConfig, type SwitchmanConfig } from "./config.js";
 import { SwitchmanError, type Coordinator, type LossReport } from "./coordinator.js";
 import { hostFqdn } from "./hostname.js";
@@ -116,6 +117,7 @@ export async function main(
         env,
         terminationTimeoutS: config.termination_timeout,
         warn: (message) => log.warning(message),
+        remainingMs: guardDeadline(coordinator, config),
       });
       running.supervisor = supervisor;
       if (lost !== undefined) supervisor.terminate();
@@ -127,6 +129,13 @@ export async function main(
       log.info(finishMessage(request.lockname, result));
       if (result.startError !== undefined) {
         log.critical(`cannot start CMD: ${result.startError}`);
+        return EXIT_LOST;
+      }
+      if (result.guardFired) {
+        log.warning(
+          `exit ${EXIT_LOST}: switchman could not prove the lock in time (was it stopped or blocked?); ` +
+            "the guard process killed CMD's process group",
+        );
         return EXIT_LOST;
       }
       if (lost !== undefined) {
@@ -141,6 +150,18 @@ export async function main(
     for (const signal of FORWARDED) process.off(signal, handler);
     log.close();
   }
+}
+
+/**
+ * How long the guard may go without a beat before it kills CMD: the coordinator's own figure
+ * when it gives one; with ZooKeeper otherwise the session timeout less the detection budget
+ * and the margin (budget.ts); no limit in local mode, where the kernel keeps the flock.
+ */
+function guardDeadline(coordinator: Coordinator, config: SwitchmanConfig): () => number | undefined {
+  if (coordinator.remainingMs !== undefined) return () => coordinator.remainingMs?.();
+  if (config.zkhosts === undefined) return () => undefined;
+  const fallbackMs = (config.session_timeout - DETECTION_BUDGET_S - SAFETY_MARGIN_S) * 1000;
+  return () => fallbackMs;
 }
 
 /** A SwitchmanError becomes its exit status, logged at critical (so also on stderr). */

@@ -7,11 +7,16 @@
  *   (prctl(2): the signal fires when the parent *thread* exits; libuv forks from the main
  *   thread, which lives as long as switchman. It is cleared when CMD execs a set-user-ID binary.)
  * - PDEATHSIG reaches CMD only, not its children (it is cleared on fork). A guard process
- *   (a fixed `sh -c` script in its own process group, signals ignored) holds the read end of a
- *   pipe whose write end only switchman has. The guard starts *before* CMD (forking a big Node
+ *   (a fixed `bash -c` script in its own process group, signals ignored) holds the read end of
+ *   a pipe whose write end only switchman has. The guard starts *before* CMD (forking a big Node
  *   process is slow under load); switchman writes CMD's pgid into the pipe right after spawning
  *   CMD, in the same tick. When switchman dies, the pipe reaches EOF and the guard SIGKILLs
  *   CMD's whole group, grandchildren included.
+ * - The same pipe carries a heartbeat every second: the seconds left before CMD must be dead
+ *   (from the coordinator's last proof of the lock). If switchman stops (SIGSTOP, a blocked
+ *   event loop), the next beat does not come and the guard SIGKILLs the group in time: a
+ *   frozen switchman cannot outlive its ZooKeeper session. bash is used for `read -t`, which
+ *   dash lacks; bash is Essential in Debian.
  * - Termination always signals the whole group: SIGTERM (or the forwarded signal), SIGKILL
  *   `termination_timeout` later. When CMD exits and leaves processes in its group, they are
  *   terminated the same way: they would otherwise run without the lock.
@@ -32,6 +37,8 @@ export interface SupervisorOptions {
   terminationTimeoutS: number;
   /** Warnings about kills and leftovers (the caller's log). */
   warn: (message: string) => void;
+  /** Milliseconds until CMD must be dead unless renewed; undefined = no limit. Asked every second. */
+  remainingMs?: () => number | undefined;
 }
 
 /** How CMD ended and what it cost. */
@@ -47,14 +54,31 @@ export interface ChildResult {
   peakRssKiB: number | undefined;
   /** True when switchman had to SIGKILL the group. */
   killed: boolean;
+  /** True when the guard killed the group because switchman's beats stopped (switchman was stopped or blocked). */
+  guardFired: boolean;
   /** Set when CMD could not be started at all (setpriv missing, …). */
   startError?: string;
 }
 
-/** The guard: reads CMD's pgid, waits for EOF on stdin (switchman gone), then kills that group. */
-const GUARD_SCRIPT =
-  `trap '' HUP INT QUIT TERM; read -r pgid || exit 0; case $pgid in ''|*[!0-9]*) exit 0;; esac; ` +
-  `while read -r _; do :; done; kill -s KILL -- -"$pgid" 2>/dev/null`;
+/**
+ * The guard (bash): reads CMD's pgid, then heartbeat lines, each the seconds the next one may
+ * take (`-` = no limit). EOF (switchman gone) or a late beat: SIGKILL to the whole group.
+ */
+const GUARD_SCRIPT = [
+  "trap '' HUP INT QUIT TERM",
+  "read -r pgid || exit 0",
+  "case $pgid in ''|*[!0-9]*) exit 0;; esac",
+  "limit=",
+  "while :; do",
+  '  if [ -n "$limit" ]; then read -r -t "$limit" next || break; else read -r next || break; fi',
+  "  case $next in -) limit= ;; ''|*[!0-9.]*) ;; *) limit=$next ;; esac",
+  "done",
+  'kill -s KILL -- -"$pgid" 2>/dev/null',
+].join("\n");
+/** Seconds between beats to the guard. */
+const GUARD_BEAT_MS = 1000;
+/** The guard fires this much before the deadline: its own wake-up and the kill take time. */
+const GUARD_LEAD_S = 0.25;
 /** When to sample CMD's peak memory: often at first (short jobs), then every 200 ms. */
 const SAMPLE_DELAYS_MS = [5, 15, 30, 50, 100];
 const SAMPLE_INTERVAL_MS = 200;
@@ -75,6 +99,10 @@ export class Supervisor {
   private killed = false;
   private killTimer: NodeJS.Timeout | undefined;
   private sampleTimer: NodeJS.Timeout | undefined;
+  private beatTimer: NodeJS.Timeout | undefined;
+  private guardExited: Promise<void> = Promise.resolve();
+  private guardFired = false;
+  private retiring = false;
   private peak: number | undefined;
   private readonly startedAt = process.hrtime.bigint();
   private readonly cpuBefore = reapedChildrenCpu();
@@ -95,17 +123,23 @@ export class Supervisor {
       });
       this.child.once("exit", (code, signal) => {
         const result = this.result(code, signal);
-        void this.drain().then(() => {
-          this.cleanup();
-          result.killed = this.killed;
-          resolve(result);
-        });
+        void this.drain()
+          .then(() => this.noticeGuard(signal))
+          .then(() => {
+            this.cleanup();
+            result.killed = this.killed;
+            // Only a SIGKILL switchman did not send can be the guard's doing.
+            result.guardFired = this.guardFired && signal === "SIGKILL" && !this.killed;
+            resolve(result);
+          });
       });
     });
     if (this.pid !== undefined) {
       // Synchronous for a pipe with room (libuv tries the write at once): no tick passes
       // between CMD's start and the guard knowing its group.
       this.guard?.stdin?.write(`${this.pid}\n`);
+      this.beat();
+      this.beatTimer = setInterval(() => this.beat(), GUARD_BEAT_MS);
       this.sample(0);
     }
   }
@@ -152,11 +186,17 @@ export class Supervisor {
   private startGuard(): void {
     try {
       // $0 and $1 only label the guard for operators (ps): "switchman-guard <switchman's pid>".
-      const guard = spawn("sh", ["-c", GUARD_SCRIPT, "switchman-guard", String(process.pid)], {
+      const guard = spawn("bash", ["-c", GUARD_SCRIPT, "switchman-guard", String(process.pid)], {
         detached: true,
         stdio: ["pipe", "ignore", "ignore"],
       });
       guard.on("error", (error) => this.options.warn(`cannot start the guard process: ${error.message}`));
+      this.guardExited = new Promise((resolve) =>
+        guard.once("exit", () => {
+          if (!this.retiring) this.guardFired = true;
+          resolve();
+        }),
+      );
       guard.stdin?.on("error", () => {
         // EPIPE when the guard died: the pdeathsig still protects CMD itself.
       });
@@ -164,6 +204,22 @@ export class Supervisor {
     } catch (error) {
       this.options.warn(`cannot start the guard process: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * A SIGKILL that switchman did not send may be the guard's: its exit is reaped in the same
+   * round, but give its event a moment so that the result says who killed CMD.
+   */
+  private async noticeGuard(signal: NodeJS.Signals | null): Promise<void> {
+    if (signal !== "SIGKILL" || this.killed || this.guard === undefined) return;
+    await Promise.race([this.guardExited, new Promise((resolve) => setTimeout(resolve, 500))]);
+  }
+
+  /** Tells the guard how long it may wait for the next beat. */
+  private beat(): void {
+    const remainingMs = this.options.remainingMs?.();
+    const limit = remainingMs === undefined ? "-" : Math.max(0.05, remainingMs / 1000 - GUARD_LEAD_S).toFixed(2);
+    this.guard?.stdin?.write(`${limit}\n`);
   }
 
   private sample(step: number): void {
@@ -189,6 +245,7 @@ export class Supervisor {
       systemS: Math.max(0, cpu.systemS - this.cpuBefore.systemS),
       peakRssKiB: this.peak,
       killed: this.killed,
+      guardFired: false,
     };
     if (startError !== undefined) result.startError = startError;
     return result;
@@ -222,8 +279,10 @@ export class Supervisor {
   private cleanup(): void {
     clearTimeout(this.killTimer);
     clearTimeout(this.sampleTimer);
+    clearInterval(this.beatTimer);
     if (this.guard !== undefined) {
       // The group is empty: retire the guard before its pgid could be reused.
+      this.retiring = true;
       this.guard.kill("SIGKILL");
       this.guard.stdin?.destroy();
       this.guard = undefined;
