@@ -147,4 +147,41 @@ describe("switchman on a 3-node ZooKeeper ensemble", () => {
     );
     await zk.waitServing();
   });
+
+  it("8: leader killed and the budget does not allow a failover (switchman knows only the leader) → stopped cleanly before the next holder", async (t: TestContext) => {
+    const session = 6;
+    const termination = 1;
+    const leader = await zk.leader();
+    const others = zk.servers.filter((s) => s !== leader).map((s) => s.address).join(",");
+    const { config, configFor, record } = await setup(leader.address, { session, termination });
+    const bConfig = configFor("b", others);
+    const first = startSwitchman(["-c", config, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 60)], { host: HOST });
+    const firstJob = await started(record);
+    let firstResult: SwitchmanResult | undefined;
+    void first.done.then((r) => (firstResult = r));
+    await sleep(1200);
+    const killedAt = Date.now();
+    await leader.kill();
+    const results: SwitchmanResult[] = [];
+    try {
+      while (Date.now() - killedAt < 25_000 && !readRecord(record).some((e) => e.kind === "start" && e.pid !== firstJob.pid)) {
+        results.push(await startSwitchman(["-c", bConfig, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 1)], { host: HOST }).done);
+        await sleep(200);
+      }
+    } finally {
+      leader.start();
+    }
+    const firstDone = firstResult ?? (await first.done);
+    assert.equal(firstDone.code, 70, firstDone.stderr);
+    const events = readRecord(record);
+    const firstTerm = events.find((e) => e.kind === "term" && e.pid === firstJob.pid);
+    assert.ok(firstTerm, "stopped cleanly: SIGTERM");
+    const next = events.find((e) => e.kind === "start" && e.pid !== firstJob.pid);
+    assert.ok(next, `the rest of the ensemble hands the lock on; exits: ${results.map((r) => r.code).join(",")}`);
+    assert.ok(next.at > firstTerm.at, "never two holders");
+    assert.deepEqual(overlaps(intervals(events, Date.now())), []);
+    t.diagnostic(noteTiming("ensemble, leader killed, no failover possible: kill → SIGTERM in child", `${(firstTerm.at - killedAt).toFixed(0)} ms`));
+    t.diagnostic(noteTiming("ensemble, leader killed, no failover possible: kill → next holder starts", `${(next.at - killedAt).toFixed(0)} ms`));
+    await zk.waitServing();
+  });
 });
