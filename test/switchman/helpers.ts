@@ -126,7 +126,7 @@ export function killAll(pids: Iterable<number>): void {
 
 /** Fails (never skips) when a system tool switchman needs is missing, naming its Debian package. */
 export function requireTools(): void {
-  for (const [tool, pkg] of [["setpriv", "util-linux"], ["flock", "util-linux"], ["sh", "dash"], ["hostname", "hostname"]] as const) {
+  for (const [tool, pkg] of [["setpriv", "util-linux"], ["flock", "util-linux"], ["sh", "dash"], ["bash", "bash"], ["hostname", "hostname"]] as const) {
     const found = (process.env.PATH ?? "/usr/bin:/bin").split(":").some((dir) => existsSync(join(dir, tool)));
     if (!found) throw new Error(`${tool} not found: install the Debian package ${pkg}`);
   }
