@@ -5,17 +5,16 @@
  * benchmark: `node --import tsx bench/phases.ts TREE` (add --cpu-prof to node for a profile).
  */
 import fg from "fast-glob";
-import { readFile as readFileCallback } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { loadConfig } from "../src/config/load.js";
 import { readDebian } from "../src/debian/read.js";
 import { runRules } from "../src/lint/engine.js";
 import { extractJsdoc, extractPod, fileForm } from "../src/scan/index.js";
+import { FileReader } from "../src/scan/fileReader.js";
+import { mayHoldJsdocTag, mayHoldPodBlock } from "../src/scan/prefilter.js";
 import { alwaysIgnored } from "../src/scan/tree.js";
 import type { ScannedFile } from "../src/types.js";
 
-const readFile = promisify(readFileCallback);
 const root = process.argv[2];
 if (root === undefined) throw new Error("usage: phases.ts TREE");
 
@@ -35,40 +34,33 @@ let bytes = 0;
 let candidates = 0;
 let jsParsed = 0;
 const files: ScannedFile[] = [];
-const buffers: Array<[string, Buffer]> = [];
-for (let i = 0; i < paths.length; i += 64) {
-  const batch = paths.slice(i, i + 64);
-  const read = await Promise.all(batch.map(async (p) => [p, await readFile(join(root, p))] as [string, Buffer]));
-  for (const entry of read) buffers.push(entry);
-}
-lap("read");
-const todo: Array<[string, Buffer, "pod" | "jsdoc"]> = [];
-for (const [path, buf] of buffers) {
+// One file at a time, so that each phase's time is its own (the real scan overlaps reads).
+const reader = new FileReader();
+for (const path of paths) {
+  const outcome = await reader.read(join(root, path));
+  lap("read");
+  if (outcome.kind !== "text") continue;
+  const buf = outcome.bytes;
   bytes += buf.length;
-  if (buf.subarray(0, 8192).includes(0)) continue;
   const nl = buf.indexOf(0x0a);
   const first = buf.subarray(0, nl < 0 ? Math.min(buf.length, 1024) : Math.min(nl, 1024)).toString("latin1");
   const { form } = fileForm(path, first);
-  if (!buf.includes(form === "jsdoc" ? "@crontab" : "=head1 METADATA")) continue;
+  const pass = form === "jsdoc" ? mayHoldJsdocTag(buf) : mayHoldPodBlock(buf);
+  lap("prefilter");
+  if (!pass) continue;
   candidates++;
-  todo.push([path, buf, form]);
-}
-lap("prefilter");
-for (const [path, buf, form] of todo) {
   const text = new TextDecoder().decode(buf);
   if (form === "jsdoc") {
     jsParsed++;
-    const t0 = performance.now();
     const r = extractJsdoc(text, path);
-    const dt = performance.now() - t0;
-    if (dt > 50) process.stderr.write(`slow: ${path} ${buf.length} bytes ${dt.toFixed(0)} ms\n`);
     if (r) files.push({ file: path, ...r });
+    lap("babel");
   } else {
     const r = extractPod(text);
     if (r) files.push({ file: path, ...r });
+    lap("pod");
   }
 }
-lap("extract");
 const debian = await readDebian(root, config.debianDir);
 lap("debian");
 const out = runRules({ config, debian, mode: "source", files });

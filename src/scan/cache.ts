@@ -38,6 +38,11 @@ export interface FileStamp {
   ino: number;
 }
 
+/** True when nothing stat(2) reports about the file changed. */
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
 /** The stamp of a stat result. */
 export function stampOf(stats: Stats): FileStamp {
   return { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino };
@@ -113,11 +118,24 @@ export class ScanCache {
    * null for "nothing in this file". Undefined means "not cached: scan it".
    */
   get(file: string, stamp: FileStamp): ScannedFile | null | undefined {
-    const entry = this.previous.get(file);
-    if (entry === undefined || entry[0] !== stamp.size || entry[1] !== stamp.mtimeMs || entry[2] !== stamp.ctimeMs || entry[3] !== stamp.ino) {
+    const previous = this.previousStamp(file);
+    if (previous === undefined || !sameStamp(previous, stamp)) {
       this.misses += 1;
       return undefined;
     }
+    return this.reuse(file);
+  }
+
+  /** The stamp `file` had when it was cached (for a comparison made on another thread). */
+  previousStamp(file: string): FileStamp | undefined {
+    const entry = this.previous.get(file);
+    return entry === undefined ? undefined : { size: entry[0], mtimeMs: entry[1], ctimeMs: entry[2], ino: entry[3] };
+  }
+
+  /** The cached result of `file`, whose current stamp was found equal to {@link previousStamp}. */
+  reuse(file: string): ScannedFile | null {
+    const entry = this.previous.get(file);
+    if (entry === undefined) throw new Error(`scan cache: nothing cached for ${file}`);
     this.hits += 1;
     this.next.set(file, entry);
     return entry[4] === 0 ? null : entry[4];

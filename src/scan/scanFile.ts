@@ -1,0 +1,75 @@
+/**
+ * Scans one file, synchronously: (with the cache) stat and compare, read, byte-level prefilter,
+ * decode, extract. The same code runs on the main thread for small trees and on the scan
+ * workers for large ones (scanPool.ts).
+ */
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import type { ScannedFile } from "../types.js";
+import { type FileStamp, sameStamp, stampOf } from "./cache.js";
+import type { FileReader } from "./fileReader.js";
+import { fileForm } from "./form.js";
+import { extractJsdoc } from "./jsdoc.js";
+import { extractPod } from "./pod.js";
+import { mayHoldJsdocTag, mayHoldPodBlock } from "./prefilter.js";
+
+const decoder = new TextDecoder("utf-8"); // replaces invalid bytes with U+FFFD, drops a BOM
+
+/**
+ * What scanning one file gave: `unchanged` (its stamp equals the cached one: use the cached
+ * result), or the result with the stamp taken before the read (undefined without a cache, or
+ * when the read failed: such results are never cached).
+ */
+export type FileOutcome = { kind: "unchanged" } | { kind: "scanned"; result: ScannedFile | null; stamp?: FileStamp };
+
+/**
+ * Scans `path` (relative to `root`). With `cached` (the stamp the cache holds, or null for a
+ * file not in the cache), the file is stat'ed first; the stat comes before the read, so a file
+ * that changes in between is cached with its old stamp and re-read next time.
+ */
+export function scanOneFile(root: string, path: string, reader: FileReader, cached?: FileStamp | null): FileOutcome {
+  const full = join(root, path);
+  try {
+    let stamp: FileStamp | undefined;
+    if (cached !== undefined) {
+      stamp = stampOf(statSync(full));
+      if (cached !== null && sameStamp(cached, stamp)) return { kind: "unchanged" };
+    }
+    const result = readAndExtract(full, path, reader);
+    return stamp === undefined ? { kind: "scanned", result } : { kind: "scanned", result, stamp };
+  } catch (error) {
+    // A file removed while the tree was being scanned is simply gone.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "scanned", result: null };
+    return { kind: "scanned", result: cannotRead(path, "file", error) };
+  }
+}
+
+/** The problem for a file or directory that cannot be read. */
+export function cannotRead(file: string, what: string, error: unknown): ScannedFile {
+  const err = error as NodeJS.ErrnoException;
+  // "EACCES: permission denied, open '/abs/path'" -> "EACCES (permission denied)": no absolute path.
+  const detail = /^[A-Z]+: ([^,]+)/.exec(err.message ?? "")?.[1];
+  const reason = err.code ? (detail ? `${err.code} (${detail})` : err.code) : String(error);
+  return {
+    file,
+    sections: [],
+    problems: [{ rule: "metadata-syntax", pos: { line: 1, column: 1 }, message: `cannot read ${what}: ${reason}` }],
+  };
+}
+
+/** Reads and extracts one file; null when it holds nothing. Throws read errors. */
+function readAndExtract(full: string, path: string, reader: FileReader): ScannedFile | null {
+  const outcome = reader.read(full);
+  // Binary files and files too large to be a script hold no METADATA (docs/scanning.md).
+  if (outcome.kind !== "text") return null;
+  const bytes = outcome.bytes;
+  const lineEnd = bytes.indexOf(0x0a);
+  const firstLine = bytes.subarray(0, lineEnd < 0 ? Math.min(bytes.length, 1024) : Math.min(lineEnd, 1024)).toString("latin1");
+  const { form } = fileForm(path, firstLine.replace(/^\u00ef\u00bb\u00bf/, ""));
+  // Byte-level prefilters before any decoding or parsing (prefilter.ts).
+  if (!(form === "jsdoc" ? mayHoldJsdocTag(bytes) : mayHoldPodBlock(bytes))) return null;
+  const text = decoder.decode(bytes);
+  const extracted = form === "jsdoc" ? extractJsdoc(text, path) : extractPod(text);
+  if (!extracted || (extracted.sections.length === 0 && extracted.problems.length === 0)) return null;
+  return { file: path, sections: extracted.sections, problems: extracted.problems };
+}
