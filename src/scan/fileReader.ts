@@ -18,25 +18,33 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 export const BINARY_PROBE = 8192;
 /** Files larger than this are not scanned. */
 export const MAX_FILE_SIZE = 32 * 1024 * 1024;
-const HEAD_SIZE = 64 * 1024;
-const CHUNK_SIZE = 1024 * 1024;
+/** The first read; most scripts fit. */
+export const HEAD_SIZE = 64 * 1024;
+/** Later reads of a large file. */
+export const CHUNK_SIZE = 1024 * 1024;
 
 // O_NONBLOCK: a FIFO that replaced a file after the directory walk must not block the scan
 // (open(2): for a FIFO, O_NONBLOCK returns at once; a read then finds no data).
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /** What reading a file gave. */
-export type ReadOutcome = { kind: "text"; bytes: Buffer } | { kind: "binary" } | { kind: "too-large"; size: number };
+export type ReadOutcome = { kind: "text"; bytes: Buffer } | { kind: "binary" } | { kind: "too-large"; size: number } | { kind: "no-marker" };
 
 /**
- * Reads one file at a time into a reused buffer. The `bytes` of a "text" outcome are only valid
+ * Reads one file at a time into reused buffers. The `bytes` of a "text" outcome are only valid
  * until the next call to {@link FileReader.read}.
  */
 export class FileReader {
   private readonly head = Buffer.allocUnsafe(HEAD_SIZE);
+  private readonly chunk = Buffer.allocUnsafe(CHUNK_SIZE);
 
-  /** Reads `path`; throws the file system's error (ENOENT, EACCES, …). */
-  read(path: string): ReadOutcome {
+  /**
+   * Reads `path`; throws the file system's error (ENOENT, EACCES, …). With `markerFor`, a file
+   * larger than the first read is first searched chunk by chunk, in a reused buffer, for the
+   * marker its head calls for; only a file that contains it is read into memory whole (a
+   * multi-megabyte bundle without it costs no allocation at all).
+   */
+  read(path: string, markerFor?: (head: Buffer) => Buffer): ReadOutcome {
     const fd = openSync(path, OPEN_FLAGS);
     try {
       const bytesRead = readHead(fd, this.head);
@@ -45,6 +53,7 @@ export class FileReader {
       if (bytesRead < HEAD_SIZE) return { kind: "text", bytes: head };
       const { size } = fstatSync(fd);
       if (size > MAX_FILE_SIZE) return { kind: "too-large", size };
+      if (markerFor !== undefined && !this.contains(fd, head, markerFor(head))) return { kind: "no-marker" };
       const chunks = [Buffer.from(head)];
       let total = bytesRead;
       for (;;) {
@@ -59,6 +68,23 @@ export class FileReader {
       return { kind: "text", bytes: Buffer.concat(chunks, total) };
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /** Whether `marker` occurs in the file, whose first bytes are `head`. */
+  private contains(fd: number, head: Buffer, marker: Buffer): boolean {
+    if (head.includes(marker)) return true;
+    // Each chunk starts with the last marker.length - 1 bytes before it: a marker across the seam is found.
+    const keep = marker.length - 1;
+    head.copy(this.chunk, 0, head.length - keep);
+    let position = head.length;
+    for (;;) {
+      const got = readSync(fd, this.chunk, keep, this.chunk.length - keep, position);
+      if (got === 0) return false;
+      if (this.chunk.subarray(0, keep + got).includes(marker)) return true;
+      position += got;
+      if (position > MAX_FILE_SIZE) return true; // it grew while read: let the full read say "too large"
+      this.chunk.copy(this.chunk, 0, keep + got - keep, keep + got);
     }
   }
 }

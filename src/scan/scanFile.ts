@@ -57,15 +57,23 @@ export function cannotRead(file: string, what: string, error: unknown): ScannedF
   };
 }
 
-/** Reads and extracts one file; null when it holds nothing. Throws read errors. */
-function readAndExtract(full: string, path: string, reader: FileReader): ScannedFile | null {
-  const outcome = reader.read(full);
-  // Binary files and files too large to be a script hold no METADATA (docs/scanning.md).
-  if (outcome.kind !== "text") return null;
-  const bytes = outcome.bytes;
+const POD_MARKER = Buffer.from("=head1 METADATA");
+const JSDOC_MARKER = Buffer.from("@crontab");
+
+/** The form of `path` given its first bytes (the first line matters for files without an extension). */
+function formOf(path: string, bytes: Buffer): "pod" | "jsdoc" {
   const lineEnd = bytes.indexOf(0x0a);
   const firstLine = bytes.subarray(0, lineEnd < 0 ? Math.min(bytes.length, 1024) : Math.min(lineEnd, 1024)).toString("latin1");
-  const { form } = fileForm(path, firstLine.replace(/^\u00ef\u00bb\u00bf/, ""));
+  return fileForm(path, firstLine.replace(/^\u00ef\u00bb\u00bf/, "")).form;
+}
+
+/** Reads and extracts one file; null when it holds nothing. Throws read errors. */
+function readAndExtract(full: string, path: string, reader: FileReader): ScannedFile | null {
+  const outcome = reader.read(full, (head) => (formOf(path, head) === "jsdoc" ? JSDOC_MARKER : POD_MARKER));
+  // Binary files, files too large to be a script and large files without the marker hold no METADATA (docs/scanning.md).
+  if (outcome.kind !== "text") return null;
+  const bytes = outcome.bytes;
+  const form = formOf(path, bytes);
   // Byte-level prefilters before any decoding or parsing (prefilter.ts).
   if (!(form === "jsdoc" ? mayHoldJsdocTag(bytes) : mayHoldPodBlock(bytes))) return null;
   const text = decoder.decode(bytes);
