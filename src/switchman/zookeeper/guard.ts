@@ -50,6 +50,13 @@ export class LockGuard {
   private inFlight: { sentAt: number; dropped: boolean } | undefined;
   private lockWatchArmed = false;
   private groupWatchArmed = false;
+  /** Arming requests in flight, so that retries (every tick) never pile up. */
+  private readonly arming = { lock: false, group: false };
+  /**
+   * Watch events seen so far. A response and a notification can arrive in one socket read: a
+   * watch that fired while its arming request was answered is not armed, and is armed again.
+   */
+  private readonly fired = { lock: 0, group: 0 };
   private troubleSince: number | undefined;
 
   constructor(private readonly options: GuardOptions) {
@@ -112,12 +119,16 @@ export class LockGuard {
         // The client has no read timeout: a frozen or partitioned server looks like a slow one.
         // Dropping the socket makes it move on to the next server with the same session.
         inFlight.dropped = true;
+        this.troubleSince ??= inFlight.sentAt;
         this.options.log("info", `ZooKeeper did not answer a heartbeat within ${HEARTBEAT_STALL_MS} ms; reconnecting`);
         this.options.session.dropConnection();
       }
       return;
     }
-    if (this.options.session.isConnected) this.heartbeat();
+    if (this.options.session.isConnected) {
+      this.heartbeat();
+      this.armWatches(); // a watch whose arming failed (timeout) is retried, not forgotten
+    }
   }
 
   private heartbeat(): void {
@@ -164,22 +175,38 @@ export class LockGuard {
     }, wait);
   }
 
+  /** Arms the watches that are not armed (first time, after an event, after a failed attempt). */
   private armWatches(): void {
-    if (this.options.lock && !this.lockWatchArmed) void this.armLockWatch();
-    if (this.options.group && !this.groupWatchArmed) void this.armGroupWatch();
+    if (this.options.lock && !this.lockWatchArmed && !this.arming.lock) {
+      this.arming.lock = true;
+      const seen = this.fired.lock;
+      void this.armLockWatch(seen).finally(() => {
+        this.arming.lock = false;
+        if (this.fired.lock !== seen) this.armWatches();
+      });
+    }
+    if (this.options.group && !this.groupWatchArmed && !this.arming.group) {
+      this.arming.group = true;
+      const seen = this.fired.group;
+      void this.armGroupWatch(seen).finally(() => {
+        this.arming.group = false;
+        if (this.fired.group !== seen) this.armWatches();
+      });
+    }
   }
 
   private readonly onLockEvent = (event: { getType(): number }): void => {
+    this.fired.lock++;
     this.lockWatchArmed = false;
     if (this.done || !this.options.lock) return;
     if (event.getType() === Event.NODE_DELETED) {
       this.lose("lock-lost", `lock node ${this.options.lock.path} was deleted`);
       return;
     }
-    void this.armLockWatch(); // our own heartbeat changed the data: re-arm and re-check
+    this.armWatches(); // our own heartbeat changed the data: re-arm and re-check
   };
 
-  private async armLockWatch(): Promise<void> {
+  private async armLockWatch(seen: number): Promise<void> {
     const { session, lock } = this.options;
     if (!lock || this.done) return;
     try {
@@ -187,28 +214,29 @@ export class LockGuard {
       // Reads on one session never go back behind its own writes, so "gone" is real.
       if (stat === null) this.lose("lock-lost", `lock node ${lock.path} is gone`);
       else if (!session.owns(stat)) this.lose("lock-lost", `lock node ${lock.path} now belongs to another session`);
-      else this.lockWatchArmed = true;
+      else this.lockWatchArmed = this.fired.lock === seen;
     } catch (error) {
       this.failed(error, "lock watch");
     }
   }
 
   private readonly onGroupEvent = (event: { getType(): number }): void => {
+    this.fired.group++;
     this.groupWatchArmed = false;
     if (this.done) return;
     if (event.getType() === Event.NODE_DELETED) {
       this.lose("group-changed", `prefix node ${this.options.prefix} was deleted`);
       return;
     }
-    void this.armGroupWatch();
+    this.armWatches();
   };
 
-  private async armGroupWatch(): Promise<void> {
+  private async armGroupWatch(seen: number): Promise<void> {
     const { session, group, prefix, log } = this.options;
     if (!group || this.done) return;
     try {
       const { data } = await session.getData(prefix, Math.max(this.budgetMs, 1000), this.onGroupEvent);
-      this.groupWatchArmed = true;
+      this.groupWatchArmed = this.fired.group === seen;
       if (this.done) return;
       const found = membership(data, group.name, group.host);
       if (found.member) log("debug", `prefix data read: ${group.host} is still in group ${group.name}`);
