@@ -20,7 +20,7 @@ import type { Position, RawEntry, RawSection, ScanProblem, ScannedFile } from ".
 import { VERSION } from "../version.js";
 
 /** Bump when the cached data or what the scanner extracts changes shape. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 const TOOL = "cronmeta-scan-cache";
 /** Files changed this recently before a scan are re-read next time (timestamps are coarse: a kernel tick, or 2 s on FAT). */
 export const RACY_MARGIN_MS = 3000;
@@ -57,10 +57,17 @@ export function scanCacheKey(config: Pick<Config, "include" | "exclude" | "debia
 /** [size, mtimeMs, ctimeMs, ino, result or 0 for "nothing in this file"]. */
 type Entry = [number, number, number, number, ScannedFile | 0];
 
+/**
+ * The file, in columns (parses in about half the time of one object per file): `files[i]` has
+ * the stamp `stamps[4i..4i+3]` (size, mtimeMs, ctimeMs, ino) and the result `results[i]`, absent
+ * for "nothing in this file".
+ */
 interface CacheFile {
   tool: string;
   key: string;
-  entries: Record<string, Entry>;
+  files: string[];
+  stamps: number[];
+  results: Record<string, ScannedFile>;
 }
 
 /** The outcome of {@link ScanCache.save}. */
@@ -99,7 +106,7 @@ export class ScanCache {
     try {
       const data = JSON.parse(await readFile(path, "utf8")) as unknown;
       if (isCacheFile(data) && data.key === key) {
-        previous = new Map(Object.entries(data.entries).filter((e): e is [string, Entry] => isEntry(e[1], e[0])));
+        previous = entriesOf(data);
         usable = true;
       }
     } catch {
@@ -151,7 +158,12 @@ export class ScanCache {
   /** Writes the cache atomically when anything changed (files added, changed or gone). */
   async save(): Promise<SaveOutcome> {
     if (!this.changed && this.next.size === this.previous.size) return { written: false };
-    const data: CacheFile = { tool: TOOL, key: this.key, entries: Object.fromEntries(this.next) };
+    const data: CacheFile = { tool: TOOL, key: this.key, files: [], stamps: [], results: {} };
+    for (const [file, entry] of this.next) {
+      if (entry[4] !== 0) data.results[data.files.length] = entry[4];
+      data.files.push(file);
+      data.stamps.push(entry[0], entry[1], entry[2], entry[3]);
+    }
     const temp = `${this.path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       await mkdir(dirname(this.path), { recursive: true });
@@ -169,15 +181,31 @@ export class ScanCache {
 function isCacheFile(data: unknown): data is CacheFile {
   if (typeof data !== "object" || data === null) return false;
   const d = data as Record<string, unknown>;
-  return d.tool === TOOL && typeof d.key === "string" && typeof d.entries === "object" && d.entries !== null && !Array.isArray(d.entries);
+  return (
+    d.tool === TOOL &&
+    typeof d.key === "string" &&
+    Array.isArray(d.files) &&
+    Array.isArray(d.stamps) &&
+    d.stamps.length === d.files.length * 4 &&
+    typeof d.results === "object" &&
+    d.results !== null
+  );
 }
 
 // A hand-edited or damaged cache must not crash the scan: entries that do not have the right
 // shape are dropped (and those files re-read).
-function isEntry(value: unknown, file: string): value is Entry {
-  if (!Array.isArray(value) || value.length !== 5) return false;
-  for (let i = 0; i < 4; i++) if (typeof value[i] !== "number") return false;
-  return value[4] === 0 || isScannedFile(value[4], file);
+function entriesOf(data: CacheFile): Map<string, Entry> {
+  const entries = new Map<string, Entry>();
+  const { files, stamps, results } = data;
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
+    const [size, mtimeMs, ctimeMs, ino] = [stamps[4 * i], stamps[4 * i + 1], stamps[4 * i + 2], stamps[4 * i + 3]];
+    if (typeof file !== "string" || typeof size !== "number" || typeof mtimeMs !== "number" || typeof ctimeMs !== "number" || typeof ino !== "number") continue;
+    const result: unknown = Object.hasOwn(results, i) ? results[i] : 0;
+    if (result !== 0 && !isScannedFile(result, file)) continue;
+    entries.set(file, [size, mtimeMs, ctimeMs, ino, result as ScannedFile | 0]);
+  }
+  return entries;
 }
 
 function isPosition(p: unknown): p is Position {

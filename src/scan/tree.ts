@@ -19,7 +19,7 @@ import { applyOutcome, defaultWorkers, scanInWorkers } from "./scanPool.js";
 
 /** Files scanned between two yields to the event loop. */
 const YIELD_EVERY = 500;
-/** Trees with at least this many files are scanned on worker threads (scanPool.ts). */
+/** Trees with at least this many files to read (not answered by the cache) are scanned on worker threads (scanPool.ts). */
 export const PARALLEL_MIN_FILES = 2000;
 /** Unreadable directories are skipped one by one; past this many the scan gives up on them. */
 const MAX_UNREADABLE_DIRS = 100;
@@ -36,7 +36,10 @@ export async function scanTree(root: string, config: Config, options: ScanOption
   const { cache } = options;
   const { paths, unreadable } = await listFiles(root, config, cache === undefined ? [] : cacheFileIgnore(root, cache.path));
   const workers = options.workers ?? defaultWorkers();
-  const results = paths.length >= PARALLEL_MIN_FILES && workers > 0 ? await scanInWorkers(root, paths, cache, workers) : await scanHere(root, paths, cache);
+  // Workers pay off for reading and parsing; a warm cache leaves little but a stat per file,
+  // which this thread does faster than it could hand the paths out.
+  const toRead = paths.length - (cache?.size ?? 0);
+  const results = toRead >= PARALLEL_MIN_FILES && workers > 0 ? await scanInWorkers(root, paths, cache, workers) : await scanHere(root, paths, cache);
   results.push(...unreadable);
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

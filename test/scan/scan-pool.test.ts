@@ -43,19 +43,25 @@ describe("scanTree on worker threads", () => {
     assert.ok(here.some((f) => f.problems.some((p) => p.message.startsWith("could not parse"))));
   });
 
-  it("fills and reuses the cache from the workers", async () => {
+  it("fills the cache from the workers, and reuses it there when many files are new", async () => {
     const config = defaultConfig();
-    const here = await scanTree(root, config, { workers: 0 });
     const cachePath = join(root, "..", `${root.split("/").at(-1)}-cache.json`);
+    const load = (): Promise<ScanCache> => ScanCache.load(cachePath, scanCacheKey(config), Date.now() + RACY_MARGIN_MS + 1000);
+    const more = join(root, "more");
     try {
-      for (const expectedHits of [0, PARALLEL_MIN_FILES + 100]) {
-        const cache = await ScanCache.load(cachePath, scanCacheKey(config), Date.now() + RACY_MARGIN_MS + 1000);
-        assert.deepEqual(await scanTree(root, config, { cache, workers: 2 }), here);
-        assert.equal(cache.hits, expectedHits);
-        await cache.save();
-      }
+      const first = await load();
+      assert.deepEqual(await scanTree(root, config, { cache: first, workers: 2 }), await scanTree(root, config, { workers: 0 }));
+      assert.deepEqual([first.hits, first.misses], [0, PARALLEL_MIN_FILES + 100]);
+      await first.save();
+      // As many new files as it takes for the workers to run again: the old ones come from the cache.
+      mkdirSync(more);
+      for (let i = 0; i < PARALLEL_MIN_FILES; i++) writeFileSync(join(more, `${i}.sh`), (samples[4] as [string, string])[1]);
+      const second = await load();
+      assert.deepEqual(await scanTree(root, config, { cache: second, workers: 2 }), await scanTree(root, config, { workers: 0 }));
+      assert.deepEqual([second.hits, second.misses], [PARALLEL_MIN_FILES + 100, PARALLEL_MIN_FILES]);
     } finally {
       rmSync(cachePath, { force: true });
+      rmSync(more, { recursive: true, force: true });
     }
   });
 });
