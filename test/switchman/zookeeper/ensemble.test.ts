@@ -11,12 +11,11 @@ import {
   jobCommand,
   noteTiming,
   overlaps,
+  jobStarted,
   readRecord,
   startSwitchman,
   tempDir,
-  waitFor,
   writeConfig,
-  type RecordEvent,
   type SwitchmanResult,
 } from "./run.js";
 
@@ -43,8 +42,6 @@ describe("switchman on a 3-node ZooKeeper ensemble", () => {
     return { prefix, config: config("a", zkhosts), configFor: config, record: join(tmp.path, `record${seq}`) };
   }
 
-  const started = (record: string, pid?: number): Promise<RecordEvent> =>
-    waitFor("the job to start", () => readRecord(record).find((e) => e.kind === "start" && (pid === undefined || e.pid === pid)));
 
   before(async () => {
     zk = await startEnsemble(3);
@@ -68,7 +65,7 @@ describe("switchman on a 3-node ZooKeeper ensemble", () => {
     const bConfig = configFor("b", others);
 
     const first = startSwitchman(["-c", config, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 60)], { host: HOST });
-    const firstJob = await started(record);
+    const firstJob = await jobStarted(record, first);
     await sleep(1200);
     const frozenAt = Date.now();
     follower.freeze();
@@ -110,7 +107,7 @@ describe("switchman on a 3-node ZooKeeper ensemble", () => {
     const termination = 1;
     const { config, record } = await setup(zk.connectString, { session, termination });
     const first = startSwitchman(["-c", config, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 10)], { host: HOST });
-    const firstJob = await started(record);
+    const firstJob = await jobStarted(record, first);
     let firstResult: SwitchmanResult | undefined;
     void first.done.then((r) => (firstResult = r));
     await sleep(1000);
@@ -156,7 +153,7 @@ describe("switchman on a 3-node ZooKeeper ensemble", () => {
     const { config, configFor, record } = await setup(leader.address, { session, termination });
     const bConfig = configFor("b", others);
     const first = startSwitchman(["-c", config, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 60)], { host: HOST });
-    const firstJob = await started(record);
+    const firstJob = await jobStarted(record, first);
     let firstResult: SwitchmanResult | undefined;
     void first.done.then((r) => (firstResult = r));
     await sleep(1200);

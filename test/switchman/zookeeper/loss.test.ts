@@ -8,13 +8,13 @@ import {
   alive,
   jobCommand,
   noteTiming,
+  jobStarted,
   readRecord,
   runSwitchman,
   startSwitchman,
   tempDir,
   waitFor,
   writeConfig,
-  type RecordEvent,
 } from "./run.js";
 
 const HOST = "box1.example.org";
@@ -43,8 +43,6 @@ describe("switchman on ZooKeeper: losing the lock or the group while the command
     return { prefix, config, record: join(tmp.path, `record${seq}`), lock: `${prefix}/locks/job` };
   }
 
-  const started = (record: string): Promise<RecordEvent> =>
-    waitFor("the job to start", () => readRecord(record).find((e) => e.kind === "start"));
 
   before(async () => {
     zk = await startStandalone();
@@ -61,7 +59,7 @@ describe("switchman on ZooKeeper: losing the lock or the group while the command
   it("5: lock node deleted by an operator → SIGTERM within about a second, exit 70", async (t: TestContext) => {
     const { config, record, lock } = await setup({ g: HOST });
     const run = startSwitchman(["-c", config, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 60)], { host: HOST });
-    await started(record);
+    await jobStarted(record, run);
     await waitFor("the lock node", async () => ((await client.exists(lock)) ? true : undefined));
     const deletedAt = Date.now();
     await client.remove(lock);
@@ -81,7 +79,7 @@ describe("switchman on ZooKeeper: losing the lock or the group while the command
     const run = startSwitchman(["-c", config, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 60, { ignoreTerm: true })], {
       host: HOST,
     });
-    const start = await started(record);
+    const start = await jobStarted(record, run);
     await waitFor("the lock node", async () => ((await client.exists(lock)) ? true : undefined));
     const deletedAt = Date.now();
     await client.remove(lock);
@@ -107,7 +105,7 @@ describe("switchman on ZooKeeper: losing the lock or the group while the command
     it(`6: ${name} while running → child stopped, exit 70`, async () => {
       const { prefix, config, record } = await setup({ g: HOST });
       const run = startSwitchman(["-c", config, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 60)], { host: HOST });
-      await started(record);
+      await jobStarted(record, run);
       await sleep(300);
       const changedAt = Date.now();
       await client.setPrefix(prefix, change);
@@ -122,7 +120,7 @@ describe("switchman on ZooKeeper: losing the lock or the group while the command
   it("6: an unrelated change to the prefix data → the child keeps running", async () => {
     const { prefix, config, record } = await setup({ g: [HOST, "box2.example.org"] });
     const run = startSwitchman(["-c", config, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 3)], { host: HOST });
-    await started(record);
+    await jobStarted(record, run);
     await client.setPrefix(prefix, { groups: { g: [HOST, "box2.example.org"], newgroup: "box5.example.org" } });
     await sleep(300);
     await client.setPrefix(prefix, { groups: { g: ["box3.example.org", HOST], newgroup: "box5.example.org" } });
@@ -139,7 +137,7 @@ describe("switchman on ZooKeeper: losing the lock or the group while the command
     assert.ok(server);
     const { prefix, config, record, lock } = await setup({ g: HOST });
     const first = startSwitchman(["-c", config, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 60)], { host: HOST });
-    const firstJob = await started(record);
+    const firstJob = await jobStarted(record, first);
     await waitFor("the lock node", async () => ((await client.exists(lock)) ? true : undefined));
     await sleep(1200); // a few heartbeats, so the last proof is recent
     const frozenAt = Date.now();
@@ -193,7 +191,7 @@ describe("switchman on ZooKeeper: losing the lock or the group while the command
   it("9: kill -9 of switchman → the child dies at once; the lock is free again within the session timeout", async (t: TestContext) => {
     const { config, record, lock } = await setup({ g: HOST });
     const run = startSwitchman(["-c", config, "-g", "g", "--lockname", "job", "--", ...jobCommand(record, 60)], { host: HOST });
-    const job = await started(record);
+    const job = await jobStarted(record, run);
     await waitFor("the lock node", async () => ((await client.exists(lock)) ? true : undefined));
     const killedAt = Date.now();
     run.child.kill("SIGKILL");

@@ -22,6 +22,8 @@ export interface SwitchmanResult {
 export interface SwitchmanProcess {
   child: ChildProcess;
   done: Promise<SwitchmanResult>;
+  /** Set once the process has exited. */
+  result?: SwitchmanResult;
 }
 
 /** Fails with the command to run when the executable has not been built. */
@@ -72,13 +74,17 @@ export function startSwitchman(
   child.stdin?.on("error", () => undefined);
   if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   else child.stdin?.end();
-  const done = new Promise<SwitchmanResult>((resolve) => {
-    child.on("close", (code, signal) => {
-      started.delete(child);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - begin });
-    });
-  });
-  return { child, done };
+  const run: SwitchmanProcess = {
+    child,
+    done: new Promise<SwitchmanResult>((resolve) => {
+      child.on("close", (code, signal) => {
+        started.delete(child);
+        run.result = { code, signal, stdout, stderr, ms: performance.now() - begin };
+        resolve(run.result);
+      });
+    }),
+  };
+  return run;
 }
 
 /** Runs `switchman ARGS` to the end. */
@@ -190,4 +196,23 @@ export async function waitFor<T>(what: string, check: () => T | undefined | Prom
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Waits until the first job in `record` (the one `run` started, in a fresh record) wrote its
+ * start line; fails with switchman's exit status and stderr if switchman ends first.
+ */
+export async function jobStarted(record: string, run: SwitchmanProcess, timeoutMs = 30_000): Promise<RecordEvent> {
+  return waitFor(
+    "the job to start",
+    () => {
+      const start = readRecord(record).find((e) => e.kind === "start");
+      if (start) return start;
+      if (run.result) {
+        throw new Error(`switchman exited (${run.result.code ?? run.result.signal}) before its job started: ${run.result.stderr}`);
+      }
+      return undefined;
+    },
+    timeoutMs,
+  );
 }
