@@ -54,13 +54,13 @@ export function scanCacheKey(config: Pick<Config, "include" | "exclude" | "debia
   return createHash("sha256").update(material).digest("hex");
 }
 
-/** [size, mtimeMs, ctimeMs, ino, result or 0 for "nothing in this file"]. */
+/** A new entry: [size, mtimeMs, ctimeMs, ino, result or 0 for "nothing in this file"]. */
 type Entry = [number, number, number, number, ScannedFile | 0];
 
 /**
- * The file, in columns (parses in about half the time of one object per file): `files[i]` has
- * the stamp `stamps[4i..4i+3]` (size, mtimeMs, ctimeMs, ino) and the result `results[i]`, absent
- * for "nothing in this file".
+ * The file, in columns (parses in about half the time of one object per file, and needs no
+ * object per file once loaded): `files[i]` has the stamp `stamps[4i..4i+3]` (size, mtimeMs,
+ * ctimeMs, ino) and the result `results[i]`, absent for "nothing in this file".
  */
 interface CacheFile {
   tool: string;
@@ -77,9 +77,17 @@ export interface SaveOutcome {
   error?: string;
 }
 
+const EMPTY: CacheFile = { tool: TOOL, key: "", files: [], stamps: [], results: {} };
+
 /** A loaded scan cache: look results up while scanning, then save. */
 export class ScanCache {
-  private readonly next = new Map<string, Entry>();
+  /** Index of each file in the previous columns. */
+  private readonly index = new Map<string, number>();
+  /** 1 for the previous entries this run used: they are written again. */
+  private readonly kept: Uint8Array;
+  private keptCount = 0;
+  /** Entries recorded by this run. */
+  private readonly fresh = new Map<string, Entry>();
   private changed: boolean;
   /** Lookups answered from the cache, and lookups that had to scan the file. */
   hits = 0;
@@ -88,12 +96,14 @@ export class ScanCache {
   private constructor(
     readonly path: string,
     private readonly key: string,
-    private readonly previous: Map<string, Entry>,
+    private readonly previous: CacheFile,
     /** Wall-clock time the scan started (ms since the epoch). */
     private readonly startedMs: number,
     usable: boolean,
   ) {
     this.changed = !usable;
+    previous.files.forEach((file, i) => this.index.set(file, i));
+    this.kept = new Uint8Array(previous.files.length);
   }
 
   /**
@@ -101,23 +111,18 @@ export class ScanCache {
    * an empty cache (never an error). `startedMs` defaults to now: call this before the scan.
    */
   static async load(path: string, key: string, startedMs: number = Date.now()): Promise<ScanCache> {
-    let previous = new Map<string, Entry>();
-    let usable = false;
     try {
       const data = JSON.parse(await readFile(path, "utf8")) as unknown;
-      if (isCacheFile(data) && data.key === key) {
-        previous = entriesOf(data);
-        usable = true;
-      }
+      if (isCacheFile(data) && data.key === key) return new ScanCache(path, key, dropDamaged(data), startedMs, true);
     } catch {
       // Missing or corrupt: start empty, rewrite on save.
     }
-    return new ScanCache(path, key, previous, startedMs, usable);
+    return new ScanCache(path, key, EMPTY, startedMs, false);
   }
 
   /** Number of files with a usable cached result. */
   get size(): number {
-    return this.previous.size;
+    return this.index.size;
   }
 
   /**
@@ -125,41 +130,58 @@ export class ScanCache {
    * null for "nothing in this file". Undefined means "not cached: scan it".
    */
   get(file: string, stamp: FileStamp): ScannedFile | null | undefined {
-    const previous = this.previousStamp(file);
-    if (previous === undefined || !sameStamp(previous, stamp)) {
+    const i = this.index.get(file);
+    const s = this.previous.stamps;
+    if (i === undefined || s[4 * i] !== stamp.size || s[4 * i + 1] !== stamp.mtimeMs || s[4 * i + 2] !== stamp.ctimeMs || s[4 * i + 3] !== stamp.ino) {
       this.misses += 1;
       return undefined;
     }
-    return this.reuse(file);
+    return this.keep(i);
   }
 
   /** The stamp `file` had when it was cached (for a comparison made on another thread). */
   previousStamp(file: string): FileStamp | undefined {
-    const entry = this.previous.get(file);
-    return entry === undefined ? undefined : { size: entry[0], mtimeMs: entry[1], ctimeMs: entry[2], ino: entry[3] };
+    const i = this.index.get(file);
+    const s = this.previous.stamps;
+    return i === undefined ? undefined : { size: s[4 * i] as number, mtimeMs: s[4 * i + 1] as number, ctimeMs: s[4 * i + 2] as number, ino: s[4 * i + 3] as number };
   }
 
   /** The cached result of `file`, whose current stamp was found equal to {@link previousStamp}. */
   reuse(file: string): ScannedFile | null {
-    const entry = this.previous.get(file);
-    if (entry === undefined) throw new Error(`scan cache: nothing cached for ${file}`);
+    const i = this.index.get(file);
+    if (i === undefined) throw new Error(`scan cache: nothing cached for ${file}`);
+    return this.keep(i);
+  }
+
+  private keep(i: number): ScannedFile | null {
     this.hits += 1;
-    this.next.set(file, entry);
-    return entry[4] === 0 ? null : entry[4];
+    if (this.kept[i] === 0) {
+      this.kept[i] = 1;
+      this.keptCount += 1;
+    }
+    return this.previous.results[i] ?? null;
   }
 
   /** Records the result of scanning `file`, whose stamp was taken before it was read. */
   set(file: string, stamp: FileStamp, result: ScannedFile | null): void {
     this.changed = true;
     if (stamp.ctimeMs > this.startedMs - RACY_MARGIN_MS) return; // racily clean: re-read next time
-    this.next.set(file, [stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, result ?? 0]);
+    this.fresh.set(file, [stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, result ?? 0]);
   }
 
   /** Writes the cache atomically when anything changed (files added, changed or gone). */
   async save(): Promise<SaveOutcome> {
-    if (!this.changed && this.next.size === this.previous.size) return { written: false };
+    if (!this.changed && this.keptCount === this.previous.files.length) return { written: false };
     const data: CacheFile = { tool: TOOL, key: this.key, files: [], stamps: [], results: {} };
-    for (const [file, entry] of this.next) {
+    const { files, stamps, results } = this.previous;
+    files.forEach((file, i) => {
+      if (this.kept[i] === 0 || this.fresh.has(file)) return;
+      const result = results[i];
+      if (result !== undefined) data.results[data.files.length] = result;
+      data.files.push(file);
+      data.stamps.push(stamps[4 * i] as number, stamps[4 * i + 1] as number, stamps[4 * i + 2] as number, stamps[4 * i + 3] as number);
+    });
+    for (const [file, entry] of this.fresh) {
       if (entry[4] !== 0) data.results[data.files.length] = entry[4];
       data.files.push(file);
       data.stamps.push(entry[0], entry[1], entry[2], entry[3]);
@@ -193,19 +215,22 @@ function isCacheFile(data: unknown): data is CacheFile {
 }
 
 // A hand-edited or damaged cache must not crash the scan: entries that do not have the right
-// shape are dropped (and those files re-read).
-function entriesOf(data: CacheFile): Map<string, Entry> {
-  const entries = new Map<string, Entry>();
+// shape get an impossible stamp (size -1), so those files are re-read.
+function dropDamaged(data: CacheFile): CacheFile {
   const { files, stamps, results } = data;
+  const clean: Record<string, ScannedFile> = {};
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
-    const [size, mtimeMs, ctimeMs, ino] = [stamps[4 * i], stamps[4 * i + 1], stamps[4 * i + 2], stamps[4 * i + 3]];
-    if (typeof file !== "string" || typeof size !== "number" || typeof mtimeMs !== "number" || typeof ctimeMs !== "number" || typeof ino !== "number") continue;
-    const result: unknown = Object.hasOwn(results, i) ? results[i] : 0;
-    if (result !== 0 && !isScannedFile(result, file)) continue;
-    entries.set(file, [size, mtimeMs, ctimeMs, ino, result as ScannedFile | 0]);
+    let ok = typeof file === "string";
+    for (let k = 0; k < 4; k++) if (typeof stamps[4 * i + k] !== "number") ok = false;
+    if (ok && Object.hasOwn(results, i)) {
+      const result: unknown = results[i];
+      if (isScannedFile(result, file as string)) clean[i] = result;
+      else ok = false;
+    }
+    if (!ok) stamps[4 * i] = -1;
   }
-  return entries;
+  return { ...data, files: files.map((f) => (typeof f === "string" ? f : "")), results: clean };
 }
 
 function isPosition(p: unknown): p is Position {
