@@ -17,9 +17,10 @@ const IN_FLIGHT = 2;
 /** More workers than this do not help (the disk and the kernel's path lookup are shared). */
 const MAX_WORKERS = 4;
 
-/** Default number of scan workers: one per CPU, at most MAX_WORKERS. */
+/** Default number of scan workers: one per CPU, at most MAX_WORKERS; none on a single CPU (no gain, only start-up). */
 export function defaultWorkers(): number {
-  return Math.min(MAX_WORKERS, availableParallelism());
+  const cpus = availableParallelism();
+  return cpus > 1 ? Math.min(MAX_WORKERS, cpus) : 0;
 }
 
 const FROM_SOURCES = import.meta.url.endsWith(".ts");
