@@ -70,7 +70,7 @@ export interface BenchResults {
   node: string;
   cronmetaVersion: string;
   machine: { cpus: number; model: string };
-  options: { sizes: number[]; reps: number; seed: number; switchmanRuns: number };
+  options: { sizes: number[]; reps: number; seed: number; switchmanRuns: number; cronmetaBin: string };
   grepCommand: string;
   sizes: SizeResult[];
   switchman: SwitchmanResults | null;
@@ -215,7 +215,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     node: process.version,
     cronmetaVersion: cronmetaVersion(options.cronmetaBin),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown" },
-    options: { sizes: options.sizes, reps: options.reps, seed: options.seed, switchmanRuns: options.switchmanRuns },
+    options: { sizes: options.sizes, reps: options.reps, seed: options.seed, switchmanRuns: options.switchmanRuns, cronmetaBin: options.cronmetaBin },
     grepCommand: `LC_ALL=C grep ${GREP_ARGS.map((a) => (a === GREP_PATTERN ? `'${a}'` : a)).join(" ")}`,
     sizes,
     switchman,
