@@ -48,6 +48,13 @@ export interface Coordinator {
    * stopped or blocked switchman (SIGSTOP, a hung write) cannot outlive its lock.
    */
   remainingMs?(): number | undefined;
+  /**
+   * Optional, after a `{ run: true }`: an open file descriptor that holds the lock for as long
+   * as any copy of it is open (local mode: the flock'd file). The guard process keeps a copy
+   * until CMD's group is dead, so that a `kill -9` of switchman cannot free the lock while
+   * CMD or its children still run.
+   */
+  lockFd?(): number | undefined;
 }
 
 /** switchman's own failures, with the exit status SPEC 8.3 gives them. */

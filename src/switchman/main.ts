@@ -118,6 +118,7 @@ export async function main(
         terminationTimeoutS: config.termination_timeout,
         warn: (message) => log.warning(message),
         remainingMs: guardDeadline(coordinator, config),
+        lockFd: coordinator.lockFd?.(),
       });
       running.supervisor = supervisor;
       if (lost !== undefined) supervisor.terminate();

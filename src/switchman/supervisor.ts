@@ -39,6 +39,8 @@ export interface SupervisorOptions {
   warn: (message: string) => void;
   /** Milliseconds until CMD must be dead unless renewed; undefined = no limit. Asked every second. */
   remainingMs?: () => number | undefined;
+  /** A descriptor holding the lock (local mode): the guard keeps it open until CMD's group is dead. */
+  lockFd?: number;
 }
 
 /** How CMD ended and what it cost. */
@@ -62,7 +64,10 @@ export interface ChildResult {
 
 /**
  * The guard (bash): reads CMD's pgid, then heartbeat lines, each the seconds the next one may
- * take (`-` = no limit). EOF (switchman gone) or a late beat: SIGKILL to the whole group.
+ * take (`-` = no limit). EOF (switchman gone) or a late beat: SIGKILL to the whole group, then
+ * wait (at most ~5 s) until no live member is left, because the guard may hold the lock as fd 3
+ * and must not let it go while any of CMD's processes still runs. Zombies do not count (an init
+ * that does not reap orphans keeps them for ever).
  */
 const GUARD_SCRIPT = [
   "trap '' HUP INT QUIT TERM",
@@ -74,7 +79,20 @@ const GUARD_SCRIPT = [
   "  case $next in -) limit= ;; ''|*[!0-9.]*) ;; *) limit=$next ;; esac",
   "done",
   'kill -s KILL -- -"$pgid" 2>/dev/null',
+  "live() {",
+  '  kill -0 -- -"$pgid" 2>/dev/null || return 1',
+  "  for f in /proc/[0-9]*/stat; do",
+  '    IFS= read -r l 2>/dev/null < "$f" || continue',
+  '    set -- ${l##*) }',
+  '    [ "$3" = "$pgid" ] && [ "$1" != Z ] && [ "$1" != X ] && return 0',
+  "  done",
+  "  return 1",
+  "}",
+  "i=0",
+  'while [ $i -lt 250 ] && live; do sleep 0.02; i=$((i + 1)); done',
 ].join("\n");
+/** How long to wait for the retired guard to be gone (it may hold a copy of the lock). */
+const GUARD_RETIRE_MS = 2000;
 /** Seconds between beats to the guard. */
 const GUARD_BEAT_MS = 1000;
 /** The guard fires this much before the deadline: its own wake-up and the kill take time. */
@@ -118,15 +136,15 @@ export class Supervisor {
     this.finished = new Promise((resolve) => {
       this.child.once("error", (error) => {
         const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-        resolve(this.result(null, null, missing ? "setpriv not found (install util-linux)" : error.message));
-        this.cleanup();
+        const result = this.result(null, null, missing ? "setpriv not found (install util-linux)" : error.message);
+        void this.cleanup().then(() => resolve(result));
       });
       this.child.once("exit", (code, signal) => {
         const result = this.result(code, signal);
         void this.drain()
           .then(() => this.noticeGuard(signal))
+          .then(() => this.cleanup())
           .then(() => {
-            this.cleanup();
             result.killed = this.killed;
             // Only a SIGKILL switchman did not send can be the guard's doing.
             result.guardFired = this.guardFired && signal === "SIGKILL" && !this.killed;
@@ -186,9 +204,13 @@ export class Supervisor {
   private startGuard(): void {
     try {
       // $0 and $1 only label the guard for operators (ps): "switchman-guard <switchman's pid>".
-      const guard = spawn("bash", ["-c", GUARD_SCRIPT, "switchman-guard", String(process.pid)], {
+      // --norc and a PATH-only environment: bash sources ~/.bashrc when its stdin is a socket
+      // (its "run by sshd" heuristic; Node's pipes are socketpairs) and $BASH_ENV otherwise, and
+      // whatever those start would inherit the guard's copy of the lock.
+      const guard = spawn("bash", ["--norc", "--noprofile", "-c", GUARD_SCRIPT, "switchman-guard", String(process.pid)], {
         detached: true,
-        stdio: ["pipe", "ignore", "ignore"],
+        env: { PATH: this.options.env.PATH ?? "/usr/bin:/bin" },
+        stdio: this.options.lockFd === undefined ? ["pipe", "ignore", "ignore"] : ["pipe", "ignore", "ignore", this.options.lockFd],
       });
       guard.on("error", (error) => this.options.warn(`cannot start the guard process: ${error.message}`));
       this.guardExited = new Promise((resolve) =>
@@ -276,16 +298,17 @@ export class Supervisor {
     }
   }
 
-  private cleanup(): void {
+  /** Retires the guard (the group is empty, before its pgid could be reused) and waits until it is gone. */
+  private async cleanup(): Promise<void> {
     clearTimeout(this.killTimer);
     clearTimeout(this.sampleTimer);
     clearInterval(this.beatTimer);
-    if (this.guard !== undefined) {
-      // The group is empty: retire the guard before its pgid could be reused.
-      this.retiring = true;
-      this.guard.kill("SIGKILL");
-      this.guard.stdin?.destroy();
-      this.guard = undefined;
-    }
+    if (this.guard === undefined) return;
+    this.retiring = true;
+    this.guard.kill("SIGKILL");
+    this.guard.stdin?.destroy();
+    this.guard = undefined;
+    // Its copy of the lock descriptor closes only when it is gone.
+    await Promise.race([this.guardExited, new Promise((resolve) => setTimeout(resolve, GUARD_RETIRE_MS))]);
   }
 }

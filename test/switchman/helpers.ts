@@ -1,7 +1,7 @@
 // Runs the real switchman executable in tests: the compiled bin (dist/, proves the shebang)
 // when the tests run compiled, `node --import tsx src/switchman/cli.ts` when they run from source.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -161,4 +161,30 @@ export function findProcesses(...parts: string[]): number[] {
     }
   }
   return pids;
+}
+
+/** Processes that have `path` open, as "pid state argv" lines (for assertion messages). */
+export function openers(path: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      for (const fd of readdirSync(`/proc/${entry}/fd`)) {
+        let target = "";
+        try {
+          target = readlinkSync(`/proc/${entry}/fd/${fd}`);
+        } catch {
+          continue;
+        }
+        if (target === path) {
+          const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+          const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" ");
+          found.push(`${entry} ${stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3)} ppid=${stat.slice(stat.lastIndexOf(")") + 4).split(" ")[0]} fd=${fd} ${argv}`);
+        }
+      }
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
 }

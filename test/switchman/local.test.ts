@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { alive, groupMembers, killAll, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "./helpers.js";
+import { alive, findProcesses, groupMembers, killAll, openers, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "./helpers.js";
 
 let box: Sandbox;
 const leftovers = new Set<number>();
@@ -79,23 +79,44 @@ test("the lock file names the holder while it runs and is emptied (not removed) 
   writeFileSync(release, "");
   assert.equal((await switchman.done).code, 0);
   assert.equal(readFileSync(lockfile, "utf8"), "");
-  assert.equal(lockIsFree("labelled"), true);
+  assert.equal(lockIsFree("labelled"), true, `still held by: ${openers(lockfile).join("; ")}`);
 });
 
-test("kill -9 of the holder frees the lock at once", async () => {
+test("kill -9 of the holder frees the lock at once, but never while CMD or its children still run", async () => {
   const pidfile = join(box.dir, "victim-pid");
-  const switchman = startSwitchman(["--config", box.config, "--lockname", "victim", "--", "sh", "-c", 'echo $$ > "$1"; exec sleep 100', "job", pidfile]);
+  const record = join(box.dir, "victim-got-lock");
+  const lockfile = join(box.lockdir, "victim");
+  // A grandchild tries to take the lock in a tight loop: if the lock were ever free while
+  // it still runs (switchman dead, the group not yet), it would get it and say so.
+  const script = 'echo $$ > "$1"; (while :; do flock -n -E 100 "$2" true && echo got >> "$3"; done) & sleep 100 | cat';
+  const switchman = startSwitchman(["--config", box.config, "--lockname", "victim", "--", "sh", "-c", script, "job", pidfile, lockfile, record]);
   switchman.stdin?.end();
   leftovers.add(switchman.pid as number);
   const [job] = await waitFor("the job", () => readPids(pidfile));
   leftovers.add(job as number);
-  assert.equal(lockIsFree("victim"), false);
-  const killedAt = Date.now();
+  await waitFor("the pipeline and the prober", () => groupMembers(job as number).length >= 4);
+  // Slow the guard down on purpose (SIGSTOP): the lock must stay held until it has killed the group.
+  const [guard] = await waitFor("the guard", () => {
+    const pids = findProcesses("switchman-guard", String(switchman.pid));
+    return pids.length > 0 ? pids : undefined;
+  });
+  leftovers.add(guard as number);
+  process.kill(guard as number, "SIGSTOP");
   switchman.kill("SIGKILL");
-  await switchman.done;
-  await waitFor("the lock to be free", () => lockIsFree("victim"), 2000);
+  // Not `done`: that waits for stdio to close, and the grandchildren still hold it.
+  await waitFor("switchman to die", () => switchman.signalCode !== null, 5000);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(existsSync(record), false, "the lock was free while CMD's grandchildren still ran");
+  assert.ok(groupMembers(job as number).length >= 2, "the grandchildren wait for the stopped guard");
+  assert.equal(lockIsFree("victim"), false, "the stopped guard still holds the lock");
+  const killedAt = Date.now();
+  process.kill(guard as number, "SIGCONT");
+  await waitFor("the group to die", () => groupMembers(job as number).length === 0, 5000);
+  await waitFor("the lock to be free", () => lockIsFree("victim"), 5000);
   const freeAfterMs = Date.now() - killedAt;
-  assert.ok(freeAfterMs < 2000, `free after ${freeAfterMs} ms`);
+  assert.ok(freeAfterMs < 2000, `free ${freeAfterMs} ms after the guard resumed`);
+  assert.equal(existsSync(record), false, "a process of CMD's group got the lock after switchman died");
+  await switchman.done;
   const next = await runSwitchman(["--config", box.config, "--lockname", "victim", "--", "echo", "second"]);
   assert.equal(next.stdout, "second\n");
 });

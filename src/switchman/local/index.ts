@@ -99,6 +99,9 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
       };
       queueMicrotask(check);
     },
+    lockFd(): number | undefined {
+      return held?.fd;
+    },
     async close(): Promise<void> {
       stopWatching?.();
       if (held === undefined) return;
