@@ -38,6 +38,8 @@ export function startSwitchman(args: string[], env: Record<string, string> = {})
   child.stderr?.setEncoding("utf8").on("data", (s: string) => (stderr += s));
   child.done = new Promise((resolve) => {
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+    // A process left behind (a bug under test) may keep switchman's stdio open: do not hang on it.
+    child.on("exit", (code, signal) => setTimeout(() => resolve({ code, signal, stdout, stderr }), 2000).unref());
   });
   return child;
 }
