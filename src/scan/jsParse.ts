@@ -3,8 +3,22 @@
  * executed or imported. Babel is tolerant (`errorRecovery`), but some syntax errors still throw;
  * those become data here.
  */
-import { parse, type ParserPlugin } from "@babel/parser";
+import type { ParserPlugin } from "@babel/parser";
+import { createRequire } from "node:module";
 import { extname, posix } from "node:path";
+
+type Babel = typeof import("@babel/parser");
+let babel: Babel | undefined;
+
+/**
+ * @babel/parser, loaded on first use: it takes about 70 ms to load, and on large trees the scan
+ * workers parse while the main thread never does (scanPool.ts). It is a CommonJS package, so
+ * `require` loads it synchronously.
+ */
+function babelParser(): Babel {
+  babel ??= createRequire(import.meta.url)("@babel/parser") as Babel;
+  return babel;
+}
 
 /** A block or line comment with its offsets in the parsed text. */
 export interface JsComment {
@@ -50,7 +64,7 @@ export function pluginSets(fileName: string, typescriptFirst: boolean): ParserPl
 
 function parseOnce(text: string, plugins: ParserPlugin[]): JsParseResult {
   try {
-    const file = parse(text, {
+    const file = babelParser().parse(text, {
       sourceType: "unambiguous",
       errorRecovery: true,
       attachComment: false,

@@ -1,7 +1,6 @@
 /**
  * Scans one file, synchronously: (with the cache) stat and compare, read, byte-level prefilter,
- * decode, extract. The same code runs on the main thread for small trees and on the scan
- * workers for large ones (scanPool.ts).
+ * decode, and extract POD; JavaScript goes to the JSDoc extractor (jsdocPool.ts).
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
@@ -9,7 +8,6 @@ import type { ScannedFile } from "../types.js";
 import { type FileStamp, sameStamp, stampOf } from "./cache.js";
 import type { FileReader } from "./fileReader.js";
 import { fileForm } from "./form.js";
-import { extractJsdoc } from "./jsdoc.js";
 import { extractPod } from "./pod.js";
 import { mayHoldJsdocTag, mayHoldPodBlock } from "./prefilter.js";
 
@@ -22,12 +20,16 @@ const decoder = new TextDecoder("utf-8"); // replaces invalid bytes with U+FFFD,
  */
 export type FileOutcome = { kind: "unchanged" } | { kind: "scanned"; result: ScannedFile | null; stamp?: FileStamp };
 
+/** A file's outcome, or its decoded text when Babel must still extract its JSDoc. */
+export type FileStep = FileOutcome | { kind: "jsdoc"; text: string; stamp?: FileStamp };
+
 /**
- * Scans `path` (relative to `root`). With `cached` (the stamp the cache holds, or null for a
- * file not in the cache), the file is stat'ed first; the stat comes before the read, so a file
- * that changes in between is cached with its old stamp and re-read next time.
+ * Scans `path` (relative to `root`) up to the JSDoc extraction, which the caller runs (on a
+ * worker, see jsdocPool.ts). With `cached` (the stamp the cache holds, or null for a file not in
+ * the cache), the file is stat'ed first; the stat comes before the read, so a file that changes
+ * in between is cached with its old stamp and re-read next time.
  */
-export function scanOneFile(root: string, path: string, reader: FileReader, cached?: FileStamp | null): FileOutcome {
+export function scanFileStep(root: string, path: string, reader: FileReader, cached?: FileStamp | null): FileStep {
   const full = join(root, path);
   try {
     let stamp: FileStamp | undefined;
@@ -35,13 +37,21 @@ export function scanOneFile(root: string, path: string, reader: FileReader, cach
       stamp = stampOf(statSync(full));
       if (cached !== null && sameStamp(cached, stamp)) return { kind: "unchanged" };
     }
-    const result = readAndExtract(full, path, reader);
+    const read = readForScan(full, path, reader);
+    if (read?.form === "jsdoc") return stamp === undefined ? { kind: "jsdoc", text: read.text } : { kind: "jsdoc", text: read.text, stamp };
+    const result = read === null ? null : scannedFile(path, extractPod(read.text));
     return stamp === undefined ? { kind: "scanned", result } : { kind: "scanned", result, stamp };
   } catch (error) {
     // A file removed while the tree was being scanned is simply gone.
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "scanned", result: null };
     return { kind: "scanned", result: cannotRead(path, "file", error) };
   }
+}
+
+/** The scanner's result for `path` from what an extractor returned. */
+export function scannedFile(path: string, extracted: ReturnType<typeof extractPod>): ScannedFile | null {
+  if (!extracted || (extracted.sections.length === 0 && extracted.problems.length === 0)) return null;
+  return { file: path, sections: extracted.sections, problems: extracted.problems };
 }
 
 /** The problem for a file or directory that cannot be read. */
@@ -67,8 +77,11 @@ function formOf(path: string, bytes: Buffer): "pod" | "jsdoc" {
   return fileForm(path, firstLine.replace(/^\u00ef\u00bb\u00bf/, "")).form;
 }
 
-/** Reads and extracts one file; null when it holds nothing. Throws read errors. */
-function readAndExtract(full: string, path: string, reader: FileReader): ScannedFile | null {
+/**
+ * Reads one file and decodes it when it may hold METADATA in its form; null when it cannot
+ * (binary, too large, or rejected by the byte-level prefilters). Throws read errors.
+ */
+function readForScan(full: string, path: string, reader: FileReader): { form: "pod" | "jsdoc"; text: string } | null {
   const outcome = reader.read(full, (head) => (formOf(path, head) === "jsdoc" ? JSDOC_MARKER : POD_MARKER));
   // Binary files, files too large to be a script and large files without the marker hold no METADATA (docs/scanning.md).
   if (outcome.kind !== "text") return null;
@@ -76,8 +89,5 @@ function readAndExtract(full: string, path: string, reader: FileReader): Scanned
   const form = formOf(path, bytes);
   // Byte-level prefilters before any decoding or parsing (prefilter.ts).
   if (!(form === "jsdoc" ? mayHoldJsdocTag(bytes) : mayHoldPodBlock(bytes))) return null;
-  const text = decoder.decode(bytes);
-  const extracted = form === "jsdoc" ? extractJsdoc(text, path) : extractPod(text);
-  if (!extracted || (extracted.sections.length === 0 && extracted.problems.length === 0)) return null;
-  return { file: path, sections: extracted.sections, problems: extracted.problems };
+  return { form, text: decoder.decode(bytes) };
 }

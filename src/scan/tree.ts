@@ -2,9 +2,9 @@
  * Finds the files of a project and extracts their METADATA (SPEC 2, SPEC 5 include/exclude).
  * Built for large trees: fast-glob skips ignored directories without entering them; files are
  * listed and read synchronously (faster than the thread pool on a cached tree, see
- * fileReader.ts), on worker threads for large trees (scanPool.ts); byte-level prefilters come
- * before any decoding or parsing (prefilter.ts); with `--cache` an unchanged file is only
- * stat'ed (cache.ts).
+ * fileReader.ts); byte-level prefilters come before any decoding or parsing (prefilter.ts);
+ * Babel runs on a worker thread while this thread reads on (jsdocPool.ts); with `--cache` an
+ * unchanged file is only stat'ed (cache.ts).
  */
 import fg from "fast-glob";
 import { lstat } from "node:fs/promises";
@@ -14,13 +14,11 @@ import { UsageError } from "../errors.js";
 import type { ScannedFile } from "../types.js";
 import type { ScanCache } from "./cache.js";
 import { FileReader } from "./fileReader.js";
-import { cannotRead, scanOneFile } from "./scanFile.js";
-import { applyOutcome, defaultWorkers, scanInWorkers } from "./scanPool.js";
+import { JsdocPool } from "./jsdocPool.js";
+import { type FileOutcome, cannotRead, scanFileStep, scannedFile } from "./scanFile.js";
 
 /** Files scanned between two yields to the event loop. */
 const YIELD_EVERY = 500;
-/** Trees with at least this many files to read (not answered by the cache) are scanned on worker threads (scanPool.ts). */
-export const PARALLEL_MIN_FILES = 2000;
 /** Unreadable directories are skipped one by one; past this many the scan gives up on them. */
 const MAX_UNREADABLE_DIRS = 100;
 
@@ -35,34 +33,57 @@ const MAX_UNREADABLE_DIRS = 100;
 export async function scanTree(root: string, config: Config, options: ScanOptions = {}): Promise<ScannedFile[]> {
   const { cache } = options;
   const { paths, unreadable } = await listFiles(root, config, cache === undefined ? [] : cacheFileIgnore(root, cache.path));
-  const workers = options.workers ?? defaultWorkers();
-  // Workers pay off for reading and parsing; a warm cache leaves little but a stat per file,
-  // which this thread does faster than it could hand the paths out.
-  const toRead = paths.length - (cache?.size ?? 0);
-  const results = toRead >= PARALLEL_MIN_FILES && workers > 0 ? await scanInWorkers(root, paths, cache, workers) : await scanHere(root, paths, cache);
-  results.push(...unreadable);
+  const results: ScannedFile[] = [...unreadable];
+  const reader = new FileReader();
+  const pool = new JsdocPool(options.workers);
+  const parsing: Array<Promise<void>> = [];
+  try {
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i] as string;
+      const step = scanFileStep(root, path, reader, cache === undefined ? undefined : (cache.previousStamp(path) ?? null));
+      if (step.kind !== "jsdoc") applyOutcome(path, step, cache, results);
+      else {
+        // Babel runs on the pool's worker while this thread reads on.
+        const { text, stamp } = step;
+        parsing.push(
+          pool.extract(text, path).then((extracted) => {
+            const result = scannedFile(path, extracted);
+            applyOutcome(path, stamp === undefined ? { kind: "scanned", result } : { kind: "scanned", result, stamp }, cache, results);
+          }),
+        );
+      }
+      // Reads are synchronous (fileReader.ts); let the worker's answers and debian/ reading in now and then.
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await pool.drain();
+    await Promise.all(parsing);
+  } finally {
+    await pool.close();
+  }
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-/** Scans on this thread (small trees: a worker costs tens of milliseconds to start). */
-async function scanHere(root: string, paths: string[], cache: ScanCache | undefined): Promise<ScannedFile[]> {
-  const results: ScannedFile[] = [];
-  const reader = new FileReader();
-  for (let i = 0; i < paths.length; i++) {
-    const path = paths[i] as string;
-    const outcome = scanOneFile(root, path, reader, cache === undefined ? undefined : (cache.previousStamp(path) ?? null));
-    applyOutcome(path, outcome, cache, results);
-    // Reads are synchronous (fileReader.ts); let other work (debian/ reading) run now and then.
-    if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+/** Adds one file's outcome to `results`, reusing or recording cache entries. */
+function applyOutcome(path: string, outcome: FileOutcome, cache: ScanCache | undefined, results: ScannedFile[]): void {
+  let result: ScannedFile | null;
+  if (outcome.kind === "unchanged") {
+    if (cache === undefined) throw new Error(`scan: ${path} reported unchanged without a cache`);
+    result = cache.reuse(path);
+  } else {
+    result = outcome.result;
+    if (cache !== undefined) {
+      cache.misses += 1;
+      if (outcome.stamp !== undefined) cache.set(path, outcome.stamp, result);
+    }
   }
-  return results;
+  if (result) results.push(result);
 }
 
 /** Options of {@link scanTree}. */
 export interface ScanOptions {
   /** Reuse the results of unchanged files and record the others (`--cache`, see cache.ts). */
   cache?: ScanCache;
-  /** Scan worker threads for trees of PARALLEL_MIN_FILES files or more (default: one per CPU, at most 4; 0: none). */
+  /** Worker threads for JSDoc extraction (default: one, none on a single CPU; 0: all on this thread). */
   workers?: number;
 }
 
