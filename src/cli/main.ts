@@ -5,13 +5,10 @@
 import { isAbsolute, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.js";
+import { defaultCacheLocation } from "../scan/cache.js";
 import { VERSION } from "../version.js";
 import type { Io } from "./io.js";
 import type { GenOptions, LintOptions, ListOptions, ProjectOptions, ReportOptions } from "./options.js";
-import { runLint } from "./commands/lint.js";
-import { runGen } from "./commands/gen.js";
-import { runList } from "./commands/list.js";
-import { runReport } from "./commands/report.js";
 
 interface RawProjectOptions {
   root?: string;
@@ -23,6 +20,17 @@ function projectOptions(raw: RawProjectOptions, io: Io): ProjectOptions {
   const options: ProjectOptions = { root };
   if (raw.config !== undefined) options.config = isAbsolute(raw.config) ? raw.config : resolve(io.cwd, raw.config);
   return options;
+}
+
+interface CacheFlags {
+  cache: boolean;
+  cacheLocation?: string;
+}
+
+/** `--cache` and `--cache-location` (relative to the current directory, as in ESLint; ignored without --cache). */
+function cacheOption(raw: CacheFlags, root: string, io: Io): { cacheLocation?: string } {
+  if (!raw.cache) return {};
+  return { cacheLocation: raw.cacheLocation === undefined ? defaultCacheLocation(root) : resolve(io.cwd, raw.cacheLocation) };
 }
 
 function nonNegativeInteger(value: string): number {
@@ -57,8 +65,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .addOption(new Option("--format <format>", "output format").choices(["stylish", "json", "github", "sarif"]).default("stylish"))
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", nonNegativeInteger)
     .addOption(new Option("--mode <mode>", "check for this gen mode (cron.d names, packaging)").choices(["source", "tree", "dir"]).default("source"))
-    .action(async (raw: RawProjectOptions & { format: LintOptions["format"]; maxWarnings?: number; mode: LintOptions["mode"] }) => {
-      exitCode = await runLint({ ...projectOptions(raw, io), format: raw.format, maxWarnings: raw.maxWarnings ?? -1, mode: raw.mode }, io);
+    .option("--cache", "re-read only the files that changed since the last --cache run", false)
+    .option("--cache-location <file>", "scan cache file for --cache (default: node_modules/.cache/cronmeta/scan-cache.json in the root)")
+    .action(async (raw: RawProjectOptions & CacheFlags & { format: LintOptions["format"]; maxWarnings?: number; mode: LintOptions["mode"] }) => {
+      const project = projectOptions(raw, io);
+      // Command modules load on demand: --help, --version and the other commands start faster.
+      const { runLint } = await import("./commands/lint.js");
+      exitCode = await runLint({ ...project, ...cacheOption(raw, project.root, io), format: raw.format, maxWarnings: raw.maxWarnings ?? -1, mode: raw.mode }, io);
     });
 
   withProjectOptions(program.command("gen").description("lint, then write the cron.d files"))
@@ -66,11 +79,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--out <dir>", "output directory for --mode dir")
     .option("--check", "write nothing; exit 1 with a diff when a file would change", false)
     .option("--dry-run", "write nothing; print the files that would be written", false)
-    .action(async (raw: RawProjectOptions & { mode: GenOptions["mode"]; out?: string; check: boolean; dryRun: boolean }) => {
+    .option("--cache", "re-read only the files that changed since the last --cache run", false)
+    .option("--cache-location <file>", "scan cache file for --cache (default: node_modules/.cache/cronmeta/scan-cache.json in the root)")
+    .action(async (raw: RawProjectOptions & CacheFlags & { mode: GenOptions["mode"]; out?: string; check: boolean; dryRun: boolean }) => {
       if (raw.mode === "dir" && raw.out === undefined) throw new UsageError("--mode dir needs --out DIR");
       if (raw.mode !== "dir" && raw.out !== undefined) throw new UsageError("--out is only for --mode dir");
-      const options: GenOptions = { ...projectOptions(raw, io), mode: raw.mode, check: raw.check, dryRun: raw.dryRun };
+      const project = projectOptions(raw, io);
+      const options: GenOptions = { ...project, ...cacheOption(raw, project.root, io), mode: raw.mode, check: raw.check, dryRun: raw.dryRun };
       if (raw.out !== undefined) options.out = resolve(io.cwd, raw.out);
+      const { runGen } = await import("./commands/gen.js");
       exitCode = await runGen(options, io);
     });
 
@@ -81,6 +98,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--package <name>", "only jobs of this package")
     .option("--group <name>", "only jobs of this switchman group")
     .action(async (raw: RawProjectOptions & Omit<ListOptions, keyof ProjectOptions>) => {
+      const { runList } = await import("./commands/list.js");
       exitCode = await runList({ ...raw, ...projectOptions(raw, io) }, io);
     });
 
@@ -93,6 +111,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const options: ReportOptions = { ...projectOptions(raw, io), format: raw.format };
       if (raw.html !== undefined) options.html = resolve(io.cwd, raw.html);
       if (raw.tz !== undefined) options.tz = raw.tz;
+      const { runReport } = await import("./commands/report.js");
       exitCode = await runReport(options, io);
     });
 

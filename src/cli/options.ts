@@ -8,9 +8,14 @@ export interface ProjectOptions {
   config?: string;
 }
 
+/** `--cache`: the absolute scan cache file, set only when the cache is on. */
+export interface CacheOptions {
+  cacheLocation?: string;
+}
+
 export type LintFormat = "stylish" | "json" | "github" | "sarif";
 
-export interface LintOptions extends ProjectOptions {
+export interface LintOptions extends ProjectOptions, CacheOptions {
   /** The gen mode to check for (cron-file-name and packaging rules depend on it). */
   mode: OutputMode;
   format: LintFormat;
@@ -21,7 +26,7 @@ export interface LintOptions extends ProjectOptions {
 export type { OutputMode } from "../types.js";
 import type { OutputMode } from "../types.js";
 
-export interface GenOptions extends ProjectOptions {
+export interface GenOptions extends ProjectOptions, CacheOptions {
   mode: OutputMode;
   /** Absolute, required with mode dir. */
   out?: string;

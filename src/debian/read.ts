@@ -42,20 +42,23 @@ async function readText(path: string): Promise<string | undefined> {
 async function expandSource(root: string, source: string): Promise<Array<{ file: string; relToDest: string }>> {
   const clean = source.replace(/^\.\//, "").replace(/\/+$/, "");
   if (clean.split("/").includes("..")) return [];
+  // Glob matches come marked ("dir/"), so only a literal source needs a stat of its own.
   const matches = fg.isDynamicPattern(clean)
     ? await fg(clean, { cwd: root, onlyFiles: false, dot: true, followSymbolicLinks: false, markDirectories: true })
-    : [clean];
+    : await stat(posix.join(root, clean)).then(
+        (info) => (info.isDirectory() ? [`${clean}/`] : info.isFile() ? [clean] : []),
+        () => [],
+      );
   const result: Array<{ file: string; relToDest: string }> = [];
   for (const match of matches.sort()) {
     const path = match.replace(/\/+$/, "");
-    const info = await stat(posix.join(root, path)).catch(() => undefined);
-    if (info?.isDirectory()) {
+    if (match.endsWith("/")) {
       // dh_install copies a directory as a whole: dest/<dirname>/<its contents>.
       const inner = await fg("**/*", { cwd: posix.join(root, path), onlyFiles: true, dot: true, followSymbolicLinks: false });
       for (const file of inner.sort()) {
         result.push({ file: `${path}/${file}`, relToDest: `${posix.basename(path)}/${file}` });
       }
-    } else if (info?.isFile()) {
+    } else {
       result.push({ file: path, relToDest: posix.basename(path) });
     }
   }

@@ -4,7 +4,7 @@
  * is written when lint or the planner found any error (SPEC 4.4). Never prints.
  */
 import { compareDiagnostics } from "../lint/engine.js";
-import { lintProject, type ProjectResult } from "../project.js";
+import { lintProject, type LintProjectOptions, type ProjectResult } from "../project.js";
 import type { Diagnostic, OutputMode } from "../types.js";
 import { planChangesAnything } from "./diff.js";
 import { planWrites, type OutputTarget, type WritePlan } from "./plan.js";
@@ -25,6 +25,8 @@ export interface GenerateOptions {
   /** "write" (default); "check" and "dry-run" write nothing. */
   action?: "write" | "check" | "dry-run";
   hooks?: WriteHooks;
+  /** Absolute scan cache file (`--cache`); absent: no cache. */
+  cacheLocation?: string;
 }
 
 /** What {@link generate} found and did. */
@@ -50,7 +52,9 @@ export interface GenerateResult {
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const mode = options.mode ?? "source";
-  const lintOptions = options.configPath === undefined ? { root: options.root, mode } : { root: options.root, configPath: options.configPath, mode };
+  const lintOptions: LintProjectOptions = { root: options.root, mode };
+  if (options.configPath !== undefined) lintOptions.configPath = options.configPath;
+  if (options.cacheLocation !== undefined) lintOptions.cacheLocation = options.cacheLocation;
   const project = await lintProject(lintOptions);
   const result: GenerateResult = {
     project,

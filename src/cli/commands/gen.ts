@@ -59,6 +59,7 @@ export async function runGen(options: GenOptions, io: Io): Promise<number> {
   };
   if (options.config !== undefined) genOptions.configPath = options.config;
   if (options.out !== undefined) genOptions.out = options.out;
+  if (options.cacheLocation !== undefined) genOptions.cacheLocation = options.cacheLocation;
 
   let result: GenerateResult;
   try {
@@ -70,6 +71,7 @@ export async function runGen(options: GenOptions, io: Io): Promise<number> {
     }
     throw error;
   }
+  if (result.project.cacheProblem !== undefined) io.stderr(`cronmeta: warning: ${result.project.cacheProblem}\n`);
   printDiagnostics(result, io);
   if (result.errorCount > 0) {
     io.stderr(`cronmeta: nothing written (${plural(result.errorCount, "error")})\n`);

@@ -1,4 +1,4 @@
-import { lintProject } from "../../project.js";
+import { lintProject, type LintProjectOptions } from "../../project.js";
 import { formatGithub, formatJson, formatSarif, formatStylish, type LintReport } from "../../lint/formatters/index.js";
 import { type Io, useColour } from "../io.js";
 import type { LintOptions } from "../options.js";
@@ -19,11 +19,11 @@ export function formatReport(report: LintReport, format: LintOptions["format"], 
 
 /** `cronmeta lint`: 0 when clean (warnings within --max-warnings), 1 otherwise. */
 export async function runLint(options: LintOptions, io: Io): Promise<number> {
-  const lintOptions =
-    options.config === undefined
-      ? { root: options.root, mode: options.mode }
-      : { root: options.root, configPath: options.config, mode: options.mode };
+  const lintOptions: LintProjectOptions = { root: options.root, mode: options.mode };
+  if (options.config !== undefined) lintOptions.configPath = options.config;
+  if (options.cacheLocation !== undefined) lintOptions.cacheLocation = options.cacheLocation;
   const result = await lintProject(lintOptions);
+  if (result.cacheProblem !== undefined) io.stderr(`cronmeta: warning: ${result.cacheProblem}\n`);
   const report: LintReport = {
     diagnostics: result.diagnostics,
     errorCount: result.errorCount,

@@ -1,5 +1,6 @@
 import { atSection, type Rule } from "../rule.js";
-import { sameJob } from "./lockname-collision.js";
+import type { SectionFacts } from "../../jobs/analyse.js";
+import { jobIdentity } from "./lockname-collision.js";
 
 export const jobDuplicate: Rule = {
   meta: {
@@ -14,11 +15,14 @@ export const jobDuplicate: Rule = {
     },
   },
   check(context, report) {
-    const sections = context.sections.filter((f) => f.timeText !== undefined && f.package !== undefined);
-    for (let i = 0; i < sections.length; i++) {
-      const facts = sections[i]!;
-      const first = sections.slice(0, i).find((other) => sameJob(other, facts));
-      if (first) report(atSection(facts, `this job is the same as the one at ${first.file}:${first.section.pos.line}; remove one`));
+    // One pass with a map keyed by the job's identity: linear in the number of jobs.
+    const firstOf = new Map<string, SectionFacts>();
+    for (const facts of context.sections) {
+      if (facts.timeText === undefined || facts.package === undefined) continue;
+      const key = jobIdentity(facts);
+      const first = firstOf.get(key);
+      if (first === undefined) firstOf.set(key, facts);
+      else report(atSection(facts, `this job is the same as the one at ${first.file}:${first.section.pos.line}; remove one`));
     }
   },
 };

@@ -37,13 +37,12 @@ export const locknameCollision: Rule = {
   },
 };
 
+/** What makes two sections the same job: script, params, time, user and package. */
+export function jobIdentity(facts: SectionFacts): string {
+  return JSON.stringify([facts.file, facts.params, facts.timeText, facts.user, facts.package]);
+}
+
 /** Same script, params, time, user and package: the same job written twice. */
 export function sameJob(a: SectionFacts, b: SectionFacts): boolean {
-  return (
-    a.file === b.file &&
-    a.params === b.params &&
-    a.timeText === b.timeText &&
-    a.user === b.user &&
-    a.package === b.package
-  );
+  return jobIdentity(a) === jobIdentity(b);
 }
