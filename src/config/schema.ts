@@ -3,6 +3,7 @@
  * their defaults and the JSON Schema shipped in schema/.
  */
 import { z } from "zod";
+import { DEBIAN_PACKAGE_NAME, USER_NAME } from "../debian/names.js";
 
 const severitySetting = z.enum(["error", "warning", "off"]);
 
@@ -20,14 +21,9 @@ const absolutePath = z
   .string()
   .regex(/^\/[^\u0000-\u0020\u007f%\\'"`$;&|<>()]*$/, "must be an absolute path without blanks, quotes, `%`, `\\` or shell metacharacters");
 
-const userName = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_-]*[$]?$/, "must be a valid user name (Debian: [a-z_][a-z0-9_-]*)")
-  .max(32, "must be at most 32 characters");
+const userName = z.string().regex(USER_NAME, "must be a valid user name ([a-z_][a-z0-9_-]*, at most 32 characters)");
 
-const packageName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.+-]+$/, "must be a Debian package name ([a-z0-9][a-z0-9.+-]+)");
+const packageName = z.string().regex(DEBIAN_PACKAGE_NAME, "must be a Debian package name ([a-z0-9][a-z0-9.+-]+)");
 
 /** Globs are relative to the root; one that leaves it would scan (or skip) files outside the project. */
 const relativeGlob = z

@@ -5,6 +5,8 @@
  * are lower case, so cronmeta's safe alphabet is `[a-z0-9-]` (SPEC 4.1).
  */
 
+import { DEBIAN_PACKAGE_NAME } from "./names.js";
+
 const SAFE = /^[a-z0-9-]+$/;
 
 /** True when cron reads a cron.d file of this name. */
@@ -19,5 +21,5 @@ export function cronFileName(pkg: string): string {
 
 /** Debian Policy 5.6.7: package names are `[a-z0-9][a-z0-9.+-]+`. */
 export function isDebianPackageName(name: string): boolean {
-  return /^[a-z0-9][a-z0-9.+-]+$/.test(name);
+  return DEBIAN_PACKAGE_NAME.test(name);
 }

@@ -1,7 +1,5 @@
 import { atValue, type Rule } from "../rule.js";
-
-/** Debian's default NAME_REGEX (adduser.conf(5)) plus the 32-character limit of useradd(8). */
-export const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+import { USER_NAME } from "../../debian/names.js";
 
 export const userInvalid: Rule = {
   meta: {
