@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import {
   BUILD_TOOLS,
+  CRON_PACKAGES,
   addonEnv,
   builtDebs,
   changesFile,
@@ -20,7 +21,6 @@ import {
   runOk,
 } from "./support.js";
 
-const CRON_PACKAGES = ["my-project-scripts1", "my-project-scripts2", "my-project-scripts3"];
 
 /** The helper commands `dh <target> --no-act` would run, in order. */
 function sequence(cwd: string, env: NodeJS.ProcessEnv, target: string, extra: string[] = []): string[] {

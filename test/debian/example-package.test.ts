@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { fixturesDir, testOutputDir } from "../helpers/paths.js";
 import {
   BUILD_TOOLS,
+  CRON_PACKAGES,
   addonEnv,
   builtDebs,
   changesFile,
@@ -22,7 +23,6 @@ import {
   runOk,
 } from "./support.js";
 
-const CRON_PACKAGES = ["my-project-scripts1", "my-project-scripts2", "my-project-scripts3"];
 const SCRIPTS = [
   "check-disk.sh",
   "check-replication",

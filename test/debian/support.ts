@@ -56,6 +56,9 @@ export function requireTools(tools: Record<string, string>): void {
 }
 
 /** The tools every Debian build test needs, with the packages that ship them. */
+/** The cron packages of examples/my-project. */
+export const CRON_PACKAGES = ["my-project-scripts1", "my-project-scripts2", "my-project-scripts3"];
+
 export const BUILD_TOOLS = {
   "dpkg-buildpackage": "dpkg-dev",
   "dpkg-checkbuilddeps": "dpkg-dev",
