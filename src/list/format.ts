@@ -3,6 +3,7 @@
  * Pure functions of the rows.
  */
 import type { ListedJob } from "./listing.js";
+import { plural } from "../plural.js";
 
 /** Settings the table shows in its footer. */
 export interface TableOptions {
@@ -20,9 +21,6 @@ function cells(row: ListedJob): string[] {
   return [row.package, `${row.file}:${row.line}`, row.time, row.user, row.group, row.lock ? row.lockname : "(no lock)"];
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 /**
  * One aligned line per job (package, script:line, time, user, group, lock name), then

@@ -7,6 +7,7 @@
 import { Eta } from "eta";
 import type { HeatMap, ScheduleReport } from "./report.js";
 import { WEEKDAYS } from "./report.js";
+import { plural } from "../plural.js";
 
 /** At most this many package / group rows per heat map; the JSON format has them all. */
 export const MAX_SERIES_ROWS = 40;
@@ -58,9 +59,6 @@ function level(count: number, max: number): number {
   return Math.min(5, 1 + Math.floor((4 * count) / max));
 }
 
-function plural(n: number): string {
-  return `${n} start${n === 1 ? "" : "s"}`;
-}
 
 function hourTitle(index: number): string {
   const day = WEEKDAYS[Math.floor(index / 24)] ?? "";
@@ -76,7 +74,7 @@ function rowsOf(counts: Record<string, number[]>, title: (i: number) => string, 
   const rows = shown.map((r) => ({
     label: r.label,
     total: r.total,
-    cells: r.values.map((count, i) => ({ count, level: level(count, max), title: `${prefix}${r.label}, ${title(i)}: ${plural(count)}` })),
+    cells: r.values.map((count, i) => ({ count, level: level(count, max), title: `${prefix}${r.label}, ${title(i)}: ${plural(count, "start")}` })),
   }));
   return { rows, hidden: all.length - shown.length };
 }
@@ -94,14 +92,14 @@ function heatTables(kind: "hour-of-week" | "minute-of-hour", map: HeatMap): Heat
       kind, series: "all", caption: `Job starts ${name}, all jobs`, columns: HOURS, spans: [], hidden: 0,
       rows: WEEKDAYS.map((day, d) => {
         const values = map.all.slice(d * 24, d * 24 + 24);
-        return { label: day, total: values.reduce((a, b) => a + b, 0), cells: values.map((count, h) => ({ count, level: level(count, max), title: `${hourTitle(d * 24 + h)}: ${plural(count)}` })) };
+        return { label: day, total: values.reduce((a, b) => a + b, 0), cells: values.map((count, h) => ({ count, level: level(count, max), title: `${hourTitle(d * 24 + h)}: ${plural(count, "start")}` })) };
       }),
     };
   } else {
     const max = Math.max(0, ...map.all);
     overall = {
       kind, series: "all", caption: `Job starts ${name}, all jobs`, columns: MINUTES, spans: [], hidden: 0,
-      rows: [{ label: "all", total: map.all.reduce((a, b) => a + b, 0), cells: map.all.map((count, m) => ({ count, level: level(count, max), title: `${title(m)}: ${plural(count)}` })) }],
+      rows: [{ label: "all", total: map.all.reduce((a, b) => a + b, 0), cells: map.all.map((count, m) => ({ count, level: level(count, max), title: `${title(m)}: ${plural(count, "start")}` })) }],
     };
   }
   const byPackage = rowsOf(map.byPackage, title, "package ");

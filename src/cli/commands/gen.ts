@@ -6,6 +6,7 @@ import { OutputWriteError, type WriteHooks } from "../../generate/write.js";
 import { formatStylish } from "../../lint/formatters/index.js";
 import { type Io, useColour } from "../io.js";
 import type { GenOptions } from "../options.js";
+import { plural } from "../../plural.js";
 
 /**
  * Test-only crash hook (test/generate/crash.test.ts): with this variable set to 1, the
@@ -19,9 +20,6 @@ function hooksFor(io: Io): WriteHooks {
   return { afterTempWrite: () => void process.kill(process.pid, "SIGKILL") };
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 function printDiagnostics(result: GenerateResult, io: Io): void {
   if (result.diagnostics.length === 0) return;

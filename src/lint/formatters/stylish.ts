@@ -1,4 +1,5 @@
 import type { LintReport } from "./result.js";
+import { plural } from "../../plural.js";
 
 /** Formatting options: colours only when the CLI says so (TTY, no NO_COLOR). */
 export interface StylishOptions {
@@ -7,9 +8,6 @@ export interface StylishOptions {
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 /** `--format stylish`: diagnostics grouped by file, then a summary line (ESLint's layout). */
 export function formatStylish(report: LintReport, options: StylishOptions): string {
