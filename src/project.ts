@@ -59,7 +59,9 @@ export async function lintProject(options: LintProjectOptions): Promise<ProjectR
     throw new UsageError(settingProblems.map((p) => `${loaded.source ?? "config"}: ${p}`).join("\n"));
   }
   const cache = options.cacheLocation === undefined ? undefined : await ScanCache.load(options.cacheLocation, scanCacheKey(config));
-  const [debian, files] = await Promise.all([readDebian(root, config.debianDir), scanTree(root, config, cache === undefined ? {} : { cache })]);
+  const files = await scanTree(root, config, cache === undefined ? {} : { cache });
+  // After the scan: only the scripts with METADATA need to be found in the install files.
+  const debian = await readDebian(root, config.debianDir, { only: files.map((f) => f.file) });
   const saved = await cache?.save();
   const known = new Set(debian.control.packages.map((p) => p.name));
   const unknownPackages = debian.controlFound ? (config.packages ?? []).filter((p) => !known.has(p)) : [];

@@ -2,7 +2,7 @@
  * Reads a project's debian/ directory: the packages of debian/control and where each
  * debian/*.install file puts which file. The only module of src/debian/ that does I/O.
  */
-import { readFile, readdir, stat } from "node:fs/promises";
+import { type Dirent, readFileSync, readdirSync, statSync } from "node:fs";
 import { posix } from "node:path";
 import fg from "fast-glob";
 import { type ControlInfo, parseControl } from "./control.js";
@@ -30,31 +30,28 @@ export interface DebianInfo {
   notes: Array<InstallNote & { file: string }>;
 }
 
-async function readText(path: string): Promise<string | undefined> {
+function readText(path: string): string | undefined {
   try {
-    return await readFile(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch {
     return undefined;
   }
 }
 
 /** Files matched by one install source: a glob, a file, or a directory (installed with its contents). */
-async function expandSource(root: string, source: string): Promise<Array<{ file: string; relToDest: string }>> {
+function expandSource(root: string, source: string, only: readonly string[] | undefined): Array<{ file: string; relToDest: string }> {
   const clean = source.replace(/^\.\//, "").replace(/\/+$/, "");
   if (clean.split("/").includes("..")) return [];
   // Glob matches come marked ("dir/"), so only a literal source needs a stat of its own.
   const matches = fg.isDynamicPattern(clean)
-    ? await fg(clean, { cwd: root, onlyFiles: false, dot: true, followSymbolicLinks: false, markDirectories: true })
-    : await stat(posix.join(root, clean)).then(
-        (info) => (info.isDirectory() ? [`${clean}/`] : info.isFile() ? [clean] : []),
-        () => [],
-      );
+    ? fg.sync(clean, { cwd: root, onlyFiles: false, dot: true, followSymbolicLinks: false, markDirectories: true })
+    : literalMatch(root, clean);
   const result: Array<{ file: string; relToDest: string }> = [];
   for (const match of matches.sort()) {
     const path = match.replace(/\/+$/, "");
     if (match.endsWith("/")) {
       // dh_install copies a directory as a whole: dest/<dirname>/<its contents>.
-      const inner = await fg("**/*", { cwd: posix.join(root, path), onlyFiles: true, dot: true, followSymbolicLinks: false });
+      const inner = only === undefined ? fg.sync("**/*", { cwd: posix.join(root, path), onlyFiles: true, dot: true, followSymbolicLinks: false }) : filesUnder(only, path);
       for (const file of inner.sort()) {
         result.push({ file: `${path}/${file}`, relToDest: `${posix.basename(path)}/${file}` });
       }
@@ -65,11 +62,63 @@ async function expandSource(root: string, source: string): Promise<Array<{ file:
   return result;
 }
 
-/** Reads `<root>/<debianDir>`: control and install files. Missing files are not errors here. */
-export async function readDebian(root: string, debianDir: string): Promise<DebianInfo> {
+/**
+ * The files of `only` under `dir`, relative to it. Each was found by a walk that never follows
+ * symbolic links, as the directory walk it replaces, so no file is missed or added.
+ */
+function filesUnder(only: readonly string[], dir: string): string[] {
+  const prefix = `${dir}/`;
+  return only.filter((file) => file.startsWith(prefix)).map((file) => file.slice(prefix.length));
+}
+
+function literalMatch(root: string, clean: string): string[] {
+  try {
+    const info = statSync(posix.join(root, clean));
+    return info.isDirectory() ? [`${clean}/`] : info.isFile() ? [clean] : [];
+  } catch {
+    return [];
+  }
+}
+
+function readDirectory(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+function modeOf(path: string): number {
+  try {
+    return statSync(path).mode;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Reads `<root>/<debianDir>`: control and install files. Missing files are not errors here.
+ * Synchronous inside: a few small files, and fast-glob's sync walk takes half the time of its
+ * asynchronous one (scan/tree.ts).
+ */
+export async function readDebian(root: string, debianDir: string, options: ReadDebianOptions = {}): Promise<DebianInfo> {
+  return readDebianSync(root, debianDir, options.only);
+}
+
+/** Options of {@link readDebian}. */
+export interface ReadDebianOptions {
+  /**
+   * The only files whose installation matters (relative paths, found by the scanner): a
+   * directory installed as a whole is then not walked, which on a large tree costs as much as
+   * a second scan. `installed` then holds only these files (and what globs matched).
+   */
+  only?: readonly string[];
+}
+
+function readDebianSync(root: string, debianDir: string, only: readonly string[] | undefined): DebianInfo {
   const dir = posix.join(root.split("\\").join("/"), debianDir);
   const controlFile = posix.join(debianDir, "control");
-  const controlText = await readText(posix.join(dir, "control"));
+  const controlText = readText(posix.join(dir, "control"));
   const info: DebianInfo = {
     controlFile,
     controlFound: controlText !== undefined,
@@ -77,7 +126,7 @@ export async function readDebian(root: string, debianDir: string): Promise<Debia
     installed: new Map(),
     notes: [],
   };
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const entries = readDirectory(dir);
   const firstPackage = info.control.packages[0]?.name;
   const installFiles = entries
     .filter((e) => e.isFile() && (e.name.endsWith(".install") || e.name === "install"))
@@ -88,14 +137,15 @@ export async function readDebian(root: string, debianDir: string): Promise<Debia
     const pkg = name === "install" ? firstPackage : name.slice(0, -".install".length);
     if (pkg === undefined) continue;
     const path = posix.join(dir, name);
-    const [text, mode] = await Promise.all([readText(path), stat(path).then((s) => s.mode).catch(() => 0)]);
+    const text = readText(path);
+    const mode = text === undefined ? 0 : modeOf(path);
     if (text === undefined) continue;
     const file = posix.join(debianDir, name);
     const parsed = parseInstall(text, (mode & 0o111) !== 0);
     for (const note of parsed.notes) info.notes.push({ ...note, file });
     for (const line of parsed.lines) {
       for (const source of line.sources) {
-        for (const match of await expandSource(root, source)) {
+        for (const match of expandSource(root, source, only)) {
           if (info.installed.has(match.file)) continue;
           info.installed.set(match.file, {
             package: pkg,

@@ -35,6 +35,11 @@ export function findEarlyClose(text: string, before: number): number | null {
 function isCandidate(text: string, open: number, close: number): boolean {
   if (!text.startsWith("/**", open) || text.startsWith("/***", open)) return false;
   if (!text.slice(open, close).includes("@crontab")) return false;
+  return mayCloseEarly(text, close);
+}
+
+/** True when the `*\/` at `close` has the shape of an early close: more text after it on a `key: value` line. */
+export function mayCloseEarly(text: string, close: number): boolean {
   const lineStart = text.lastIndexOf("\n", close) + 1;
   let lineEnd = text.indexOf("\n", close);
   if (lineEnd < 0) lineEnd = text.length;

@@ -1,6 +1,6 @@
 /**
  * Scans one file, synchronously: (with the cache) stat and compare, read, byte-level prefilter,
- * decode, and extract POD; JavaScript goes to the JSDoc extractor (jsdocPool.ts).
+ * decode, and extract POD or JSDoc; on whichever thread scanPool.ts runs it.
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
@@ -8,6 +8,7 @@ import type { ScannedFile } from "../types.js";
 import { type FileStamp, sameStamp, stampOf } from "./cache.js";
 import type { FileReader } from "./fileReader.js";
 import { fileForm } from "./form.js";
+import { extractJsdoc } from "./jsdoc.js";
 import { extractPod } from "./pod.js";
 import { mayHoldJsdocTag, mayHoldPodBlock } from "./prefilter.js";
 
@@ -20,16 +21,12 @@ const decoder = new TextDecoder("utf-8"); // replaces invalid bytes with U+FFFD,
  */
 export type FileOutcome = { kind: "unchanged" } | { kind: "scanned"; result: ScannedFile | null; stamp?: FileStamp };
 
-/** A file's outcome, or its decoded text when Babel must still extract its JSDoc. */
-export type FileStep = FileOutcome | { kind: "jsdoc"; text: string; stamp?: FileStamp };
-
 /**
- * Scans `path` (relative to `root`) up to the JSDoc extraction, which the caller runs (on a
- * worker, see jsdocPool.ts). With `cached` (the stamp the cache holds, or null for a file not in
- * the cache), the file is stat'ed first; the stat comes before the read, so a file that changes
- * in between is cached with its old stamp and re-read next time.
+ * Scans `path` (relative to `root`). With `cached` (the stamp the cache holds, or null for a
+ * file not in the cache), the file is stat'ed first; the stat comes before the read, so a file
+ * that changes in between is cached with its old stamp and re-read next time.
  */
-export function scanFileStep(root: string, path: string, reader: FileReader, cached?: FileStamp | null): FileStep {
+export function scanFile(root: string, path: string, reader: FileReader, cached?: FileStamp | null): FileOutcome {
   const full = join(root, path);
   try {
     let stamp: FileStamp | undefined;
@@ -38,8 +35,7 @@ export function scanFileStep(root: string, path: string, reader: FileReader, cac
       if (cached !== null && sameStamp(cached, stamp)) return { kind: "unchanged" };
     }
     const read = readForScan(full, path, reader);
-    if (read?.form === "jsdoc") return stamp === undefined ? { kind: "jsdoc", text: read.text } : { kind: "jsdoc", text: read.text, stamp };
-    const result = read === null ? null : scannedFile(path, extractPod(read.text));
+    const result = read === null ? null : scannedFile(path, read.form === "jsdoc" ? extractJsdoc(read.text, path) : extractPod(read.text));
     return stamp === undefined ? { kind: "scanned", result } : { kind: "scanned", result, stamp };
   } catch (error) {
     // A file removed while the tree was being scanned is simply gone.
@@ -49,7 +45,7 @@ export function scanFileStep(root: string, path: string, reader: FileReader, cac
 }
 
 /** The scanner's result for `path` from what an extractor returned. */
-export function scannedFile(path: string, extracted: ReturnType<typeof extractPod>): ScannedFile | null {
+function scannedFile(path: string, extracted: ReturnType<typeof extractPod>): ScannedFile | null {
   if (!extracted || (extracted.sections.length === 0 && extracted.problems.length === 0)) return null;
   return { file: path, sections: extracted.sections, problems: extracted.problems };
 }

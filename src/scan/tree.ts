@@ -3,8 +3,9 @@
  * Built for large trees: fast-glob skips ignored directories without entering them; files are
  * listed and read synchronously (faster than the thread pool on a cached tree, see
  * fileReader.ts); byte-level prefilters come before any decoding or parsing (prefilter.ts);
- * Babel runs on a worker thread while this thread reads on (jsdocPool.ts); with `--cache` an
- * unchanged file is only stat'ed (cache.ts).
+ * Babel reads only the head of a file, up to its last `@crontab` comment (jsdoc.ts); large trees
+ * are read on this thread and a worker together (scanPool.ts); with `--cache` an unchanged file
+ * is only stat'ed (cache.ts).
  */
 import fg from "fast-glob";
 import { lstat } from "node:fs/promises";
@@ -13,12 +14,11 @@ import type { Config } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { ScannedFile } from "../types.js";
 import type { ScanCache } from "./cache.js";
-import { FileReader } from "./fileReader.js";
-import { JsdocPool } from "./jsdocPool.js";
-import { type FileOutcome, cannotRead, scanFileStep, scannedFile } from "./scanFile.js";
+import { defaultScanWorkers, scanPaths } from "./scanPool.js";
+import { type FileOutcome, cannotRead } from "./scanFile.js";
 
-/** Files scanned between two yields to the event loop. */
-const YIELD_EVERY = 500;
+/** Trees with at least this many files are scanned on this thread and worker threads together (scanPool.ts). */
+const PARALLEL_MIN_FILES = 2000;
 /** Unreadable directories are skipped one by one; past this many the scan gives up on them. */
 const MAX_UNREADABLE_DIRS = 100;
 
@@ -34,32 +34,9 @@ export async function scanTree(root: string, config: Config, options: ScanOption
   const { cache } = options;
   const { paths, unreadable } = await listFiles(root, config, cache === undefined ? [] : cacheFileIgnore(root, cache.path));
   const results: ScannedFile[] = [...unreadable];
-  const reader = new FileReader();
-  const pool = new JsdocPool(options.workers);
-  const parsing: Array<Promise<void>> = [];
-  try {
-    for (let i = 0; i < paths.length; i++) {
-      const path = paths[i] as string;
-      const step = scanFileStep(root, path, reader, cache === undefined ? undefined : (cache.previousStamp(path) ?? null));
-      if (step.kind !== "jsdoc") applyOutcome(path, step, cache, results);
-      else {
-        // Babel runs on the pool's worker while this thread reads on.
-        const { text, stamp } = step;
-        parsing.push(
-          pool.extract(text, path).then((extracted) => {
-            const result = scannedFile(path, extracted);
-            applyOutcome(path, stamp === undefined ? { kind: "scanned", result } : { kind: "scanned", result, stamp }, cache, results);
-          }),
-        );
-      }
-      // Reads are synchronous (fileReader.ts); let the worker's answers and debian/ reading in now and then.
-      if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
-    }
-    await pool.drain();
-    await Promise.all(parsing);
-  } finally {
-    await pool.close();
-  }
+  // A worker costs tens of milliseconds to start: small trees are scanned on this thread alone.
+  const workers = options.workers ?? (paths.length >= PARALLEL_MIN_FILES ? defaultScanWorkers() : 0);
+  await scanPaths(root, paths, cache, workers, (path, outcome) => applyOutcome(path, outcome, cache, results));
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
@@ -83,7 +60,7 @@ function applyOutcome(path: string, outcome: FileOutcome, cache: ScanCache | und
 export interface ScanOptions {
   /** Reuse the results of unchanged files and record the others (`--cache`, see cache.ts). */
   cache?: ScanCache;
-  /** Worker threads for JSDoc extraction (default: one, none on a single CPU; 0: all on this thread). */
+  /** Scan worker threads besides this one (default: none below 2,000 files, else one fewer than the CPUs, at most 3; 0: none). */
   workers?: number;
 }
 
@@ -110,7 +87,6 @@ async function listFiles(root: string, config: Config, extraIgnore: string[]): P
       dot: true,
       onlyFiles: true, // also drops symbolic links, FIFOs, sockets and devices met while walking
       followSymbolicLinks: false,
-      unique: true,
       ignore,
     };
     try {

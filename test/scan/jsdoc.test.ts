@@ -260,11 +260,46 @@ describe("extractJsdoc", () => {
   });
 
   it("reports a file Babel cannot parse at Babel's position", () => {
-    const text = "/**\n * @crontab\n *   time: @daily\n */\nfunction (\n";
+    const text = "function (\n/**\n * @crontab\n *   time: @daily\n */\n";
     const r = extract(text, "a.js");
-    assert.deepEqual(problemsOf(r), ["metadata-syntax@5:10"]);
+    assert.deepEqual(problemsOf(r), ["metadata-syntax@1:10"]);
     assert.match(r.problems[0]?.message ?? "", /^could not parse JavaScript\/TypeScript.*: Unexpected token$/);
     assert.deepEqual(r.sections, []);
+  });
+
+  describe("parsing only the head, up to the last @crontab comment", () => {
+    it("reads the jobs of a file whose code after the comment does not parse", () => {
+      const text = "#!/usr/bin/env node\n/**\n * @crontab\n *   time: @daily\n */\nfunction (\n";
+      assert.deepEqual(pairs(extract(text, "a.js")), [["time=@daily"]]);
+      assert.deepEqual(extract(text, "a.js").problems, []);
+    });
+
+    it("still reports a syntax error before the comment", () => {
+      const text = "const a = ;\n/** @crontab time: @daily */\nrun();\n";
+      assert.deepEqual(problemsOf(extract(text, "a.js")), ["metadata-syntax@1:11"]);
+    });
+
+    it("still finds that a @crontab comment sits in a template literal closed after it", () => {
+      const text = "const help = `\n/**\n * @crontab\n *   time: @daily\n */\n`;\n";
+      assert.equal(extractJsdoc(text, "a.js"), null);
+    });
+
+    it("still finds that a @crontab comment sits in a string closed after it", () => {
+      const text = "const help = '\\\n/** @crontab time: @daily */\\\n';\n";
+      assert.equal(extractJsdoc(text, "a.js"), null);
+    });
+
+    it("parses the whole file when the comment sits inside a block", () => {
+      const text = "class Jobs {\n  /**\n   * @crontab\n   *   time: @daily\n   */\n  run() {}\n}\n";
+      assert.deepEqual(pairs(extract(text, "a.js")), [["time=@daily"]]);
+    });
+
+    it("includes the lines after an early */ in the head, so it is still reported", () => {
+      const text = "/**\n * @crontab\n *   time: */10 * * * *\n */\nfunction (\n";
+      const r = extract(text, "a.js");
+      assert.deepEqual(problemsOf(r).slice(0, 1), ["jsdoc-comment-closed@3:12"]);
+      assert.deepEqual(pairs(r), [["time=*/10 * * * *"]]);
+    });
   });
 
   it("reads comments despite errors Babel recovers from", () => {
@@ -273,7 +308,7 @@ describe("extractJsdoc", () => {
   });
 
   it("turns a parser crash on absurd nesting into a problem", () => {
-    const text = `/** @crontab time: @daily */\nx = ${"(".repeat(30000)}1${")".repeat(30000)};\n`;
+    const text = `x = ${"(".repeat(30000)}1${")".repeat(30000)};\n/** @crontab time: @daily */\n`;
     const r = extract(text, "deep.js");
     assert.equal(r.problems.length, 1);
     assert.equal(r.problems[0]?.rule, "metadata-syntax");
