@@ -42,6 +42,25 @@ export interface SectionFacts {
   cronLine?: string;
 }
 
+/** Distinct time texts remembered at most (a bound on memory for generated metadata). */
+const MAX_PARSED_TIMES = 4096;
+const parsedTimes = new Map<string, CronTimeResult>();
+
+/**
+ * parseCronTime, once per distinct text: it is pure, and a tree's jobs share a handful of times
+ * (16 distinct among 10,991 on the 100,000-file benchmark tree). Jobs with the same text share
+ * the result, which nothing changes after parsing.
+ */
+function parseTime(text: string): CronTimeResult {
+  let result = parsedTimes.get(text);
+  if (result === undefined) {
+    if (parsedTimes.size >= MAX_PARSED_TIMES) parsedTimes.clear();
+    result = parseCronTime(text);
+    parsedTimes.set(text, result);
+  }
+  return result;
+}
+
 function value(facts: Pick<SectionFacts, "values">, key: MetadataKey): string | undefined {
   return facts.values[key]?.value;
 }
@@ -72,7 +91,7 @@ export function analyseSection(file: string, section: RawSection, config: Config
 
   const facts = { values };
   const timeRaw = value(facts, "time");
-  const time = timeRaw === undefined ? undefined : parseCronTime(timeRaw);
+  const time = timeRaw === undefined ? undefined : parseTime(timeRaw);
   const pkg = value(facts, "package") ?? (seen.has("package") ? undefined : config.defaultPackage);
   const params = value(facts, "params") ?? "";
   const fileName = posix.basename(file);
