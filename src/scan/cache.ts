@@ -14,13 +14,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Stats } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { endianness } from "node:os";
 import { dirname, join } from "node:path";
 import type { Config } from "../config/schema.js";
 import type { Position, RawEntry, RawSection, ScanProblem, ScannedFile } from "../types.js";
 import { VERSION } from "../version.js";
 
 /** Bump when the cached data or what the scanner extracts changes shape. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 const TOOL = "cronmeta-scan-cache";
 /** Files changed this recently before a scan are re-read next time (timestamps are coarse: a kernel tick, or 2 s on FAT). */
 export const RACY_MARGIN_MS = 3000;
@@ -50,7 +51,8 @@ export function stampOf(stats: Stats): FileStamp {
 
 /** The cache key: a cache made by another cronmeta version or for other include/exclude globs is not used. */
 export function scanCacheKey(config: Pick<Config, "include" | "exclude" | "debianDir">): string {
-  const material = JSON.stringify([CACHE_FORMAT, VERSION, config.include, config.exclude, config.debianDir]);
+  // The stamps are stored as the machine's doubles: a cache from a machine of the other byte order is not used.
+  const material = JSON.stringify([CACHE_FORMAT, VERSION, endianness(), config.include, config.exclude, config.debianDir]);
   return createHash("sha256").update(material).digest("hex");
 }
 
@@ -60,15 +62,20 @@ type Entry = [number, number, number, number, ScannedFile | 0];
 /**
  * The file, in columns (parses in about half the time of one object per file, and needs no
  * object per file once loaded): `files[i]` has the stamp `stamps[4i..4i+3]` (size, mtimeMs,
- * ctimeMs, ino) and the result `results[i]`, absent for "nothing in this file".
+ * ctimeMs, ino) and the result `results[i]`, absent for "nothing in this file". On disk,
+ * `stamps` is the base64 of the doubles (decoded in a few milliseconds, where 300,000 numbers
+ * in JSON took 30 ms on the 100,000-file benchmark tree).
  */
 interface CacheFile {
   tool: string;
   key: string;
   files: string[];
-  stamps: number[];
+  stamps: Float64Array;
   results: Record<string, ScannedFile>;
 }
+
+/** The file as stored. */
+type StoredCacheFile = Omit<CacheFile, "stamps"> & { stamps: string };
 
 /** The outcome of {@link ScanCache.save}. */
 export interface SaveOutcome {
@@ -77,7 +84,7 @@ export interface SaveOutcome {
   error?: string;
 }
 
-const EMPTY: CacheFile = { tool: TOOL, key: "", files: [], stamps: [], results: {} };
+const EMPTY: CacheFile = { tool: TOOL, key: "", files: [], stamps: new Float64Array(0), results: {} };
 
 /** A loaded scan cache: look results up while scanning, then save. */
 export class ScanCache {
@@ -112,8 +119,8 @@ export class ScanCache {
    */
   static async load(path: string, key: string, startedMs: number = Date.now()): Promise<ScanCache> {
     try {
-      const data = JSON.parse(await readFile(path, "utf8")) as unknown;
-      if (isCacheFile(data) && data.key === key) return new ScanCache(path, key, dropDamaged(data), startedMs, true);
+      const data = decode(JSON.parse(await readFile(path, "utf8")) as unknown);
+      if (data !== undefined && data.key === key) return new ScanCache(path, key, dropDamaged(data), startedMs, true);
     } catch {
       // Missing or corrupt: start empty, rewrite on save.
     }
@@ -172,24 +179,31 @@ export class ScanCache {
   /** Writes the cache atomically when anything changed (files added, changed or gone). */
   async save(): Promise<SaveOutcome> {
     if (!this.changed && this.keptCount === this.previous.files.length) return { written: false };
-    const data: CacheFile = { tool: TOOL, key: this.key, files: [], stamps: [], results: {} };
     const { files, stamps, results } = this.previous;
+    const count = this.keptCount + this.fresh.size;
+    const out = { files: [] as string[], stamps: new Float64Array(4 * count), results: {} as Record<string, ScannedFile> };
+    const add = (file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number, result: ScannedFile | undefined): void => {
+      const n = out.files.length;
+      if (result !== undefined) out.results[n] = result;
+      out.files.push(file);
+      out.stamps.set([size, mtimeMs, ctimeMs, ino], 4 * n);
+    };
     files.forEach((file, i) => {
       if (this.kept[i] === 0 || this.fresh.has(file)) return;
-      const result = results[i];
-      if (result !== undefined) data.results[data.files.length] = result;
-      data.files.push(file);
-      data.stamps.push(stamps[4 * i] as number, stamps[4 * i + 1] as number, stamps[4 * i + 2] as number, stamps[4 * i + 3] as number);
+      add(file, stamps[4 * i] as number, stamps[4 * i + 1] as number, stamps[4 * i + 2] as number, stamps[4 * i + 3] as number, results[i]);
     });
-    for (const [file, entry] of this.fresh) {
-      if (entry[4] !== 0) data.results[data.files.length] = entry[4];
-      data.files.push(file);
-      data.stamps.push(entry[0], entry[1], entry[2], entry[3]);
-    }
+    for (const [file, entry] of this.fresh) add(file, entry[0], entry[1], entry[2], entry[3], entry[4] === 0 ? undefined : entry[4]);
+    const stored: StoredCacheFile = {
+      tool: TOOL,
+      key: this.key,
+      files: out.files,
+      stamps: Buffer.from(out.stamps.buffer, 0, 8 * 4 * out.files.length).toString("base64"),
+      results: out.results,
+    };
     const temp = `${this.path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       await mkdir(dirname(this.path), { recursive: true });
-      await writeFile(temp, JSON.stringify(data));
+      await writeFile(temp, JSON.stringify(stored));
       await rename(temp, this.path);
       return { written: true };
     } catch (error) {
@@ -200,18 +214,18 @@ export class ScanCache {
   }
 }
 
-function isCacheFile(data: unknown): data is CacheFile {
-  if (typeof data !== "object" || data === null) return false;
+/** The loaded cache file, or undefined when it is not one (foreign, truncated, damaged columns). */
+function decode(data: unknown): CacheFile | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
   const d = data as Record<string, unknown>;
-  return (
-    d.tool === TOOL &&
-    typeof d.key === "string" &&
-    Array.isArray(d.files) &&
-    Array.isArray(d.stamps) &&
-    d.stamps.length === d.files.length * 4 &&
-    typeof d.results === "object" &&
-    d.results !== null
-  );
+  if (d.tool !== TOOL || typeof d.key !== "string" || !Array.isArray(d.files) || typeof d.stamps !== "string") return undefined;
+  if (typeof d.results !== "object" || d.results === null) return undefined;
+  const bytes = Buffer.from(d.stamps, "base64");
+  if (bytes.length !== 8 * 4 * d.files.length) return undefined;
+  // A copy: the decoded bytes need not be aligned for a Float64Array view.
+  const stamps = new Float64Array(4 * d.files.length);
+  Buffer.from(stamps.buffer).set(bytes);
+  return { tool: TOOL, key: d.key, files: d.files as string[], stamps, results: d.results as Record<string, ScannedFile> };
 }
 
 // A hand-edited or damaged cache must not crash the scan: entries that do not have the right
@@ -222,7 +236,6 @@ function dropDamaged(data: CacheFile): CacheFile {
   for (let i = 0; i < files.length; i++) {
     const file = files[i];
     let ok = typeof file === "string";
-    for (let k = 0; k < 4; k++) if (typeof stamps[4 * i + k] !== "number") ok = false;
     if (ok && Object.hasOwn(results, i)) {
       const result: unknown = results[i];
       if (isScannedFile(result, file as string)) clean[i] = result;

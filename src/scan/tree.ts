@@ -85,6 +85,7 @@ async function listFiles(root: string, config: Config, extraIgnore: string[]): P
     const options = {
       cwd: root,
       dot: true,
+      unique: false, // duplicates are dropped below, at a fraction of the cost
       onlyFiles: true, // also drops symbolic links, FIFOs, sockets and devices met while walking
       followSymbolicLinks: false,
       ignore,
