@@ -97,6 +97,8 @@ export async function scanPaths(
 
   try {
     const done = Promise.all(threads.map(run));
+    // Awaited below; until then a worker's failure must not count as an unhandled rejection.
+    done.catch(() => undefined);
     // This thread takes batches too; between two, the workers' answers come in and they get their next.
     while (next < paths.length) {
       const batch = take();

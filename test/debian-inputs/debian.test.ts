@@ -79,4 +79,33 @@ describe("install files", () => {
       },
     );
   });
+
+  it("with `only`, finds the same for those files without walking installed directories", async () => {
+    await withProject(
+      {
+        "debian/control": "Source: s\n\nPackage: first\n\nPackage: second\n",
+        "debian/first.install": "lib/sub usr/share/f\n",
+        "debian/second.install": "lib usr/share/s\nbin/*.pl usr/share/s/bin\n",
+        "bin/a.pl": "",
+        "lib/sub/x.py": "",
+        "lib/sub/deeper/y.sh": "",
+        "lib/z.sh": "",
+        "lib-other/w.sh": "",
+      },
+      async (root) => {
+        const full = await readDebian(root, "debian");
+        const only = ["bin/a.pl", "lib-other/w.sh", "lib/sub/deeper/y.sh", "lib/z.sh"];
+        const info = await readDebian(root, "debian", { only });
+        const entries = (m: typeof info.installed, files: string[]): unknown[] => files.map((f) => [f, m.get(f)]);
+        assert.deepEqual(entries(info.installed, only), entries(full.installed, only));
+        // The first install file that names a file wins: first.install, sorted before second.install.
+        assert.equal(info.installed.get("lib/sub/deeper/y.sh")?.path, "/usr/share/f/sub/deeper/y.sh");
+        assert.equal(info.installed.get("lib/z.sh")?.path, "/usr/share/s/lib/z.sh");
+        assert.equal(info.installed.get("lib-other/w.sh"), undefined);
+        // Files not asked about are not looked for in installed directories.
+        assert.equal(info.installed.get("lib/sub/x.py"), undefined);
+        assert.equal(full.installed.get("lib/sub/x.py")?.package, "first");
+      },
+    );
+  });
 });
