@@ -23,9 +23,10 @@ const TAG_AT_LINE_START = /(?:^|\n)[ \t]*\**[ \t]*(@crontab)(?=\s|$)/;
  * Extracts the `@crontab` sections of a JavaScript/TypeScript file. Returns null when the file
  * has no `@crontab` comment (a cheap text check comes first). Never throws and never runs the
  * file: an unparsable file is a `metadata-syntax` problem at Babel's error position, and a
- * `*\/` that closed a `@crontab` comment early is `jsdoc-comment-closed`.
+ * `*\/` that closed a `@crontab` comment early is `jsdoc-comment-closed`. `wholeFile` makes
+ * Babel read the whole file even where the head would do (for tests).
  */
-export function extractJsdoc(text: string, fileName: string): { sections: RawSection[]; problems: ScanProblem[] } | null {
+export function extractJsdoc(text: string, fileName: string, options: { wholeFile?: boolean } = {}): { sections: RawSection[]; problems: ScanProblem[] } | null {
   if (!text.includes(TAG)) return null;
   const source = stripBom(text);
   const lines = new LineTable(source);
@@ -35,7 +36,7 @@ export function extractJsdoc(text: string, fileName: string): { sections: RawSec
 
   // Babel reads the head of the file, and the whole file only when the head is not a clean program.
   const end = headEnd(source);
-  const head = end < source.length ? parseRepairing(source.slice(0, end), sets) : undefined;
+  const head = end < source.length && options.wholeFile !== true ? parseRepairing(source.slice(0, end), sets) : undefined;
   const { result, work, earlyCloses } = head !== undefined && head.result.ok && head.result.recovered.length === 0 ? head : parseRepairing(source, sets);
   for (const close of earlyCloses) {
     const step = /^\S*/.exec(source.slice(close + 2))?.[0] ?? "";

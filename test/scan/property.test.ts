@@ -161,6 +161,26 @@ describe("scanner properties", () => {
     );
   });
 
+  it("extractJsdoc: reading the head finds what reading the whole file finds, when the whole file parses", () => {
+    // Code after the comment that parses, or not; the head alone decides only when it is clean.
+    const tail = fc.array(fc.constantFrom("main();", "}", "{", "`", "'", "/x*/g.test(s);", "a = b / c /* d */;", "class A {", "<div>", "*/", "x = 1;"), { maxLength: 4 });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.tuple(fc.array(jsLine, { maxLength: 20 }), eol).map(([lines, nl]) => lines.join(nl)),
+          fc.tuple(sectionsArb, indent, eol, fc.array(mutation, { maxLength: 3 }), tail).map(([s, pad, nl, m, t]) => mutate(`${t.join(nl)}${nl}${renderJsdoc(s, pad, nl)}`, m)),
+        ),
+        fileName,
+        (text, name) => {
+          const whole = extractJsdoc(text, name, { wholeFile: true });
+          if (whole?.problems.some((p) => p.rule === "metadata-syntax" && p.message.startsWith("could not parse"))) return;
+          assert.deepEqual(extractJsdoc(text, name), whole);
+        },
+      ),
+      { numRuns: RUNS * 3 },
+    );
+  });
+
   it("extractJsdoc: well-formed comments read back exactly, *\\/ unescaped", () => {
     fc.assert(
       fc.property(sectionsArb, indent, eol, fileName, (sections, pad, nl, name) => {
