@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { configJsonSchemaText } from "../src/config/json-schema.js";
+import { configDefaultsModuleText, configJsonSchemaText } from "../src/config/json-schema.js";
+import { configDefaults } from "../src/config/defaults.generated.js";
+import { defaultConfig } from "../src/config/schema.js";
 import { RULES } from "../src/lint/rules/index.js";
 import { renderRulesDoc } from "../src/lint/rules-doc.js";
 import { repoRoot } from "./helpers/paths.js";
@@ -41,6 +43,12 @@ describe("documentation", () => {
 
   it("the shipped JSON Schema is current (run `npm run docs`)", () => {
     assert.equal(readFileSync(join(repoRoot, "schema/cronmeta.config.schema.json"), "utf8"), configJsonSchemaText());
+  });
+
+  it("the config defaults module is current (run `npm run docs`)", () => {
+    assert.equal(readFileSync(join(repoRoot, "src/config/defaults.generated.ts"), "utf8"), configDefaultsModuleText());
+    assert.deepEqual(configDefaults(), defaultConfig());
+    assert.notEqual(configDefaults().include, configDefaults().include, "a fresh copy each time");
   });
 
   it("the JSON Schema forbids unknown keys and knows every config key", () => {
