@@ -56,7 +56,7 @@ export async function scanPaths(
   const reader = new FileReader();
   let next = 0;
   let nextId = 0;
-  const take = (): readonly string[] => {
+  const take = (): string[] => {
     const batch = paths.slice(next, next + BATCH);
     next += batch.length;
     return batch;
@@ -73,7 +73,7 @@ export async function scanPaths(
         const id = nextId++;
         batches.set(id, batch);
         const cached = cachedStamps(batch);
-        const request: ScanRequest = cached === undefined ? { id, root, paths: [...batch] } : { id, root, paths: [...batch], cached };
+        const request: ScanRequest = cached === undefined ? { id, root, paths: batch } : { id, root, paths: batch, cached };
         worker.postMessage(request);
       };
       worker.on("message", (response: ScanResponse) => {
