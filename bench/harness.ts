@@ -20,7 +20,7 @@ export interface BenchOptions {
   seed: number;
   /** Where trees and caches go (bench/out by default). */
   workDir: string;
-  /** The compiled cronmeta executable (dist/src/cli/cronmeta.js). */
+  /** The compiled cronmeta executable (dist/cli/cronmeta.js). */
   cronmetaBin: string;
   /** The compiled switchman executable; undefined skips the switchman measurement. */
   switchmanBin?: string;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// package.json sits two levels up when compiled (dist/src/) and one when run from src/ (tsx).
+// package.json sits one level above dist/ (compiled) and src/ (tsx): search upwards.
 function readVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {

@@ -22,7 +22,7 @@ export interface TemplateSet {
 const TEMPLATE_FILE = /^(cron\.d[A-Za-z0-9._-]*)\.eta$/;
 
 /**
- * cronmeta's own `templates/` directory. The compiled module sits at dist/src/generate/,
+ * cronmeta's own `templates/` directory. The compiled module sits at dist/generate/,
  * the source at src/generate/, a Debian install under /usr/lib/cronmeta/...: walk up.
  */
 function findBuiltinDir(): string {

@@ -1,8 +1,7 @@
 // Runs the cronmeta CLI in-process (main with a captured Io) or as the real executable.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { main } from "../../src/cli/main.js";
-import { cronmetaBin } from "./paths.js";
+import { builtBin, cronmetaBin } from "./paths.js";
 
 /** What a CLI run produced. */
 export interface CliRun {
@@ -27,8 +26,7 @@ export async function runInProcess(args: string[], cwd: string, env: Record<stri
 
 /** Runs the compiled `cronmeta` executable (needs `npm run build`). */
 export function runExecutable(args: string[], cwd: string, env: Record<string, string | undefined> = {}): CliRun {
-  if (!existsSync(cronmetaBin)) throw new Error(`${cronmetaBin} is missing: run \`npm run build\` first`);
-  const result = spawnSync(cronmetaBin, args, {
+  const result = spawnSync(builtBin(cronmetaBin), args, {
     cwd,
     env: { PATH: process.env.PATH, ...env },
     encoding: "utf8",
@@ -38,8 +36,5 @@ export function runExecutable(args: string[], cwd: string, env: Record<string, s
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Both ways of running, for tables that must hold for both. */
-export const runners: Array<[string, (args: string[], cwd: string, env?: Record<string, string | undefined>) => Promise<CliRun> | CliRun]> = [
-  ["in-process", runInProcess],
-  ["executable", runExecutable],
-];
+/** A named way of running the CLI, for tables that must hold for both (`*.cases.ts`). */
+export type Runner = [string, (args: string[], cwd: string, env?: Record<string, string | undefined>) => Promise<CliRun> | CliRun];
