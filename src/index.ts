@@ -10,7 +10,11 @@ export { configSchema, defaultConfig, type Config, type ConfigInput } from "./co
 export { loadConfig } from "./config/load.js";
 export { RULES } from "./lint/rules/index.js";
 export type { Rule, RuleMeta } from "./lint/rule.js";
-export { formatGithub, formatJson, formatSarif, formatStylish, type LintReport } from "./lint/formatters/index.js";
+export { LINT_FORMATTERS, LINT_FORMATS, formatLintReport, type LintFormat, type LintReport, type Formatter, type FormatOptions } from "./lint/formatters/index.js";
+export { formatGithub } from "./lint/formatters/github.js";
+export { formatJson } from "./lint/formatters/json.js";
+export { formatSarif } from "./lint/formatters/sarif.js";
+export { formatStylish } from "./lint/formatters/stylish.js";
 export { UsageError } from "./errors.js";
 export { generate, type GenerateOptions, type GenerateResult } from "./generate/generate.js";
 export { renderCronFiles, type RenderedFile, type TemplateData, type TemplateJob } from "./generate/render.js";

@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.js";
+import { DEFAULT_LINT_FORMAT, LINT_FORMATS, LINT_FORMATTERS, type LintFormat } from "../lint/formatters/index.js";
 import { defaultCacheLocation } from "../scan/cache.js";
 import { VERSION } from "../version.js";
 import type { Io } from "./io.js";
@@ -15,11 +16,10 @@ interface RawProjectOptions {
   config?: string;
 }
 
+/** `--root` and `--config`, absolute (an absolute `--config` is kept as written). */
 function projectOptions(raw: RawProjectOptions, io: Io): ProjectOptions {
-  const root = resolve(io.cwd, raw.root ?? ".");
-  const options: ProjectOptions = { root };
-  if (raw.config !== undefined) options.config = isAbsolute(raw.config) ? raw.config : resolve(io.cwd, raw.config);
-  return options;
+  const configPath = raw.config === undefined || isAbsolute(raw.config) ? raw.config : resolve(io.cwd, raw.config);
+  return { root: resolve(io.cwd, raw.root ?? "."), configPath };
 }
 
 interface CacheFlags {
@@ -27,10 +27,21 @@ interface CacheFlags {
   cacheLocation?: string;
 }
 
-/** `--cache` and `--cache-location` (relative to the current directory, as in ESLint; ignored without --cache). */
-function cacheOption(raw: CacheFlags, root: string, io: Io): { cacheLocation?: string } {
-  if (!raw.cache) return {};
-  return { cacheLocation: raw.cacheLocation === undefined ? defaultCacheLocation(root) : resolve(io.cwd, raw.cacheLocation) };
+/** The scan cache file of `--cache` and `--cache-location` (relative to the current directory, as in ESLint; ignored without --cache). */
+function cacheLocation(raw: CacheFlags, root: string, io: Io): string | undefined {
+  if (!raw.cache) return undefined;
+  return raw.cacheLocation === undefined ? defaultCacheLocation(root) : resolve(io.cwd, raw.cacheLocation);
+}
+
+/** A path option made absolute against the current directory. */
+function absolute(path: string | undefined, io: Io): string | undefined {
+  return path === undefined ? undefined : resolve(io.cwd, path);
+}
+
+/** The `--format` help of `cronmeta lint`, from the formatter registry. */
+function lintFormatsHelp(): string {
+  const width = Math.max(...LINT_FORMATS.map((f) => f.length));
+  return `\nFormats:\n${LINT_FORMATS.map((f) => `  ${f.padEnd(width)}  ${LINT_FORMATTERS[f].description}`).join("\n")}\n`;
 }
 
 function nonNegativeInteger(value: string): number {
@@ -62,16 +73,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
     );
 
   withProjectOptions(program.command("lint").description("check every METADATA block; the CI step"))
-    .addOption(new Option("--format <format>", "output format").choices(["stylish", "json", "github", "sarif"]).default("stylish"))
+    .addOption(new Option("--format <format>", "output format (see Formats below)").choices(LINT_FORMATS).default(DEFAULT_LINT_FORMAT))
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", nonNegativeInteger)
     .addOption(new Option("--mode <mode>", "check for this gen mode (cron.d names, packaging)").choices(["source", "tree", "dir"]).default("source"))
     .option("--cache", "re-read only the files that changed since the last --cache run", false)
     .option("--cache-location <file>", "scan cache file for --cache (default: node_modules/.cache/cronmeta/scan-cache.json in the root)")
-    .action(async (raw: RawProjectOptions & CacheFlags & { format: LintOptions["format"]; maxWarnings?: number; mode: LintOptions["mode"] }) => {
+    .addHelpText("after", lintFormatsHelp())
+    .action(async (raw: RawProjectOptions & CacheFlags & { format: LintFormat; maxWarnings?: number; mode: LintOptions["mode"] }) => {
       const project = projectOptions(raw, io);
       // Command modules load on demand: --help, --version and the other commands start faster.
       const { runLint } = await import("./commands/lint.js");
-      exitCode = await runLint({ ...project, ...cacheOption(raw, project.root, io), format: raw.format, maxWarnings: raw.maxWarnings ?? -1, mode: raw.mode }, io);
+      exitCode = await runLint(
+        { ...project, cacheLocation: cacheLocation(raw, project.root, io), format: raw.format, maxWarnings: raw.maxWarnings ?? -1, mode: raw.mode },
+        io,
+      );
     });
 
   withProjectOptions(program.command("gen").description("lint, then write the cron.d files"))
@@ -85,10 +100,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (raw.mode === "dir" && raw.out === undefined) throw new UsageError("--mode dir needs --out DIR");
       if (raw.mode !== "dir" && raw.out !== undefined) throw new UsageError("--out is only for --mode dir");
       const project = projectOptions(raw, io);
-      const options: GenOptions = { ...project, ...cacheOption(raw, project.root, io), mode: raw.mode, check: raw.check, dryRun: raw.dryRun };
-      if (raw.out !== undefined) options.out = resolve(io.cwd, raw.out);
       const { runGen } = await import("./commands/gen.js");
-      exitCode = await runGen(options, io);
+      exitCode = await runGen(
+        { ...project, cacheLocation: cacheLocation(raw, project.root, io), mode: raw.mode, out: absolute(raw.out, io), check: raw.check, dryRun: raw.dryRun },
+        io,
+      );
     });
 
   withProjectOptions(program.command("list").description("show every job, its schedule in plain English and its next runs"))
@@ -99,7 +115,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--group <name>", "only jobs of this switchman group")
     .action(async (raw: RawProjectOptions & Omit<ListOptions, keyof ProjectOptions>) => {
       const { runList } = await import("./commands/list.js");
-      exitCode = await runList({ ...raw, ...projectOptions(raw, io) }, io);
+      exitCode = await runList(
+        { ...projectOptions(raw, io), format: raw.format, next: raw.next, tz: raw.tz, package: raw.package, group: raw.group },
+        io,
+      );
     });
 
   withProjectOptions(program.command("report").description("a week-long schedule report: load per hour and minute, busiest minutes"))
@@ -108,11 +127,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--tz <zone>", "time zone of the report (default: the machine's zone)")
     .action(async (raw: RawProjectOptions & { html?: string; format: ReportOptions["format"]; tz?: string }) => {
       if (raw.format === "html" && raw.html === undefined) throw new UsageError("report needs --html FILE or --format json");
-      const options: ReportOptions = { ...projectOptions(raw, io), format: raw.format };
-      if (raw.html !== undefined) options.html = resolve(io.cwd, raw.html);
-      if (raw.tz !== undefined) options.tz = raw.tz;
       const { runReport } = await import("./commands/report.js");
-      exitCode = await runReport(options, io);
+      exitCode = await runReport({ ...projectOptions(raw, io), format: raw.format, html: absolute(raw.html, io), tz: raw.tz }, io);
     });
 
   try {

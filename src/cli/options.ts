@@ -1,19 +1,21 @@
 /** Parsed options of each cronmeta command, as main.ts hands them to the command modules. */
+import type { LintFormat } from "../lint/formatters/index.js";
+import type { OutputMode } from "../types.js";
+
+export type { OutputMode } from "../types.js";
 
 /** Options every project command takes. */
 export interface ProjectOptions {
   /** Absolute root (resolved against Io.cwd). */
   root: string;
   /** Absolute config path, when `--config` was given. */
-  config?: string;
+  configPath?: string;
 }
 
 /** `--cache`: the absolute scan cache file, set only when the cache is on. */
 export interface CacheOptions {
   cacheLocation?: string;
 }
-
-export type LintFormat = "stylish" | "json" | "github" | "sarif";
 
 export interface LintOptions extends ProjectOptions, CacheOptions {
   /** The gen mode to check for (cron-file-name and packaging rules depend on it). */
@@ -22,9 +24,6 @@ export interface LintOptions extends ProjectOptions, CacheOptions {
   /** -1 = unlimited. */
   maxWarnings: number;
 }
-
-export type { OutputMode } from "../types.js";
-import type { OutputMode } from "../types.js";
 
 export interface GenOptions extends ProjectOptions, CacheOptions {
   mode: OutputMode;

@@ -1,9 +1,9 @@
 /** `cronmeta gen`: lint, then write (or --check, or --dry-run) the cron.d files. */
 import { planDiff, planListing } from "../../generate/diff.js";
-import { generate, type GenerateOptions, type GenerateResult } from "../../generate/generate.js";
+import { generate, type GenerateResult } from "../../generate/generate.js";
 import { displayPathFor } from "../../generate/plan.js";
 import { OutputWriteError, type WriteHooks } from "../../generate/write.js";
-import { formatStylish } from "../../lint/formatters/index.js";
+import { formatStylish } from "../../lint/formatters/stylish.js";
 import { type Io, useColour } from "../io.js";
 import type { GenOptions } from "../options.js";
 import { plural } from "../../plural.js";
@@ -49,19 +49,10 @@ function printReport(result: GenerateResult, io: Io): void {
 
 /** `cronmeta gen`: 0 done (or up to date with --check), 1 refused or out of date. */
 export async function runGen(options: GenOptions, io: Io): Promise<number> {
-  const genOptions: GenerateOptions = {
-    root: options.root,
-    mode: options.mode,
-    action: options.check ? "check" : options.dryRun ? "dry-run" : "write",
-    hooks: hooksFor(io),
-  };
-  if (options.config !== undefined) genOptions.configPath = options.config;
-  if (options.out !== undefined) genOptions.out = options.out;
-  if (options.cacheLocation !== undefined) genOptions.cacheLocation = options.cacheLocation;
-
+  const action = options.check ? "check" : options.dryRun ? "dry-run" : "write";
   let result: GenerateResult;
   try {
-    result = await generate(genOptions);
+    result = await generate({ ...options, action, hooks: hooksFor(io) });
   } catch (error) {
     if (error instanceof OutputWriteError) {
       io.stderr(`cronmeta: ${error.message}\n`);

@@ -2,10 +2,10 @@
 import { isValidZone, machineZone } from "../../cron/zone.js";
 import { UsageError } from "../../errors.js";
 import { formatListJson, formatListTable } from "../../list/format.js";
-import { listJobs, type ListingOptions } from "../../list/listing.js";
+import { listJobs } from "../../list/listing.js";
 import { lintProject, type ProjectResult } from "../../project.js";
 import { type Io, useColour } from "../io.js";
-import type { ListOptions } from "../options.js";
+import type { ListOptions, ProjectOptions } from "../options.js";
 
 /**
  * Environment variable that fixes "now" (an ISO 8601 timestamp) for `--next`, so that
@@ -32,8 +32,8 @@ export function zoneFrom(tz: string | undefined): string {
 }
 
 /** Loads the project; on lint errors prints them in short form on stderr and returns undefined. */
-export async function projectWithoutErrors(options: { root: string; config?: string }, io: Io): Promise<ProjectResult | undefined> {
-  const project = await lintProject(options.config === undefined ? { root: options.root } : { root: options.root, configPath: options.config });
+export async function projectWithoutErrors(options: ProjectOptions, io: Io): Promise<ProjectResult | undefined> {
+  const project = await lintProject({ root: options.root, configPath: options.configPath });
   if (project.errorCount === 0) return project;
   for (const d of project.diagnostics) io.stderr(`${d.file}:${d.line}:${d.column} ${d.severity} ${d.rule} ${d.message}\n`);
   io.stderr(`cronmeta: ${project.errorCount} error${project.errorCount === 1 ? "" : "s"}; run "cronmeta lint" for details\n`);
@@ -49,10 +49,7 @@ export async function runList(options: ListOptions, io: Io): Promise<number> {
   if (options.package !== undefined && !project.packages.includes(options.package)) {
     throw new UsageError(`--package: "${options.package}" is not a Package: in debian/control (known: ${project.packages.join(", ") || "none"})`);
   }
-  const listing: ListingOptions = { next: options.next, zone, now };
-  if (options.package !== undefined) listing.package = options.package;
-  if (options.group !== undefined) listing.group = options.group;
-  const rows = listJobs(project.jobs, listing);
+  const rows = listJobs(project.jobs, { next: options.next, zone, now, package: options.package, group: options.group });
   io.stdout(options.format === "json" ? formatListJson(rows) : formatListTable(rows, { zone, next: options.next, colour: useColour(io) }));
   return 0;
 }
