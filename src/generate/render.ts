@@ -6,6 +6,7 @@ import { Eta } from "eta";
 import type { Config } from "../config/schema.js";
 import { isCronSafeName } from "../debian/cron-file-name.js";
 import { UsageError } from "../errors.js";
+import { compareJobs } from "../jobs/order.js";
 import type { Job, OutputMode } from "../types.js";
 import { envLines, type EnvLine } from "./env-lines.js";
 import { hasMarker, MARKER_PREFIX, markerLine } from "./marker.js";
@@ -57,11 +58,6 @@ export interface RenderInput {
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** SPEC 4.2: by package, then script path, then position in the script (code-point order). */
-function compareJobs(a: Job, b: Job): number {
-  return compareStrings(a.package, b.package) || compareStrings(a.file, b.file) || a.index - b.index;
 }
 
 // Lint has validated every value; a newline or control character reaching the file would

@@ -133,11 +133,16 @@ export function analyseSection(file: string, section: RawSection, config: Config
   return result;
 }
 
-/** The Job of complete facts (the caller has checked that no error applies to them). */
-export function toJob(facts: SectionFacts): Job | undefined {
+/**
+ * The Job of the facts of a section in a file without errors. Such facts are complete: the
+ * fatal rules (metadata-missing-key, metadata-empty, cron-time-invalid, metadata-value-invalid),
+ * which config cannot turn off, report every missing piece, so incomplete facts here are a bug,
+ * never a job to drop quietly.
+ */
+export function toJob(facts: SectionFacts): Job {
   const time = facts.time?.time;
   if (time === undefined || facts.package === undefined || facts.cronLine === undefined || facts.lock === undefined) {
-    return undefined;
+    throw new Error(`cronmeta bug: the section at ${facts.file}:${facts.section.pos.line} has no error but is not a complete job`);
   }
   const job: Job = {
     file: facts.file,

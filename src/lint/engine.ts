@@ -6,6 +6,7 @@
 import type { Config } from "../config/schema.js";
 import type { DebianInfo } from "../debian/read.js";
 import { analyseSection, type SectionFacts, toJob } from "../jobs/analyse.js";
+import { compareJobs } from "../jobs/order.js";
 import type { Diagnostic, Job, OutputMode, ScannedFile, Severity } from "../types.js";
 import type { RuleContext } from "./rule.js";
 import { RULES, findRule } from "./rules/index.js";
@@ -56,13 +57,6 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 
-/** Sorts jobs by package, then script path, then position in the script (SPEC 4.2). */
-export function compareJobs(a: Job, b: Job): number {
-  if (a.package !== b.package) return a.package < b.package ? -1 : 1;
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.index - b.index;
-}
-
 /** Runs all rules over the scanned files. */
 export function runRules(input: LintInput): LintOutput {
   const sections: SectionFacts[] = [];
@@ -71,27 +65,20 @@ export function runRules(input: LintInput): LintOutput {
   }
   const context: RuleContext = { ...input, sections };
   const diagnostics: Diagnostic[] = [];
-  const failed = new Set<SectionFacts>();
+  // The one job-drop rule: an error anywhere in a file keeps every section of that file from
+  // becoming a job. It covers a section's own errors (reported in its file) and the file-level
+  // scan problems (e.g. an unclosed section) that make every section of the file suspect.
+  const filesWithErrors = new Set<string>();
   for (const rule of RULES) {
     const severity = severityOf(rule.meta.id, rule.meta.defaultSeverity, input.config);
     if (severity === undefined) continue;
     rule.check(context, (problem) => {
-      const { section, ...where } = problem;
-      diagnostics.push({ ...where, severity, rule: rule.meta.id });
-      if (severity === "error" && section !== undefined) failed.add(section);
+      diagnostics.push({ ...problem, severity, rule: rule.meta.id });
+      if (severity === "error") filesWithErrors.add(problem.file);
     });
   }
-  // A file-level scan problem (e.g. an unclosed section) makes every section of that file suspect.
-  const filesWithErrors = new Set(
-    diagnostics.filter((d) => d.severity === "error").map((d) => d.file),
-  );
   diagnostics.sort(compareDiagnostics);
-  const jobs: Job[] = [];
-  for (const facts of sections) {
-    if (failed.has(facts) || filesWithErrors.has(facts.file)) continue;
-    const job = toJob(facts);
-    if (job !== undefined) jobs.push(job);
-  }
+  const jobs = sections.filter((facts) => !filesWithErrors.has(facts.file)).map(toJob);
   jobs.sort(compareJobs);
   const errorCount = diagnostics.filter((d) => d.severity === "error").length;
   return { diagnostics, jobs, errorCount, warningCount: diagnostics.length - errorCount };

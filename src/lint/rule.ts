@@ -36,8 +36,6 @@ export interface RuleReport {
   endLine?: number;
   endColumn?: number;
   message: string;
-  /** The section the problem belongs to: an error keeps it from becoming a job. */
-  section?: SectionFacts;
 }
 
 /** A lint rule. */
@@ -62,7 +60,6 @@ export function atValue(
     endLine: entry.valuePos.line,
     endColumn: column + Math.max(length, 1),
     message,
-    section: facts,
   };
 }
 
@@ -75,11 +72,10 @@ export function atKey(facts: SectionFacts, entry: RawEntry, message: string): Ru
     endLine: entry.keyPos.line,
     endColumn: entry.keyPos.column + entry.key.length,
     message,
-    section: facts,
   };
 }
 
 /** A report located at the section's `<crontab>` / `@crontab`. */
 export function atSection(facts: SectionFacts, message: string): RuleReport {
-  return { file: facts.file, line: facts.section.pos.line, column: facts.section.pos.column, message, section: facts };
+  return { file: facts.file, line: facts.section.pos.line, column: facts.section.pos.column, message };
 }

@@ -19,10 +19,7 @@ export const scriptNotInstalled: Rule = {
     for (const facts of context.sections) {
       if (facts.install !== undefined || reported.has(facts.file)) continue;
       reported.add(facts.file);
-      report({
-        ...atSection(facts, `no ${context.debian.controlFile.replace(/control$/, "")}*.install line installs ${facts.file}; assuming ${facts.scriptPath}`),
-        section: undefined,
-      });
+      report(atSection(facts, `no ${context.debian.controlFile.replace(/control$/, "")}*.install line installs ${facts.file}; assuming ${facts.scriptPath}`));
     }
   },
 };
