@@ -5,9 +5,6 @@
 /** Severity of a diagnostic after config overrides. */
 export type Severity = "error" | "warning";
 
-/** A severity as written in config `rules`: "off" silences the rule. */
-export type SeveritySetting = Severity | "off";
-
 /** One problem, with a 1-based position. `file` is relative to the root, with `/`. */
 export interface Diagnostic {
   file: string;

@@ -127,25 +127,6 @@ export class ScanCache {
     return new ScanCache(path, key, EMPTY, startedMs, false);
   }
 
-  /** Number of files with a usable cached result. */
-  get size(): number {
-    return this.index.size;
-  }
-
-  /**
-   * The cached result for `file` (relative path) if its stamp is unchanged: a ScannedFile, or
-   * null for "nothing in this file". Undefined means "not cached: scan it".
-   */
-  get(file: string, stamp: FileStamp): ScannedFile | null | undefined {
-    const i = this.index.get(file);
-    const s = this.previous.stamps;
-    if (i === undefined || s[4 * i] !== stamp.size || s[4 * i + 1] !== stamp.mtimeMs || s[4 * i + 2] !== stamp.ctimeMs || s[4 * i + 3] !== stamp.ino) {
-      this.misses += 1;
-      return undefined;
-    }
-    return this.keep(i);
-  }
-
   /** The stamp `file` had when it was cached (for a comparison made on another thread). */
   previousStamp(file: string): FileStamp | undefined {
     const i = this.index.get(file);
