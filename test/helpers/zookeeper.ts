@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import { after, before } from "node:test";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import zookeeper from "node-zookeeper-client";
@@ -430,4 +431,24 @@ function isCode(error: unknown, code: number): boolean {
 /** Promise-based sleep. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * The ZooKeeper fixture of a suite: starts a cluster (`start`, e.g. `startStandalone` or
+ * `() => startEnsemble(3)`) before the suite's tests with a connected {@link TestZk}, hands both
+ * to `ready`, and after the tests thaws every server, closes the client and stops the cluster.
+ */
+export function useZooKeeper(start: () => Promise<ZkCluster>, ready: (zk: ZkCluster, client: TestZk) => void | Promise<void>): void {
+  let zk: ZkCluster | undefined;
+  let client: TestZk | undefined;
+  before(async () => {
+    zk = await start();
+    client = await TestZk.connect(zk.connectString);
+    await ready(zk, client);
+  });
+  after(async () => {
+    zk?.servers.forEach((server) => server.thaw());
+    await client?.close();
+    await zk?.stop();
+  });
 }

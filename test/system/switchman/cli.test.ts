@@ -4,7 +4,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { requireTools, runSwitchman, sandbox, type Sandbox } from "./helpers.js";
+import { requireTools, runSwitchman, sandbox, type Sandbox } from "../../helpers/switchman.js";
 
 let box: Sandbox;
 before(() => {

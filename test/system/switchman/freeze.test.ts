@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TestZk, requireZooKeeper, startStandalone, type ZkCluster } from "../../helpers/zookeeper.js";
-import { alive, groupMembers, killAll, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "./helpers.js";
+import { alive, groupMembers, killAll, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "../../helpers/switchman.js";
 
 const SESSION_TIMEOUT_S = 8;
 let cluster: ZkCluster | undefined;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { alive, findProcesses, groupMembers, killAll, openers, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "./helpers.js";
+import { alive, findProcesses, groupMembers, killAll, openers, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "../../helpers/switchman.js";
 
 let box: Sandbox;
 const leftovers = new Set<number>();

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Coordinator, LossReport } from "../../../src/switchman/coordinator.js";
 import { main } from "../../../src/switchman/main.js";
-import { alive, readPids, requireTools, sandbox, waitFor, type Sandbox } from "./helpers.js";
+import { alive, readPids, requireTools, sandbox, waitFor, type Sandbox } from "../../helpers/switchman.js";
 
 let box: Sandbox;
 before(() => {

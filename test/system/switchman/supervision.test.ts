@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { alive, findProcesses, groupMembers, killAll, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "./helpers.js";
+import { alive, findProcesses, groupMembers, killAll, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "../../helpers/switchman.js";
 
 let box: Sandbox;
 const leftovers = new Set<number>();

@@ -3,14 +3,14 @@
 // outage ridden out, a bounded close on a frozen server), plus the local checks done before
 // any connection.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { HEARTBEAT_INTERVAL_S, SAFETY_MARGIN_S } from "../../../../src/switchman/budget.js";
 import { SwitchmanError, type LossReport } from "../../../../src/switchman/coordinator.js";
 import { createZooKeeperCoordinator } from "../../../../src/switchman/zookeeper/index.js";
 import { takeLock } from "../../../../src/switchman/zookeeper/lock.js";
 import { checkLockname, checkPrefix, lockData } from "../../../../src/switchman/zookeeper/paths.js";
 import { checkZkhosts, ZkSession } from "../../../../src/switchman/zookeeper/session.js";
-import { startStandalone, TestZk, sleep, type ZkCluster } from "../../../helpers/zookeeper.js";
+import { startStandalone, TestZk, sleep, type ZkCluster, useZooKeeper } from "../../../helpers/zookeeper.js";
 
 const HOST = "box1.example.org";
 
@@ -56,16 +56,11 @@ describe("ZooKeeper coordinator in-process", () => {
     });
   }
 
-  before(async () => {
-    zk = await startStandalone();
-    client = await TestZk.connect(zk.connectString);
+  useZooKeeper(startStandalone, (cluster, c) => {
+    zk = cluster;
+    client = c;
   });
 
-  after(async () => {
-    zk?.servers.forEach((s) => s.thaw());
-    await client?.close();
-    await zk?.stop();
-  });
 
   it("an ambiguous create is resolved by the ephemeral owner: our own node means the lock is ours", async () => {
     const p = await prefix();

@@ -1,11 +1,11 @@
 // switchman against a real standalone ZooKeeper: the decisions taken before CMD runs
 // (issue 4 scenarios 1, 2, 3, 4 and 12), each checked in ZooKeeper and on the child.
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startSilentServer, startStandalone, freePorts, TestZk, sleep, type ZkCluster } from "../../../helpers/zookeeper.js";
-import { jobCommand, readRecord, runSwitchman, startSwitchman, tempDir, waitFor, writeConfig, type SwitchmanResult } from "./run.js";
+import { startSilentServer, startStandalone, freePorts, TestZk, sleep, type ZkCluster, useZooKeeper } from "../../../helpers/zookeeper.js";
+import { jobCommand, readRecord, runSwitchman, startSwitchman, tempDir, waitFor, writeConfig, type SwitchmanResult } from "../../../helpers/switchman.js";
 
 const HOST = "box1.example.org";
 
@@ -34,14 +34,12 @@ describe("switchman on ZooKeeper: decisions before the command runs", () => {
     return { prefix, config, record: join(tmp.path, `record${seq}`) };
   }
 
-  before(async () => {
-    zk = await startStandalone();
-    client = await TestZk.connect(zk.connectString);
+  useZooKeeper(startStandalone, (cluster, c) => {
+    zk = cluster;
+    client = c;
   });
 
-  after(async () => {
-    await client?.close();
-    await zk?.stop();
+  after(() => {
     tmp.cleanup();
   });
 

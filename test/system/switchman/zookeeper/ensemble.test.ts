@@ -2,9 +2,9 @@
 // it happens in production: the rest of the ensemble expires the session and hands the lock
 // on) and the leader killed while a job runs (scenario 8). Never two holders.
 import assert from "node:assert/strict";
-import { after, before, describe, it, type TestContext } from "node:test";
+import { after, describe, it, type TestContext } from "node:test";
 import { join } from "node:path";
-import { startEnsemble, TestZk, sleep, type ZkCluster, type ZkServer } from "../../../helpers/zookeeper.js";
+import { startEnsemble, TestZk, sleep, type ZkCluster, type ZkServer, useZooKeeper } from "../../../helpers/zookeeper.js";
 import {
   alive,
   intervals,
@@ -17,7 +17,7 @@ import {
   tempDir,
   writeConfig,
   type SwitchmanResult,
-} from "./run.js";
+} from "../../../helpers/switchman.js";
 
 const HOST = "box1.example.org";
 
@@ -43,15 +43,12 @@ describe("switchman on a 3-node ZooKeeper ensemble", () => {
   }
 
 
-  before(async () => {
-    zk = await startEnsemble(3);
-    client = await TestZk.connect(zk.connectString);
+  useZooKeeper(() => startEnsemble(3), (cluster, c) => {
+    zk = cluster;
+    client = c;
   });
 
-  after(async () => {
-    zk?.servers.forEach((s) => s.thaw());
-    await client?.close();
-    await zk?.stop();
+  after(() => {
     tmp.cleanup();
   });
 

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { startStandalone, TestZk } from "../../../helpers/zookeeper.js";
-import { alive, waitFor } from "./run.js";
+import { alive, waitFor } from "../../../helpers/switchman.js";
 
 describe("ZooKeeper test harness", () => {
   it("a standalone server serves, goes silent when frozen, serves again when thawed, and is gone after stop()", async () => {

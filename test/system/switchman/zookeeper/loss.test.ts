@@ -1,9 +1,9 @@
 // switchman against a real standalone ZooKeeper: losing the right to run while CMD runs
 // (issue 4 scenarios 5, 6, 7 on a standalone server, 9) and the start-to-exec overhead.
 import assert from "node:assert/strict";
-import { after, before, describe, it, type TestContext } from "node:test";
+import { after, describe, it, type TestContext } from "node:test";
 import { join } from "node:path";
-import { startStandalone, TestZk, sleep, type ZkCluster } from "../../../helpers/zookeeper.js";
+import { startStandalone, TestZk, sleep, type ZkCluster, useZooKeeper } from "../../../helpers/zookeeper.js";
 import {
   alive,
   jobCommand,
@@ -15,7 +15,7 @@ import {
   tempDir,
   waitFor,
   writeConfig,
-} from "./run.js";
+} from "../../../helpers/switchman.js";
 
 const HOST = "box1.example.org";
 /** Seconds; with termination_timeout 1 the budget after the last proof is 6 - 1 - 2 = 3 s. */
@@ -44,15 +44,12 @@ describe("switchman on ZooKeeper: losing the lock or the group while the command
   }
 
 
-  before(async () => {
-    zk = await startStandalone();
-    client = await TestZk.connect(zk.connectString);
+  useZooKeeper(startStandalone, (cluster, c) => {
+    zk = cluster;
+    client = c;
   });
 
-  after(async () => {
-    zk?.servers.forEach((s) => s.thaw());
-    await client?.close();
-    await zk?.stop();
+  after(() => {
     tmp.cleanup();
   });
 

@@ -6,9 +6,9 @@
 // CRONMETA_STRESS_STARTERS (default 30) starters, and CRONMETA_STRESS_FAULT_ROUNDS (default 6)
 // fault rounds (about 2.5 minutes on 2 quiet cores; lower the rounds on a busy machine).
 import assert from "node:assert/strict";
-import { after, before, describe, it, type TestContext } from "node:test";
+import { after, describe, it, type TestContext } from "node:test";
 import { join } from "node:path";
-import { startEnsemble, TestZk, sleep, type ZkCluster } from "../../../helpers/zookeeper.js";
+import { startEnsemble, TestZk, sleep, type ZkCluster, useZooKeeper } from "../../../helpers/zookeeper.js";
 import {
   intervals,
   jobCommand,
@@ -19,7 +19,7 @@ import {
   tempDir,
   writeConfig,
   type SwitchmanResult,
-} from "./run.js";
+} from "../../../helpers/switchman.js";
 
 const HOST = "box1.example.org";
 const ROUNDS = Number(process.env.CRONMETA_STRESS_ROUNDS ?? 20);
@@ -45,16 +45,13 @@ describe("switchman stress: never two holders", () => {
   const seed = Number(process.env.CRONMETA_STRESS_SEED ?? Date.now() % 100_000);
   const random = prng(seed);
 
-  before(async () => {
-    zk = await startEnsemble(3);
-    client = await TestZk.connect(zk.connectString);
-    await client.setPrefix("/stress", { groups: { g: HOST } });
+  useZooKeeper(() => startEnsemble(3), async (cluster, c) => {
+    zk = cluster;
+    client = c;
+    await c.setPrefix("/stress", { groups: { g: HOST } });
   });
 
-  after(async () => {
-    zk?.servers.forEach((s) => s.thaw());
-    await client?.close();
-    await zk?.stop();
+  after(() => {
     tmp.cleanup();
   });
 
