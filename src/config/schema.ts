@@ -3,7 +3,7 @@
  * their defaults and the JSON Schema shipped in schema/.
  */
 import { z } from "zod";
-import { DEBIAN_PACKAGE_NAME, USER_NAME } from "../debian/names.js";
+import { DEBIAN_PACKAGE_NAME, USER_NAME } from "../syntax/debian.js";
 
 const severitySetting = z.enum(["error", "warning", "off"]);
 

@@ -5,8 +5,6 @@
  * are lower case, so cronmeta's safe alphabet is `[a-z0-9-]` (SPEC 4.1).
  */
 
-import { DEBIAN_PACKAGE_NAME } from "./names.js";
-
 const SAFE = /^[a-z0-9-]+$/;
 
 /** True when cron reads a cron.d file of this name. */
@@ -17,9 +15,4 @@ export function isCronSafeName(name: string): boolean {
 /** The cron.d file name for a package: every character outside `[a-z0-9-]` becomes `-`. */
 export function cronFileName(pkg: string): string {
   return pkg.replace(/[^a-z0-9-]/g, "-");
-}
-
-/** Debian Policy 5.6.7: package names are `[a-z0-9][a-z0-9.+-]+`. */
-export function isDebianPackageName(name: string): boolean {
-  return DEBIAN_PACKAGE_NAME.test(name);
 }

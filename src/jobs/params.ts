@@ -3,6 +3,8 @@
  * SPEC 2.3 allows plain shell words (quotes allowed) and nothing that chains, redirects or
  * substitutes commands. Returns the first problem with its 0-based offset, or undefined.
  */
+import { CONTROL_CHARACTER, codePointLabel } from "../syntax/control.js";
+
 export interface ParamsProblem {
   offset: number;
   message: string;
@@ -25,10 +27,7 @@ export function paramsProblem(params: string): ParamsProblem | undefined {
   let quoteOffset = 0;
   for (let i = 0; i < params.length; i++) {
     const ch = params[i]!;
-    const code = ch.charCodeAt(0);
-    if (code < 0x20 || code === 0x7f) {
-      return { offset: i, message: `control character U+${code.toString(16).padStart(4, "0").toUpperCase()} is not allowed` };
-    }
+    if (CONTROL_CHARACTER.test(ch)) return { offset: i, message: `control character ${codePointLabel(ch)} is not allowed` };
     if (quote !== undefined) {
       if (ch === quote) quote = undefined;
       else if (quote === '"' && (ch === "`" || (ch === "$" && params[i + 1] === "("))) {

@@ -4,6 +4,7 @@
  */
 import { basename } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { LOCKNAME_RULE, locknameProblem } from "../syntax/lockname.js";
 import { DEFAULT_CONFIG_PATH } from "./config.js";
 
 /** What the command line asks for. */
@@ -22,13 +23,10 @@ const options = {
   version: { type: "boolean", short: "v" },
 } satisfies ParseArgsConfig["options"];
 
-/** SPEC 4.3: lock names are 1-512 characters of [A-Za-z0-9._-], not `.` or `..`. */
-export function locknameProblem(name: string): string | undefined {
-  if (name === "." || name === "..") return `lock name "${name}" is not allowed`;
-  if (!/^[A-Za-z0-9._-]{1,512}$/.test(name)) {
-    return `lock name ${JSON.stringify(name)} is invalid: use 1-512 characters from [A-Za-z0-9._-]`;
-  }
-  return undefined;
+/** Why `name` cannot be a lock name, as switchman says it; undefined when it can. */
+export function locknameError(name: string): string | undefined {
+  const problem = locknameProblem(name);
+  return problem === undefined ? undefined : `lock name ${JSON.stringify(name)} is invalid: it ${problem} (${LOCKNAME_RULE})`;
 }
 
 /** Usage text for `--help`. */
@@ -100,7 +98,7 @@ export function parseInvocation(argv: string[]): Invocation | { error: string } 
   if (values.group !== undefined) invocation.group = values.group;
   if (!values["no-lock"]) {
     const lockname = values.lockname ?? basename(program);
-    const problem = locknameProblem(lockname);
+    const problem = locknameError(lockname);
     if (problem !== undefined) {
       return { error: values.lockname === undefined ? `${problem} (it is CMD's base name; pass --lockname NAME)` : problem };
     }

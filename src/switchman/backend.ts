@@ -5,6 +5,7 @@
  */
 import { loadConfig, type SwitchmanConfig } from "./config.js";
 import type { Coordinator } from "./coordinator.js";
+import type { Groups } from "./groups.js";
 import { createLocalCoordinator } from "./local/index.js";
 import type { Logger } from "./log.js";
 
@@ -15,7 +16,7 @@ export async function createCoordinator(
   log: Logger,
   configPath: string,
 ): Promise<Coordinator> {
-  if (config.zkhosts !== undefined && config.prefix !== undefined) {
+  if (config.mode === "zookeeper") {
     const { createZooKeeperCoordinator } = await import("./zookeeper/index.js");
     return createZooKeeperCoordinator({
       zkhosts: config.zkhosts,
@@ -30,6 +31,11 @@ export async function createCoordinator(
     groups: config.groups ?? {},
     lockdir: config.lockdir,
     env,
-    reload: { path: configPath, groups: () => loadConfig(configPath).groups ?? {} },
+    reload: { path: configPath, groups: () => localGroups(loadConfig(configPath)) },
   });
+}
+
+/** The groups of a config re-read while CMD runs: a file that switched to ZooKeeper mode has none here. */
+function localGroups(config: SwitchmanConfig): Groups {
+  return config.mode === "local" ? (config.groups ?? {}) : {};
 }

@@ -2,32 +2,17 @@
  * switchman groups (SPEC 8.2): `{"groups": {...}, "resources": [...]}` as App::switchman keeps
  * it in the `<prefix>` znode (and local mode in its config file). Pure: shared by both back ends.
  */
+import { groupTableProblems, type GroupTable } from "../syntax/group.js";
 import { SwitchmanError } from "./coordinator.js";
 
 /** Group name → a host, a group name, or a list of these. */
-export type Groups = Record<string, string | string[]>;
+export type Groups = GroupTable;
 
 /** The parsed `<prefix>` data. */
 export interface PrefixData {
   groups: Groups;
   /** Lease resources (leases come in a later issue; kept opaque). */
   resources: unknown[];
-}
-
-/** Problems with a groups value, one string per problem (empty when valid). `where` names the key. */
-export function groupsProblems(value: unknown, where: string): string[] {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return [`${where}: must be an object mapping group names to a host, a group or a list of these`];
-  }
-  const problems: string[] = [];
-  for (const [name, members] of Object.entries(value as Record<string, unknown>)) {
-    if (name === "") problems.push(`${where}: a group name must not be empty`);
-    const list = Array.isArray(members) ? (members as unknown[]) : [members];
-    if (!list.every((m) => typeof m === "string" && m !== "")) {
-      problems.push(`${where}.${name}: must be a non-empty string or a list of non-empty strings`);
-    }
-  }
-  return problems;
 }
 
 /**
@@ -47,7 +32,7 @@ export function parsePrefixData(text: string): PrefixData {
   }
   const record = data as Record<string, unknown>;
   const groups = record.groups ?? {};
-  const problems = groupsProblems(groups, "groups");
+  const problems = groupTableProblems(groups).map(({ path, message }) => `${["groups", ...path].join(".")}: ${message}`);
   const resources = record.resources ?? [];
   if (!Array.isArray(resources)) problems.push("resources: must be a list");
   if (problems.length > 0) throw new SwitchmanError(`prefix data is invalid: ${problems.join("; ")}`, 2);

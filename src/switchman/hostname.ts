@@ -6,14 +6,10 @@
  */
 import { execFile } from "node:child_process";
 import { hostname } from "node:os";
+import { isPlausibleHostName } from "../syntax/group.js";
 
 /** How long `hostname --fqdn` may take before switchman settles for os.hostname(). */
 export const FQDN_TIMEOUT_MS = 2000;
-
-/** A plausible host name: no blanks or control characters, not empty. */
-function plausible(name: string): boolean {
-  return /^[^\s\u0000-\u001f\u007f]{1,253}$/.test(name);
-}
 
 /**
  * The FQDN of this host: `SWITCHMAN_HOSTNAME` when set (containers, tests), else
@@ -27,7 +23,7 @@ export async function hostFqdn(env: Record<string, string | undefined>, timeoutM
     try {
       execFile("hostname", ["--fqdn"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { PATH: env.PATH ?? "/usr/bin:/bin" } }, (error, stdout) => {
         const name = String(stdout).trim();
-        resolve(error === null && plausible(name) ? name : fallback);
+        resolve(error === null && isPlausibleHostName(name) ? name : fallback);
       });
     } catch {
       resolve(fallback);

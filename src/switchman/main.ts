@@ -160,7 +160,7 @@ export async function main(
  */
 function guardDeadline(coordinator: Coordinator, config: SwitchmanConfig): () => number | undefined {
   if (coordinator.remainingMs !== undefined) return () => coordinator.remainingMs?.();
-  if (config.zkhosts === undefined) return () => undefined;
+  if (config.mode === "local") return () => undefined;
   const fallbackMs = (config.session_timeout - DETECTION_BUDGET_S - SAFETY_MARGIN_S) * 1000;
   return () => fallbackMs;
 }

@@ -2,8 +2,8 @@
  * Type declarations for node-zookeeper-client 1.1.3 (pure JavaScript, ships no types).
  * Only what cronmeta uses is declared; names and shapes follow the package's index.js and
  * lib/*.js. `connectionManager` is internal to the package: switchman reaches into it for
- * the one thing the public API cannot do (drop a socket to a silent server, see
- * src/switchman/zookeeper/session.ts).
+ * the things the public API cannot do (drop a socket to a silent server, connect to IPv6
+ * addresses; see src/switchman/zookeeper/session.ts).
  */
 declare module "node-zookeeper-client" {
   import type { EventEmitter } from "node:events";
@@ -93,6 +93,8 @@ declare module "node-zookeeper-client" {
     state: number;
     /** The current TCP connection (replaced on every connect attempt). */
     socket?: Socket;
+    /** The servers to connect to, in the order tried (net.connect options). */
+    servers: { host: string; port: number | string }[];
   }
 
   type Callback<T> = (error: ZooKeeperException | null, result: T) => void;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseControl } from "../../src/debian/control.js";
-import { cronFileName, isCronSafeName, isDebianPackageName } from "../../src/debian/cron-file-name.js";
+import { cronFileName, isCronSafeName } from "../../src/debian/cron-file-name.js";
+import { isDebianPackageName } from "../../src/syntax/debian.js";
 import { parseInstall } from "../../src/debian/install.js";
 import { readDebian } from "../../src/debian/read.js";
 import { withProject } from "../helpers/project.js";

@@ -6,21 +6,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_LOCKDIR, loadConfig, validateConfig } from "../../src/switchman/config.js";
 import { SwitchmanError } from "../../src/switchman/coordinator.js";
+import { checkPrefix } from "../../src/switchman/zookeeper/paths.js";
+import { checkZkhosts } from "../../src/switchman/zookeeper/session.js";
 
 const zk = { zkhosts: "127.0.0.1:2181", prefix: "/switchman" };
 
 test("defaults: empty config is local mode with SPEC 8.1 defaults", () => {
-  assert.deepEqual(validateConfig({}), {
-    config: { loglevel: "info", termination_timeout: 10, session_timeout: 30, connect_timeout: 10, lockdir: DEFAULT_LOCKDIR },
+  assert.deepEqual(validateConfig({}), { config: { mode: "local", loglevel: "info", termination_timeout: 10, lockdir: DEFAULT_LOCKDIR } });
+  assert.deepEqual(validateConfig(zk), {
+    config: { mode: "zookeeper", ...zk, loglevel: "info", termination_timeout: 10, session_timeout: 30, connect_timeout: 10 },
   });
   assert.equal(DEFAULT_LOCKDIR, "/run/lock/switchman");
 });
 
 test("valid configurations keep every key", () => {
   const local = { logfile: "/var/log/switchman.log", loglevel: "debug", termination_timeout: 0, groups: { g: ["a", "b"], h: "g" }, lockdir: "/tmp/l" };
-  assert.deepEqual(validateConfig(local), { config: { ...local, session_timeout: 30, connect_timeout: 10 } });
+  assert.deepEqual(validateConfig(local), { config: { mode: "local", ...local } });
   const remote = { ...zk, zkhosts: "zk1.example.com:2181,10.0.0.2:2182,[::1]:2183", session_timeout: 60, connect_timeout: 2.5, termination_timeout: 55, loglevel: "critical" };
-  assert.deepEqual(validateConfig(remote), { config: { ...remote, lockdir: DEFAULT_LOCKDIR } });
+  assert.deepEqual(validateConfig(remote), { config: { mode: "zookeeper", ...remote } });
 });
 
 // [config, expected message (regex)]: each message must name the offending key.
@@ -43,6 +46,13 @@ const invalid: [unknown, RegExp][] = [
   [{ ...zk, prefix: "/a//b" }, /^prefix: must be a znode path/],
   [{ ...zk, prefix: "/a/../b" }, /^prefix: must not contain `\.` or `\.\.`/],
   [{ ...zk, prefix: "/a\u0001" }, /^prefix: must not contain control/],
+  [{ ...zk, prefix: "/a\u0085" }, /^prefix: must not contain control or reserved characters$/],
+  [{ ...zk, prefix: "/zookeeper" }, /^prefix: must not be under \/zookeeper/],
+  [{ ...zk, prefix: "/zookeeper/quota/x" }, /^prefix: must not be under \/zookeeper/],
+  [{ ...zk, zkhosts: "[::1:2181" }, /^zkhosts: must be a ZooKeeper connect string/],
+  [{ ...zk, zkhosts: "[zk1]:2181" }, /^zkhosts: must be a ZooKeeper connect string/],
+  [{ ...zk, zkhosts: "::1:2181" }, /^zkhosts: must be a ZooKeeper connect string/],
+  [{ ...zk, zkhosts: "-zk1:2181" }, /^zkhosts: must be a ZooKeeper connect string/],
   [{ ...zk, prefix: 7 }, /^prefix: must be a string/],
   [{ prefix: "/a" }, /^prefix: only for ZooKeeper mode/],
   [{ logfile: "relative.log" }, /^logfile: must be an absolute path/],
@@ -57,7 +67,7 @@ const invalid: [unknown, RegExp][] = [
   [{ ...zk, connect_timeout: -2 }, /^connect_timeout: must be more than 0 seconds$/],
   [{ connect_timeout: 5 }, /^connect_timeout: only for ZooKeeper mode/],
   [{ groups: [] }, /^groups: must be an object/],
-  [{ groups: { g: 5 } }, /^groups\.g: must be a host or group name, or a list of these$/],
+  [{ groups: { g: 5 } }, /^groups\.g: must be a host or group name, or a list of these \(non-empty strings\)$/],
   [{ groups: { g: ["a", 5] } }, /^groups\.g/],
   [{ groups: { g: "" } }, /^groups\.g/],
   [{ groups: { "": "a" } }, /^groups: invalid group name "" \(a group name must not be empty\)$/],
@@ -99,8 +109,41 @@ test("loadConfig: unreadable or non-JSON files are exit-2 errors naming the file
     writeFileSync(path, JSON.stringify({ loglevel: "loud" }));
     assert.throws(() => loadConfig(path), (e: unknown) => e instanceof SwitchmanError && e.message === `config ${path}: loglevel: must be one of debug, info, warning, critical`);
     writeFileSync(path, JSON.stringify({ ...zk, termination_timeout: 5 }));
-    assert.equal(loadConfig(path).zkhosts, zk.zkhosts);
+    const loaded = loadConfig(path);
+    assert.equal(loaded.mode === "zookeeper" && loaded.zkhosts, zk.zkhosts);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// One rule, one place: what loads is what the ZooKeeper session connects to, and the reverse.
+test("zkhosts and prefix: the config accepts exactly what the ZooKeeper back end accepts", () => {
+  const accepts = (fn: () => unknown): boolean => {
+    try {
+      fn();
+      return true;
+    } catch (error) {
+      if (error instanceof SwitchmanError && error.exitCode === 2) return false;
+      throw error;
+    }
+  };
+  const zkhosts = [
+    "127.0.0.1:2181", "zk1.example.org:2181,zk2.example.org:2182", "[::1]:2181", "[::1]:2181,127.0.0.1:2182", "[2001:db8::7]:1",
+    "[::ffff:127.0.0.1]:2181", "", "zk1", "zk1:", "zk1:0", "zk1:65535", "zk1:65536", "zk1:2181/chroot", "zk1:2181,", ",zk1:2181",
+    "[::1]", "[::1:2181", "[zk1]:2181", "[:::]:2181", "::1:2181", "zk1:21a", "-zk1:2181", "zk1.:2181", "zk 1:2181", "[fe80::1%lo]:2181",
+  ];
+  for (const value of zkhosts) {
+    const loads = "config" in validateConfig({ ...zk, zkhosts: value });
+    assert.equal(loads, accepts(() => checkZkhosts(value)), `zkhosts ${JSON.stringify(value)}: config ${loads ? "accepts" : "refuses"} it, the session does not agree`);
+  }
+  const prefixes = [
+    "/a", "/myproject/switchman", "/a.b/c-d", "/...", "/zookeeperx", "/x/zookeeper", "", "/", "a", "/a/", "//a", "/a//b", "/a/./b", "/a/..",
+    "/zookeeper", "/zookeeper/x", "/a\u0001", "/a\u007f", "/a\u0090", "/a\ud800", "/a\ue000", "/a\ufff0", "/é",
+  ];
+  for (const value of prefixes) {
+    const loads = "config" in validateConfig({ ...zk, prefix: value });
+    assert.equal(loads, accepts(() => checkPrefix(value)), `prefix ${JSON.stringify(value)}: config ${loads ? "accepts" : "refuses"} it, the back end does not agree`);
+  }
+  // The IPv6 decision: accepted at load time and parsed for the client (the connection itself is shown in test/system/switchman/zookeeper/ipv6.test.ts).
+  assert.deepEqual(checkZkhosts("[::1]:2181,zk1:2182"), [{ host: "::1", port: 2181 }, { host: "zk1", port: 2182 }]);
 });

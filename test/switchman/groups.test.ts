@@ -49,7 +49,8 @@ test("parsePrefixData: invalid JSON or shape is an exit-2 error naming the probl
     ["{", /not valid JSON/],
     ["[]", /must be a JSON object/],
     ['{"groups":[]}', /groups: must be an object/],
-    ['{"groups":{"g":5}}', /groups\.g: must be a non-empty string/],
+    ['{"groups":{"g":5}}', /groups\.g: must be a host or group name, or a list of these \(non-empty strings\)/],
+    ['{"groups":{"":"h"}}', /groups: invalid group name "" \(a group name must not be empty\)/],
     ['{"groups":{"g":["h",""]}}', /groups\.g:/],
     ['{"resources":{}}', /resources: must be a list/],
   ];

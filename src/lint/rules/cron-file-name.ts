@@ -1,5 +1,6 @@
 import { atValue, atSection, type Rule } from "../rule.js";
-import { cronFileName, isCronSafeName, isDebianPackageName } from "../../debian/cron-file-name.js";
+import { cronFileName, isCronSafeName } from "../../debian/cron-file-name.js";
+import { isDebianPackageName } from "../../syntax/debian.js";
 
 export const cronFileNameRule: Rule = {
   meta: {

@@ -1,4 +1,5 @@
 import { atValue, type Rule } from "../rule.js";
+import { CRON_GROUP_NAME, CRON_GROUP_NAME_MESSAGE } from "../../syntax/group.js";
 
 export const groupInvalid: Rule = {
   meta: {
@@ -16,8 +17,8 @@ export const groupInvalid: Rule = {
   check(context, report) {
     for (const facts of context.sections) {
       const entry = facts.values.group;
-      if (entry !== undefined && !/^[A-Za-z0-9._-]{1,255}$/.test(entry.value)) {
-        report(atValue(facts, entry, `group "${entry.value}" may only hold letters, digits, ".", "_" and "-" (at most 255)`));
+      if (entry !== undefined && !CRON_GROUP_NAME.test(entry.value)) {
+        report(atValue(facts, entry, `group "${entry.value}" ${CRON_GROUP_NAME_MESSAGE}`));
       }
     }
   },

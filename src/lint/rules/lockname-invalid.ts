@@ -1,5 +1,5 @@
 import { atValue, atSection, type Rule } from "../rule.js";
-import { locknameProblem } from "../../jobs/lockname.js";
+import { locknameProblem } from "../../syntax/lockname.js";
 
 export const locknameInvalid: Rule = {
   meta: {

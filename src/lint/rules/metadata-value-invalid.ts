@@ -1,7 +1,5 @@
 import { atValue, type Rule } from "../rule.js";
-
-// Values that end up in a comment line of the cron.d file must stay on that line.
-const CONTROL = /[\u0000-\u001f\u007f]/;
+import { CONTROL_CHARACTER, codePointLabel } from "../../syntax/control.js";
 
 export const metadataValueInvalid: Rule = {
   meta: {
@@ -28,9 +26,10 @@ export const metadataValueInvalid: Rule = {
       }
       for (const entry of Object.values(facts.values)) {
         if (entry.key === "time" || entry.key === "params") continue; // their own rules say more
-        const bad = CONTROL.exec(entry.value);
+        // Values end up on a cron.d line or the comment above it, and must stay on that line.
+        const bad = CONTROL_CHARACTER.exec(entry.value);
         if (bad) {
-          report(atValue(facts, entry, `${entry.key} contains a control character (U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()})`, bad.index, 1));
+          report(atValue(facts, entry, `${entry.key} contains a control character (${codePointLabel(bad[0])})`, bad.index, 1));
         }
       }
     }

@@ -1,5 +1,5 @@
 import { atValue, type Rule } from "../rule.js";
-import { isDebianPackageName } from "../../debian/cron-file-name.js";
+import { DEBIAN_PACKAGE_NAME_RULE, isDebianPackageName } from "../../syntax/debian.js";
 
 export const packageNameInvalid: Rule = {
   meta: {
@@ -18,7 +18,7 @@ export const packageNameInvalid: Rule = {
     for (const facts of context.sections) {
       const entry = facts.values.package;
       if (entry !== undefined && !isDebianPackageName(entry.value)) {
-        report(atValue(facts, entry, `"${entry.value}" is not a Debian package name ([a-z0-9][a-z0-9.+-]+, lower case)`));
+        report(atValue(facts, entry, `"${entry.value}" is not a Debian package name (${DEBIAN_PACKAGE_NAME_RULE}, lower case)`));
       }
     }
   },

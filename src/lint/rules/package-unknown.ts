@@ -1,6 +1,6 @@
 import { atSection, atValue, type Rule } from "../rule.js";
 import { closest } from "../../jobs/keys.js";
-import { isDebianPackageName } from "../../debian/cron-file-name.js";
+import { isDebianPackageName } from "../../syntax/debian.js";
 
 export const packageUnknown: Rule = {
   meta: {

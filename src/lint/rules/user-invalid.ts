@@ -1,5 +1,5 @@
 import { atValue, type Rule } from "../rule.js";
-import { USER_NAME } from "../../debian/names.js";
+import { USER_NAME, USER_NAME_RULE } from "../../syntax/debian.js";
 
 export const userInvalid: Rule = {
   meta: {
@@ -18,7 +18,7 @@ export const userInvalid: Rule = {
     for (const facts of context.sections) {
       const entry = facts.values.user;
       if (entry !== undefined && !USER_NAME.test(entry.value)) {
-        report(atValue(facts, entry, `"${entry.value}" is not a valid user name ([a-z_][a-z0-9_-]*, at most 32 characters)`));
+        report(atValue(facts, entry, `"${entry.value}" is not a valid user name (${USER_NAME_RULE})`));
       }
     }
   },

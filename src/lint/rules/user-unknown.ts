@@ -1,5 +1,5 @@
 import { atValue, type Rule } from "../rule.js";
-import { USER_NAME } from "../../debian/names.js";
+import { USER_NAME } from "../../syntax/debian.js";
 
 export const userUnknown: Rule = {
   meta: {

@@ -9,10 +9,13 @@
  * - it waits forever for the handshake of a member that accepts TCP but never answers (the
  *   connect timer is cleared on TCP connect), so a watchdog drops such a socket, which makes
  *   the client move on to the next server;
- * - after expiry it is dead: every later request fails with SESSION_EXPIRED.
+ * - after expiry it is dead: every later request fails with SESSION_EXPIRED;
+ * - its connect-string parser splits `host:port` at the first `:`, which garbles `[::1]:2181`,
+ *   so the session hands it the server list parsed by src/syntax/zkhosts.ts (see useServers).
  */
 import zookeeper from "node-zookeeper-client";
 import type { Client, Stat, ZooKeeperException } from "node-zookeeper-client";
+import { parseZkhosts, zkhostsProblem, type ZkServerAddress } from "../../syntax/zkhosts.js";
 import { SwitchmanError } from "../coordinator.js";
 
 /** Connection states of lib/ConnectionManager.js that matter here. */
@@ -48,18 +51,35 @@ export interface SessionOptions {
 
 type Listener = () => void;
 
-/** Throws SwitchmanError (exit 2) unless `zkhosts` is `host:port[,host:port...]` without a chroot. */
-export function checkZkhosts(zkhosts: string): void {
-  const hostPort = /^[A-Za-z0-9.-]+:\d{1,5}$/;
-  const parts = zkhosts.split(",");
-  const ok = parts.every((p) => hostPort.test(p) && Number(p.slice(p.lastIndexOf(":") + 1)) <= 65535);
-  if (!ok) {
-    // App::switchman rejects a chroot too ("zk chroot is not supported ..., use prefix").
-    throw new SwitchmanError(
-      `bad zkhosts ${JSON.stringify(zkhosts)}: expected host:port[,host:port...] (no chroot; use prefix)`,
-      2,
-    );
+/** The servers of `zkhosts` (the config's own rule); SwitchmanError (exit 2) when it is not valid. */
+export function checkZkhosts(zkhosts: string): ZkServerAddress[] {
+  const servers = parseZkhosts(zkhosts);
+  if (servers === undefined) {
+    throw new SwitchmanError(`bad zkhosts ${JSON.stringify(zkhosts)}: ${zkhostsProblem(zkhosts) ?? "invalid"}`, 2);
   }
+  return servers;
+}
+
+/**
+ * node-zookeeper-client 1.1.3 connects with `net.connect(server)` to the `{ host, port }` entries
+ * of `connectionManager.servers`, read afresh on every attempt (lib/ConnectionManager.js
+ * findNextServer); net.connect takes IPv6 addresses as they are. Its own parser
+ * (lib/ConnectionStringParser.js) splits each entry at the first `:`, so `[::1]:2181` would
+ * become host `[`. switchman replaces the list with its own parse, in random order as the
+ * library does (a fleet's sessions spread over the members). The client is pinned to 1.1.3
+ * (package.json); a release whose manager lacks that list fails here, loudly, not in a connect.
+ */
+function useServers(client: Client, servers: ZkServerAddress[]): void {
+  const manager = client.connectionManager;
+  if (!Array.isArray(manager.servers) || manager.servers.length !== servers.length) {
+    throw new Error("node-zookeeper-client: connectionManager.servers is not the list of 1.1.3");
+  }
+  const shuffled = [...servers];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j] as ZkServerAddress, shuffled[i] as ZkServerAddress];
+  }
+  manager.servers = shuffled;
 }
 
 /** A connected ZooKeeper session. Create with {@link ZkSession.open}. */
@@ -90,12 +110,13 @@ export class ZkSession {
    * `connectTimeoutMs` (servers down, silent, or the session refused), 2 for a bad connect string.
    */
   static async open(options: SessionOptions, connectTimeoutMs: number): Promise<ZkSession> {
-    checkZkhosts(options.zkhosts);
+    const servers = checkZkhosts(options.zkhosts);
     const client = zookeeper.createClient(options.zkhosts, {
       sessionTimeout: options.sessionTimeoutMs,
       spinDelay: SPIN_DELAY_MS,
       retries: 0,
     });
+    useServers(client, servers);
     const session = new ZkSession(client, options);
     session.startWatchdog();
     const outcome = await new Promise<"connected" | "expired" | "auth" | "timeout">((resolve) => {
@@ -134,11 +155,6 @@ export class ZkSession {
   /** True while a connection with a live session is up. */
   get isConnected(): boolean {
     return !this.expired && !this.closed && this.client.connectionManager.state === CM_CONNECTED;
-  }
-
-  /** True once the server said the session expired. */
-  get isExpired(): boolean {
-    return this.expired;
   }
 
   /** True when `stat` is an ephemeral node owned by this session. */
