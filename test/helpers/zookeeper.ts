@@ -46,6 +46,11 @@ export interface ZkServerSettings {
   /** ms; the server clamps requested session timeouts into [min, max]. Defaults 1000 and 60000. */
   minSessionTimeout?: number;
   maxSessionTimeout?: number;
+  /**
+   * Overrides for single members of an ensemble, by server id (1-based): members that grant
+   * different session limits, as a rolling configuration change leaves them for hours.
+   */
+  members?: Record<number, Omit<ZkServerSettings, "members">>;
 }
 
 /** One ZooKeeper server process. */
@@ -211,15 +216,16 @@ async function startServers(size: number, settings: ZkServerSettings): Promise<Z
     const dataDir = join(dataRoot, `server${id}`);
     mkdirSync(dataDir);
     const clientPort = ports[i] as number;
+    const own = { ...settings, ...settings.members?.[id] };
     const cfg = [
-      `tickTime=${settings.tickTime ?? 500}`,
+      `tickTime=${own.tickTime ?? 500}`,
       `dataDir=${dataDir}`,
       `clientPort=${clientPort}`,
       "clientPortAddress=127.0.0.1",
       "admin.enableServer=false",
       "4lw.commands.whitelist=srvr,stat,ruok,cons,mntr",
-      `minSessionTimeout=${settings.minSessionTimeout ?? 1000}`,
-      `maxSessionTimeout=${settings.maxSessionTimeout ?? 60000}`,
+      `minSessionTimeout=${own.minSessionTimeout ?? 1000}`,
+      `maxSessionTimeout=${own.maxSessionTimeout ?? 60000}`,
       ...(size === 1 ? [] : ["initLimit=20", "syncLimit=4", ...quorumLines]),
       "",
     ].join("\n");
