@@ -10,7 +10,7 @@ import { loadConfig } from "../src/config/load.js";
 import { readDebian } from "../src/debian/read.js";
 import { runRules } from "../src/lint/engine.js";
 import { extractJsdoc, extractPod, fileForm } from "../src/scan/index.js";
-import { FileReader } from "../src/scan/fileReader.js";
+import { FileReader } from "../src/scan/file-reader.js";
 import { mayHoldJsdocTag, mayHoldPodBlock } from "../src/scan/prefilter.js";
 import { alwaysIgnored } from "../src/scan/tree.js";
 import type { ScannedFile } from "../src/types.js";

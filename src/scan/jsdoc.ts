@@ -6,10 +6,10 @@
  */
 import { parse as parseComment, tokenizers, type Spec } from "comment-parser";
 import type { RawEntry, RawSection, ScanProblem } from "../types.js";
-import { findEarlyClose, mayCloseEarly } from "./closedComment.js";
+import { findEarlyClose, mayCloseEarly } from "./closed-comment.js";
 import { fileForm } from "./form.js";
-import { parseJs, pluginSets, type JsComment, type JsParseResult } from "./jsParse.js";
-import { readSectionLine } from "./keyValue.js";
+import { parseJs, pluginSets, type JsComment, type JsParseResult } from "./js-parse.js";
+import { readSectionLine } from "./key-value.js";
 import { LineTable, stripBom } from "./lines.js";
 import { SectionCollector } from "./sections.js";
 
@@ -87,7 +87,7 @@ function parseRepairing(text: string, sets: ReturnType<typeof pluginSets>): { re
 
 /**
  * Where the head of the file that Babel reads first ends: just after the first `*\/` that
- * follows the last `@crontab` and does not have the shape of an early close (closedComment.ts),
+ * follows the last `@crontab` and does not have the shape of an early close (closed-comment.ts),
  * so that the lines an early `*\/` breaks are in the head.
  *
  * Why the head's comments are the file's when the head parses cleanly on its own: a lexer

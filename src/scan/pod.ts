@@ -7,7 +7,7 @@
  * so any such line ends the block.
  */
 import type { RawEntry, RawSection, ScanProblem } from "../types.js";
-import { leadingBlanks, quoteLine, readSectionLine } from "./keyValue.js";
+import { leadingBlanks, quoteLine, readSectionLine } from "./key-value.js";
 import { splitLines, stripBom } from "./lines.js";
 import { SectionCollector } from "./sections.js";
 

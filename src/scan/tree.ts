@@ -2,9 +2,9 @@
  * Finds the files of a project and extracts their METADATA (SPEC 2, SPEC 5 include/exclude).
  * Built for large trees: fast-glob skips ignored directories without entering them; files are
  * listed and read synchronously (faster than the thread pool on a cached tree, see
- * fileReader.ts); byte-level prefilters come before any decoding or parsing (prefilter.ts);
+ * file-reader.ts); byte-level prefilters come before any decoding or parsing (prefilter.ts);
  * Babel reads only the head of a file, up to its last `@crontab` comment (jsdoc.ts); large trees
- * are read on this thread and a worker together (scanPool.ts); with `--cache` an unchanged file
+ * are read on this thread and a worker together (scan-pool.ts); with `--cache` an unchanged file
  * is only stat'ed (cache.ts).
  */
 import fg from "fast-glob";
@@ -14,10 +14,10 @@ import type { Config } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { ScannedFile } from "../types.js";
 import type { ScanCache } from "./cache.js";
-import { defaultScanWorkers, scanPaths } from "./scanPool.js";
-import { type FileOutcome, cannotRead } from "./scanFile.js";
+import { defaultScanWorkers, scanPaths } from "./scan-pool.js";
+import { type FileOutcome, cannotRead } from "./scan-file.js";
 
-/** Trees with at least this many files are scanned on this thread and worker threads together (scanPool.ts). */
+/** Trees with at least this many files are scanned on this thread and worker threads together (scan-pool.ts). */
 const PARALLEL_MIN_FILES = 2000;
 /** Unreadable directories are skipped one by one; past this many the scan gives up on them. */
 const MAX_UNREADABLE_DIRS = 100;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CHUNK_SIZE, FileReader, HEAD_SIZE } from "../../src/scan/fileReader.js";
+import { CHUNK_SIZE, FileReader, HEAD_SIZE } from "../../src/scan/file-reader.js";
 
 const MARKER = Buffer.from("@crontab");
 let dir: string;

@@ -1,4 +1,4 @@
-// Scanning on this thread and worker threads together (scanPool.ts) finds exactly what scanning
+// Scanning on this thread and worker threads together (scan-pool.ts) finds exactly what scanning
 // on this thread alone finds, with and without the cache, whatever the number of workers.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 /**
- * Scans a long list of files on this thread and on worker threads together (scanWorker.ts):
+ * Scans a long list of files on this thread and on worker threads together (scan-worker.ts):
  * every thread takes whole batches of paths and reads, prefilters and extracts them (Babel
  * included), so that reading and parsing both spread over the cores. Batches are handed out as
  * threads ask for them, so a thread that meets a slow batch (a bundle, many JavaScript files)
@@ -14,9 +14,9 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ScanCache } from "./cache.js";
-import { FileReader } from "./fileReader.js";
-import { type FileOutcome, scanFile } from "./scanFile.js";
-import type { ScanRequest, ScanResponse } from "./scanWorker.js";
+import { FileReader } from "./file-reader.js";
+import { type FileOutcome, scanFile } from "./scan-file.js";
+import type { ScanRequest, ScanResponse } from "./scan-worker.js";
 
 /** Paths per batch: large enough to make messaging cheap, small enough to balance the threads. */
 const BATCH = 256;
@@ -29,12 +29,12 @@ export function defaultScanWorkers(): number {
 }
 
 const FROM_SOURCES = import.meta.url.endsWith(".ts");
-const WORKER_URL = new URL(FROM_SOURCES ? "./scanWorker.ts" : "./scanWorker.js", import.meta.url);
+const WORKER_URL = new URL(FROM_SOURCES ? "./scan-worker.ts" : "./scan-worker.js", import.meta.url);
 
 /**
- * Compiled, the worker is scanWorker.js. Run from TypeScript sources (tests and tools under
+ * Compiled, the worker is scan-worker.js. Run from TypeScript sources (tests and tools under
  * `node --import tsx`), a worker does not get tsx's loader on Node 20, so a small bootstrap
- * registers it (tsx/esm/api) before importing scanWorker.ts.
+ * registers it (tsx/esm/api) before importing scan-worker.ts.
  */
 function startWorker(): Worker {
   if (!FROM_SOURCES) return new Worker(WORKER_URL);

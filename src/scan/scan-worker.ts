@@ -1,12 +1,12 @@
 /**
  * The scan worker: reads, prefilters and extracts (Babel included) whole batches of paths for
- * scanPool.ts. It receives `{ id, root, paths, cached? }` and answers `{ id, outcomes }`, one
+ * scan-pool.ts. It receives `{ id, root, paths, cached? }` and answers `{ id, outcomes }`, one
  * outcome per path, in order.
  */
 import { parentPort } from "node:worker_threads";
 import type { FileStamp } from "./cache.js";
-import { FileReader } from "./fileReader.js";
-import { type FileOutcome, scanFile } from "./scanFile.js";
+import { FileReader } from "./file-reader.js";
+import { type FileOutcome, scanFile } from "./scan-file.js";
 
 /** A batch for the worker; `cached[i]` is the stamp the cache holds for `paths[i]` (with `--cache`). */
 export interface ScanRequest {

@@ -1,12 +1,12 @@
 /**
  * Scans one file, synchronously: (with the cache) stat and compare, read, byte-level prefilter,
- * decode, and extract POD or JSDoc; on whichever thread scanPool.ts runs it.
+ * decode, and extract POD or JSDoc; on whichever thread scan-pool.ts runs it.
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { ScannedFile } from "../types.js";
 import { type FileStamp, sameStamp, stampOf } from "./cache.js";
-import type { FileReader } from "./fileReader.js";
+import type { FileReader } from "./file-reader.js";
 import { fileForm } from "./form.js";
 import { extractJsdoc } from "./jsdoc.js";
 import { extractPod } from "./pod.js";
