@@ -45,7 +45,7 @@ export interface RawSection {
 
 /** A problem the scanner found while extracting blocks (never thrown). */
 export interface ScanProblem {
-  rule: "metadata-syntax" | "metadata-empty" | "jsdoc-comment-closed";
+  rule: "metadata-syntax" | "metadata-empty" | "jsdoc-comment-closed" | "scan-binary-skipped";
   pos: Position;
   message: string;
 }

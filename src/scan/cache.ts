@@ -21,7 +21,7 @@ import type { Position, RawEntry, RawSection, ScanProblem, ScannedFile } from ".
 import { VERSION } from "../version.js";
 
 /** Bump when the cached data or what the scanner extracts changes shape. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 const TOOL = "cronmeta-scan-cache";
 /** Files changed this recently before a scan are re-read next time (timestamps are coarse: a kernel tick, or 2 s on FAT). */
 export const RACY_MARGIN_MS = 3000;
@@ -243,7 +243,7 @@ function isSection(s: unknown): s is RawSection {
   return (r.form === "pod" || r.form === "jsdoc") && isPosition(r.pos) && Number.isInteger(r.index) && Array.isArray(r.entries) && r.entries.every(isRawEntry);
 }
 
-const PROBLEM_RULES: ReadonlySet<string> = new Set<ScanProblem["rule"]>(["metadata-syntax", "metadata-empty", "jsdoc-comment-closed"]);
+const PROBLEM_RULES: ReadonlySet<string> = new Set<ScanProblem["rule"]>(["metadata-syntax", "metadata-empty", "jsdoc-comment-closed", "scan-binary-skipped"]);
 
 function isProblem(p: unknown): p is ScanProblem {
   if (typeof p !== "object" || p === null) return false;

@@ -28,11 +28,16 @@ export const CHUNK_SIZE = 1024 * 1024;
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /** What reading a file gave. */
-export type ReadOutcome = { kind: "text"; bytes: Buffer } | { kind: "binary" } | { kind: "too-large"; size: number } | { kind: "no-marker" };
+export type ReadOutcome =
+  | { kind: "text"; bytes: Buffer }
+  /** `head`: the bytes of the first read (up to HEAD_SIZE), for the warning about METADATA in a binary file. */
+  | { kind: "binary"; head: Buffer }
+  | { kind: "too-large"; size: number }
+  | { kind: "no-marker" };
 
 /**
- * Reads one file at a time into reused buffers. The `bytes` of a "text" outcome are only valid
- * until the next call to {@link FileReader.read}.
+ * Reads one file at a time into reused buffers. The `bytes` of a "text" outcome and the `head`
+ * of a "binary" one are only valid until the next call to {@link FileReader.read}.
  */
 export class FileReader {
   private readonly head = Buffer.allocUnsafe(HEAD_SIZE);
@@ -49,7 +54,7 @@ export class FileReader {
     try {
       const bytesRead = readHead(fd, this.head);
       const head = this.head.subarray(0, bytesRead);
-      if (head.subarray(0, BINARY_PROBE).includes(0)) return { kind: "binary" };
+      if (head.subarray(0, BINARY_PROBE).includes(0)) return { kind: "binary", head };
       if (bytesRead < HEAD_SIZE) return { kind: "text", bytes: head };
       const { size } = fstatSync(fd);
       if (size > MAX_FILE_SIZE) return { kind: "too-large", size };

@@ -10,16 +10,23 @@ const JSDOC_MARKER = Buffer.from("@crontab");
 const COMMENT_OPEN = Buffer.from("/*");
 const COMMENT_CLOSE = Buffer.from("*/");
 const LF = 0x0a;
+/** UTF-8 byte-order mark: the decoder drops it, so a block may open right after it. */
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /**
  * True when `=head1 METADATA` starts a line somewhere in `bytes` (pod.ts only opens a block
  * at a line that starts with it; a README that mentions it mid-sentence is not decoded).
  */
 export function mayHoldPodBlock(bytes: Buffer): boolean {
+  return podMarkerOffset(bytes) >= 0;
+}
+
+/** Offset of the first `=head1 METADATA` that starts a line, or -1 (see {@link mayHoldPodBlock}). */
+export function podMarkerOffset(bytes: Buffer): number {
   for (let at = bytes.indexOf(POD_MARKER); at >= 0; at = bytes.indexOf(POD_MARKER, at + 1)) {
-    if (at === 0 || bytes[at - 1] === LF) return true;
+    if (at === 0 || bytes[at - 1] === LF || (at === BOM.length && bytes.subarray(0, at).equals(BOM))) return at;
   }
-  return false;
+  return -1;
 }
 
 /**
@@ -34,6 +41,11 @@ export function mayHoldPodBlock(bytes: Buffer): boolean {
  * can only make the test pass more often (a wasted parse), never fail for a real tag.
  */
 export function mayHoldJsdocTag(bytes: Buffer): boolean {
+  return jsdocMarkerOffset(bytes) >= 0;
+}
+
+/** Offset of the first `@crontab` that may sit inside a block comment, or -1 (see {@link mayHoldJsdocTag}). */
+export function jsdocMarkerOffset(bytes: Buffer): number {
   let open = -1; // the last `/*` before the current `@crontab`
   let closeAfterOpen = -1; // the first `*/` after that `/*` (-1: none in the file)
   let searchedUpTo = 0;
@@ -46,7 +58,7 @@ export function mayHoldJsdocTag(bytes: Buffer): boolean {
       closeAfterOpen = bytes.indexOf(COMMENT_CLOSE, open + 2);
     }
     searchedUpTo = at;
-    if (open >= 0 && (closeAfterOpen < 0 || closeAfterOpen > at)) return true;
+    if (open >= 0 && (closeAfterOpen < 0 || closeAfterOpen > at)) return at;
   }
-  return false;
+  return -1;
 }

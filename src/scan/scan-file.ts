@@ -4,7 +4,8 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import type { ScannedFile } from "../types.js";
+import type { ScanProblem, ScannedFile } from "../types.js";
+import { binarySkippedProblem } from "./binary-skipped.js";
 import { type FileStamp, sameStamp, stampOf } from "./cache.js";
 import type { FileReader } from "./file-reader.js";
 import { fileForm } from "./form.js";
@@ -35,7 +36,12 @@ export function scanFile(root: string, path: string, reader: FileReader, cached?
       if (cached !== null && sameStamp(cached, stamp)) return { kind: "unchanged" };
     }
     const read = readForScan(full, path, reader);
-    const result = read === null ? null : scannedFile(path, read.form === "jsdoc" ? extractJsdoc(read.text, path) : extractPod(read.text));
+    const result =
+      read === null
+        ? null
+        : "problem" in read
+          ? { file: path, sections: [], problems: [read.problem] }
+          : scannedFile(path, read.form === "jsdoc" ? extractJsdoc(read.text, path) : extractPod(read.text));
     return stamp === undefined ? { kind: "scanned", result } : { kind: "scanned", result, stamp };
   } catch (error) {
     // A file removed while the tree was being scanned is simply gone.
@@ -75,11 +81,16 @@ function formOf(path: string, bytes: Buffer): "pod" | "jsdoc" {
 
 /**
  * Reads one file and decodes it when it may hold METADATA in its form; null when it cannot
- * (binary, too large, or rejected by the byte-level prefilters). Throws read errors.
+ * (binary, too large, or rejected by the byte-level prefilters), and the `scan-binary-skipped`
+ * problem for a binary file whose first bytes would have passed the prefilter. Throws read errors.
  */
-function readForScan(full: string, path: string, reader: FileReader): { form: "pod" | "jsdoc"; text: string } | null {
+function readForScan(full: string, path: string, reader: FileReader): { form: "pod" | "jsdoc"; text: string } | { problem: ScanProblem } | null {
   const outcome = reader.read(full, (head) => (formOf(path, head) === "jsdoc" ? JSDOC_MARKER : POD_MARKER));
-  // Binary files, files too large to be a script and large files without the marker hold no METADATA (docs/scanning.md).
+  if (outcome.kind === "binary") {
+    const problem = binarySkippedProblem(outcome.head, formOf(path, outcome.head));
+    return problem === null ? null : { problem };
+  }
+  // Files too large to be a script and large files without the marker hold no METADATA (docs/scanning.md).
   if (outcome.kind !== "text") return null;
   const bytes = outcome.bytes;
   const form = formOf(path, bytes);

@@ -77,6 +77,16 @@ const table: Record<string, Case[]> = {
       expect: ["4:*"],
     },
   ],
+  "scan-binary-skipped": [
+    { name: "no NUL byte", files: one(P, T), expect: [] },
+    { name: "a NUL byte after the first 8 KiB (not binary)", files: { "bin/job.pl": `${pod([P, T])}${" ".repeat(9000)}\u0000` }, expect: [] },
+    { name: "a NUL byte in the METADATA block", files: one(P, `${T}\u0000`), expect: ["8:20"] },
+    {
+      name: "a NUL byte in a @crontab comment",
+      files: { "bin/job.js": `/**\n * @crontab\n *   ${P}\n *   time: @daily\u0000\n */\n` },
+      expect: ["4:18"],
+    },
+  ],
   "cron-time-invalid": [
     { name: "valid", files: one(P, "time: */5 1-5 * jan-mar mon-fri"), expect: [] },
     { name: "bad minute", files: one(P, "time: 60 3 * * *"), expect: ["8:11"] },

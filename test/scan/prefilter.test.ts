@@ -75,12 +75,16 @@ describe("mayHoldPodBlock", () => {
     assert.equal(pod("=head1 METADATA\n"), true);
     assert.equal(pod("#!/bin/sh\n: <<'=cut'\n=head1 METADATA\n\n=cut\n"), true);
     assert.equal(pod("x\r\n=head1 METADATA\r\n"), true);
+    // The decoder drops a byte-order mark, and extractPod then opens the block on line 1.
+    assert.equal(pod("\ufeff=head1 METADATA\n"), true);
+    assert.notEqual(extractPod(new TextDecoder().decode(Buffer.from("\ufeff=head1 METADATA\n<crontab>\n"))), null);
   });
 
   it("rejects a mention inside a line", () => {
     assert.equal(pod("Put a =head1 METADATA block at the end.\n"), false);
     assert.equal(pod("  =head1 METADATA\n"), false);
     assert.equal(pod("no marker\n"), false);
+    assert.equal(pod("x\ufeff=head1 METADATA\n"), false);
   });
 
   it("never rejects a file extractPod reports on (property)", () => {

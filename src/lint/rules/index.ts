@@ -7,6 +7,7 @@ import { metadataMissingKey } from "./metadata-missing-key.js";
 import { metadataEmpty } from "./metadata-empty.js";
 import { metadataValueInvalid } from "./metadata-value-invalid.js";
 import { jsdocCommentClosed } from "./jsdoc-comment-closed.js";
+import { scanBinarySkipped } from "./scan-binary-skipped.js";
 import { cronTimeInvalid } from "./cron-time-invalid.js";
 import { cronTimeNever } from "./cron-time-never.js";
 import { cronTimeOnce } from "./cron-time-once.js";
@@ -37,6 +38,7 @@ export const RULES: readonly Rule[] = [
   metadataEmpty,
   metadataValueInvalid,
   jsdocCommentClosed,
+  scanBinarySkipped,
   cronTimeInvalid,
   cronTimeNever,
   cronTimeOnce,
