@@ -82,16 +82,10 @@ const localMode = z
   .transform((config) => ({ mode: "local" as const, ...config }));
 
 /** The config file's schema: ZooKeeper mode when the file names `zkhosts`, local mode otherwise. */
-export const switchmanConfigSchema = z.union([zooKeeperMode, localMode]);
+const switchmanConfigSchema = z.union([zooKeeperMode, localMode]);
 
 /** The validated configuration with every default filled in. */
 export type SwitchmanConfig = z.output<typeof switchmanConfigSchema>;
-
-/** ZooKeeper mode (SPEC 8.2). */
-export type ZooKeeperConfig = Extract<SwitchmanConfig, { mode: "zookeeper" }>;
-
-/** Local mode (SPEC 8.4). */
-export type LocalConfig = Extract<SwitchmanConfig, { mode: "local" }>;
 
 /** Keys that make sense only in one mode: in the other they would be silently ignored, so they are errors that say why. */
 const ONLY_IN: Record<string, string> = {

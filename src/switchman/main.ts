@@ -1,18 +1,28 @@
 /**
- * switchman: parse the command line, load the config, decide (group, lock), run CMD under
- * supervision, log START/FINISH, and return the exit status of SPEC 8.3. Never exits.
+ * switchman's run path (SPEC 8), in named phases, each with its contract in its module:
+ *
+ *   1. prepare    the command line, the config file, the log          (here; usage errors exit 2)
+ *   2. acquire    the coordinator's decision: group, then lock        (phases/acquire.ts)
+ *   3. supervise  START, CMD under supervision, losses and signals    (phases/supervise.ts)
+ *   4. report     FINISH and the exit status                          (phases/report.ts)
+ *
+ * The coordinator is closed whatever happens after it was made (the lock disappears at once),
+ * and the forwarded signals are caught from phase 1 on: each phase says where they go.
+ * Returns the exit status of SPEC 8.3; never exits.
  */
 import { resolve } from "node:path";
-import { constants } from "node:os";
 import { VERSION } from "../version.js";
 import { USAGE, parseInvocation } from "./args.js";
 import { createCoordinator } from "./backend.js";
-import { DETECTION_BUDGET_S, SAFETY_MARGIN_S } from "./budget.js";
 import { loadConfig, type SwitchmanConfig } from "./config.js";
-import { SwitchmanError, type Coordinator, type LossReport } from "./coordinator.js";
+import { SwitchmanError, type Coordinator } from "./coordinator.js";
 import { hostFqdn } from "./hostname.js";
 import { Logger } from "./log.js";
-import { Supervisor, type ChildResult } from "./supervisor.js";
+import { acquire } from "./phases/acquire.js";
+import { failureStatus } from "./phases/failure.js";
+import { report } from "./phases/report.js";
+import { supervise } from "./phases/supervise.js";
+import { SignalRelay } from "./signals.js";
 
 /** Where switchman prints: `--help`/`--version` on stdout, its own errors on stderr. */
 export interface SwitchmanIo {
@@ -20,17 +30,18 @@ export interface SwitchmanIo {
   stderr(text: string): void;
 }
 
-/** Exit status when switchman stopped CMD because it lost the lock or the group. */
-export const EXIT_LOST = 70;
-
-/** Signals switchman forwards to CMD's process group (SPEC 8.3). */
-const FORWARDED: NodeJS.Signals[] = ["SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"];
-
-const signalNumber = (signal: NodeJS.Signals): number => constants.signals[signal] ?? 0;
-
 /** Seams for tests: a coordinator can lose its lock on cue, which no local lock can do. */
 export interface MainDependencies {
   createCoordinator: (...args: Parameters<typeof createCoordinator>) => Coordinator | Promise<Coordinator>;
+}
+
+/** A run that phase 1 prepared: what the later phases work with. */
+interface Prepared {
+  command: string[];
+  group: string | undefined;
+  lockname: string | undefined;
+  config: SwitchmanConfig;
+  configPath: string;
 }
 
 /** Runs switchman with its arguments (without node and script) and returns the exit status. */
@@ -40,6 +51,21 @@ export async function main(
   io: SwitchmanIo,
   deps: MainDependencies = { createCoordinator },
 ): Promise<number> {
+  const prepared = prepare(argv, io);
+  if (typeof prepared === "number") return prepared;
+  const { config } = prepared;
+  const log = new Logger({ level: config.loglevel, pid: process.pid, stderr: io.stderr, ...(config.logfile ? { file: config.logfile } : {}) });
+  const signals = new SignalRelay();
+  try {
+    return await run(prepared, env, signals, log, deps);
+  } finally {
+    signals.dispose();
+    log.close();
+  }
+}
+
+/** Phase 1: the command line and the config file; a number is the exit status (help, version, usage or config error). */
+function prepare(argv: string[], io: SwitchmanIo): Prepared | number {
   const invocation = parseInvocation(argv);
   if ("error" in invocation) {
     io.stderr(`switchman: ${invocation.error}\n`);
@@ -53,131 +79,39 @@ export async function main(
     io.stdout(`switchman (cronmeta) ${VERSION}\n`);
     return 0;
   }
-  let config: SwitchmanConfig;
   const configPath = resolve(invocation.config);
   try {
-    config = loadConfig(configPath);
+    const config = loadConfig(configPath);
+    return { command: invocation.command, group: invocation.group, lockname: invocation.lockname, config, configPath };
   } catch (error) {
     if (!(error instanceof SwitchmanError)) throw error;
     io.stderr(`switchman: ${error.message}\n`);
     return error.exitCode;
   }
-  const log = new Logger({ level: config.loglevel, pid: process.pid, stderr: io.stderr, ...(config.logfile ? { file: config.logfile } : {}) });
+}
 
-  // Signals are caught from the start: dying by default action would skip closing the session.
-  let pending: NodeJS.Signals | undefined;
-  let onSignal: (signal: NodeJS.Signals) => void = (signal) => {
-    pending ??= signal;
-  };
-  const handler = (signal: NodeJS.Signals): void => onSignal(signal);
-  for (const signal of FORWARDED) process.on(signal, handler);
+/** Phases 2-4 around one coordinator, which is always closed. */
+async function run(
+  prepared: Prepared,
+  env: Record<string, string | undefined>,
+  signals: SignalRelay,
+  log: Logger,
+  deps: MainDependencies,
+): Promise<number> {
+  const { command, group, lockname, config, configPath } = prepared;
+  const request = { host: await hostFqdn(env), pid: process.pid, group, lockname };
+  let coordinator: Coordinator;
   try {
-    const request = { host: await hostFqdn(env), pid: process.pid, group: invocation.group, lockname: invocation.lockname };
-    let coordinator: Coordinator;
-    try {
-      coordinator = await deps.createCoordinator(config, env, log, configPath);
-    } catch (error) {
-      return failed(error, log);
-    }
-    try {
-      // A signal while connecting (up to connect_timeout) closes the session at once.
-      onSignal = (signal) => {
-        pending ??= signal;
-        void coordinator.close();
-      };
-      let decision;
-      try {
-        if (pending === undefined) decision = await coordinator.acquire(request);
-      } catch (error) {
-        if (pending === undefined) return failed(error, log);
-      }
-      if (pending !== undefined) {
-        log.warning(`received ${pending} before CMD started: not running it`);
-        return 128 + signalNumber(pending);
-      }
-      if (decision === undefined) throw new Error("acquire returned nothing");
-      if (!decision.run) {
-        log.info(`SKIP ${decision.reason}: ${decision.detail}; lockname=${request.lockname ?? "-"} group=${request.group ?? "-"}`);
-        return 0;
-      }
-      log.info(
-        `START lockname=${request.lockname ?? "-"} group=${request.group ?? "-"} host=${request.host} ` +
-          `command=${JSON.stringify(invocation.command)}`,
-      );
-      let lost: LossReport | undefined;
-      const running: { supervisor?: Supervisor } = {};
-      coordinator.watch((loss) => {
-        if (lost !== undefined) return;
-        lost = loss;
-        log.warning(`${loss.reason}: ${loss.detail}; stopping CMD (SIGTERM, SIGKILL after ${config.termination_timeout} s)`);
-        running.supervisor?.terminate();
-      });
-      const supervisor = Supervisor.start({
-        command: invocation.command,
-        env,
-        terminationTimeoutS: config.termination_timeout,
-        warn: (message) => log.warning(message),
-        remainingMs: guardDeadline(coordinator, config),
-        lockFd: coordinator.lockFd?.(),
-      });
-      running.supervisor = supervisor;
-      if (lost !== undefined) supervisor.terminate();
-      onSignal = (signal) => {
-        log.info(`received ${signal}: forwarding it to CMD's process group`);
-        supervisor.terminate(signal);
-      };
-      const result = await supervisor.finished;
-      log.info(finishMessage(request.lockname, result));
-      if (result.startError !== undefined) {
-        log.critical(`cannot start CMD: ${result.startError}`);
-        return EXIT_LOST;
-      }
-      if (result.guardFired) {
-        log.warning(
-          `exit ${EXIT_LOST}: switchman could not prove the lock in time (was it stopped or blocked?); ` +
-            "the guard process killed CMD's process group",
-        );
-        return EXIT_LOST;
-      }
-      if (lost !== undefined) {
-        log.warning(`exit ${EXIT_LOST}: CMD was stopped because of ${lost.reason}`);
-        return EXIT_LOST;
-      }
-      return result.status;
-    } finally {
-      await coordinator.close();
-    }
-  } finally {
-    for (const signal of FORWARDED) process.off(signal, handler);
-    log.close();
+    coordinator = await deps.createCoordinator(config, env, log, configPath);
+  } catch (error) {
+    return failureStatus(error, log);
   }
-}
-
-/**
- * How long the guard may go without a beat before it kills CMD: the coordinator's own figure
- * when it gives one; with ZooKeeper otherwise the session timeout less the detection budget
- * and the margin (budget.ts); no limit in local mode, where the kernel keeps the flock.
- */
-function guardDeadline(coordinator: Coordinator, config: SwitchmanConfig): () => number | undefined {
-  if (coordinator.remainingMs !== undefined) return () => coordinator.remainingMs?.();
-  if (config.mode === "local") return () => undefined;
-  const fallbackMs = (config.session_timeout - DETECTION_BUDGET_S - SAFETY_MARGIN_S) * 1000;
-  return () => fallbackMs;
-}
-
-/** A SwitchmanError becomes its exit status, logged at critical (so also on stderr). */
-function failed(error: unknown, log: Logger): number {
-  if (!(error instanceof SwitchmanError)) throw error;
-  log.critical(error.message);
-  return error.exitCode;
-}
-
-/** `FINISH lockname=… exit=N|signal=SIG… duration=…s user=…s sys=…s maxrss=…KiB`. */
-export function finishMessage(lockname: string | undefined, result: ChildResult): string {
-  const how = result.signal !== null ? `signal=${result.signal}` : `exit=${result.exitCode ?? "-"}`;
-  return (
-    `FINISH lockname=${lockname ?? "-"} ${how} status=${result.status} duration=${result.wallS.toFixed(3)}s ` +
-    `user=${result.userS.toFixed(2)}s sys=${result.systemS.toFixed(2)}s ` +
-    `maxrss=${result.peakRssKiB === undefined ? "-" : `${result.peakRssKiB}KiB`}${result.killed ? " killed=SIGKILL" : ""}`
-  );
+  try {
+    const acquired = await acquire(coordinator, request, signals, log);
+    if (!acquired.run) return acquired.status;
+    const supervised = await supervise({ coordinator, request, command, env, config, signals, log });
+    return report(lockname, supervised, log);
+  } finally {
+    await coordinator.close();
+  }
 }

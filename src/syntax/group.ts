@@ -21,13 +21,13 @@ export interface GroupTableProblem {
 }
 
 /** The message for a table that is not an object. */
-export const GROUP_TABLE_MESSAGE = "must be an object mapping group names to a host, a group or a list of these";
+const GROUP_TABLE_MESSAGE = "must be an object mapping group names to a host, a group or a list of these";
 
 /** The message for an entry whose members are not names. */
-export const GROUP_MEMBERS_MESSAGE = "must be a host or group name, or a list of these (non-empty strings)";
+const GROUP_MEMBERS_MESSAGE = "must be a host or group name, or a list of these (non-empty strings)";
 
 /** A group or member name in a group table. */
-export function isGroupTableName(name: unknown): name is string {
+function isGroupTableName(name: unknown): name is string {
   return typeof name === "string" && name !== "";
 }
 

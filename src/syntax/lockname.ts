@@ -6,7 +6,7 @@
  */
 
 /** The longest lock name. */
-export const LOCKNAME_MAX_LENGTH = 512;
+const LOCKNAME_MAX_LENGTH = 512;
 
 /** The rule in one line, for messages that add it to the reason. */
 export const LOCKNAME_RULE = `1-${LOCKNAME_MAX_LENGTH} characters from [A-Za-z0-9._-], not "." or ".."`;

@@ -11,7 +11,7 @@ const SEGMENTS = /^(\/[^/]+)+$/;
 const REFUSED = new RegExp(`[${CONTROL_CLASS}\\u0080-\\u009f\\ud800-\\uf8ff\\ufff0-\\uffff]`);
 
 /** The message for a path that is not `/segment[/segment...]`. */
-export const PREFIX_MESSAGE = "must be a znode path like /switchman (^(/[^/]+)+$)";
+const PREFIX_MESSAGE = "must be a znode path like /switchman (^(/[^/]+)+$)";
 
 /** Why `prefix` is not a usable prefix znode (a phrase starting "must"), or undefined. */
 export function prefixProblem(prefix: string): string | undefined {

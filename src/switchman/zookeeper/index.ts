@@ -1,12 +1,12 @@
 /**
- * switchman's ZooKeeper back end (SPEC 8.2, 8.3): group check and lock at start, then a guard
- * that calls onLost early enough for the child to be dead before the session could expire.
+ * switchman's ZooKeeper back end (SPEC 8.2, 8.3): group check and lock at start, then a lock
+ * watch that calls onLost early enough for the child to be dead before the session could expire.
  */
 import zookeeper from "node-zookeeper-client";
-import { SAFETY_MARGIN_S, isTimingSafe } from "../budget.js";
+import { isTimingSafe } from "../budget.js";
 import { SwitchmanError, type AcquireRequest, type Coordinator, type Decision, type LossReport } from "../coordinator.js";
 import { parsePrefixData } from "../groups.js";
-import { LockGuard } from "./guard.js";
+import { LockWatch } from "./lock-watch.js";
 import { takeLock } from "./lock.js";
 import { membership } from "./membership.js";
 import { checkLockname, checkPrefix, lockData, lockPath } from "./paths.js";
@@ -38,9 +38,9 @@ export interface ZooKeeperCoordinatorOptions {
 /** The ZooKeeper coordinator: one session per switchman run. */
 export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions): Coordinator {
   let session: ZkSession | undefined;
-  let guard: LockGuard | undefined;
-  let held: { path: string; data: Buffer; provenAt: number } | undefined;
-  let group: { name: string; host: string } | undefined;
+  /** Made once the decision is "run"; started by watch(). */
+  let lockWatch: LockWatch | undefined;
+  let watching = false;
   let closing: Promise<void> | undefined;
   const connectTimeoutMs = options.connectTimeoutS * 1000;
 
@@ -82,9 +82,20 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
         if (found.why === "not-in-group") return { run: false, reason: "not-in-group", detail: found.detail };
         throw new SwitchmanError(found.detail, 2);
       }
-      group = { name: request.group, host: request.host };
     }
-    if (request.lockname === undefined) return { run: true };
+    const group = request.group === undefined ? undefined : { name: request.group, host: request.host };
+    const run = (lock?: { path: string; data: Buffer; provenAt: number }): Decision => {
+      lockWatch = new LockWatch({
+        session: opened,
+        prefix: options.prefix,
+        ...(lock ? { lock } : {}),
+        ...(group ? { group } : {}),
+        terminationTimeoutMs: options.terminationTimeoutS * 1000,
+        log: options.log,
+      });
+      return { run: true };
+    };
+    if (request.lockname === undefined) return run();
     const path = lockPath(options.prefix, request.lockname);
     const body = lockData(request.host, request.pid);
     const outcome = await takeLock(opened, {
@@ -97,22 +108,14 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     if (!outcome.held) {
       return { run: false, reason: "lock-held", detail: `lock ${path} is held by ${outcome.owner || "another session"}` };
     }
-    held = { path, data: body, provenAt: outcome.provenAt };
     options.log("debug", `took lock ${path}`);
-    return { run: true };
+    return run({ path, data: body, provenAt: outcome.provenAt });
   }
 
   function watch(onLost: (loss: LossReport) => void): void {
-    if (!session || guard || closing) return;
-    guard = new LockGuard({
-      session,
-      prefix: options.prefix,
-      lock: held,
-      group,
-      terminationTimeoutMs: options.terminationTimeoutS * 1000,
-      log: options.log,
-    });
-    guard.start(onLost);
+    if (!lockWatch || watching || closing) return;
+    watching = true;
+    lockWatch.start(onLost);
   }
 
   function close(): Promise<void> {
@@ -120,7 +123,7 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     // and only ours: a delete of the path could hit a node an operator's delete let another
     // session create meanwhile.
     closing ??= (async () => {
-      guard?.stop();
+      lockWatch?.stop();
       await session?.close(CLOSE_TIMEOUT_MS);
     })();
     return closing;
@@ -132,9 +135,7 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
    * undefined without a lock (--no-lock: nothing exclusive to protect).
    */
   function remainingMs(): number | undefined {
-    if (!session || !held) return undefined;
-    const provenAt = guard?.lastProof ?? held.provenAt;
-    return provenAt + session.negotiatedTimeoutMs - SAFETY_MARGIN_S * 1000 - performance.now();
+    return lockWatch?.remainingMs();
   }
 
   return { acquire, watch, close, remainingMs };

@@ -16,7 +16,7 @@ const RETRY_PAUSE_MS = 100;
 /** The result of one attempt to take the lock. */
 export type LockOutcome =
   /** Ours; `provenAt` is the `performance.now()` at which the proving request was sent. */
-  | { held: true; provenAt: number; resolvedAmbiguity: boolean }
+  | { held: true; provenAt: number }
   /** Someone else's; `owner` is the lock's data (`"<fqdn> <pid>"`) when it could be read. */
   | { held: false; owner: string };
 
@@ -33,7 +33,6 @@ export interface LockRequest {
 /** Creates the lock node, or finds who holds it. Throws SwitchmanError 75/2 (nothing run). */
 export async function takeLock(session: ZkSession, request: LockRequest): Promise<LockOutcome> {
   const path = lockPath(request.prefix, request.lockname);
-  let ambiguous = false;
   for (;;) {
     const remaining = request.deadline - Date.now();
     if (remaining <= 0) {
@@ -42,7 +41,7 @@ export async function takeLock(session: ZkSession, request: LockRequest): Promis
     const sentAt = performance.now();
     try {
       await session.create(path, request.data, CreateMode.EPHEMERAL, remaining);
-      return { held: true, provenAt: sentAt, resolvedAmbiguity: false };
+      return { held: true, provenAt: sentAt };
     } catch (error) {
       if (!(error instanceof ZkCallError)) throw error;
       if (error.code === Exception.NO_NODE) {
@@ -56,14 +55,13 @@ export async function takeLock(session: ZkSession, request: LockRequest): Promis
           request.log("debug", `lock ${path} already ours (an earlier create answered late)`);
           // The failed create was a write the leader answered: its send time proves the session.
           // (The read that found the owner may have come from a follower, which proves less.)
-          return { held: true, provenAt: sentAt, resolvedAmbiguity: ambiguous };
+          return { held: true, provenAt: sentAt };
         }
         return { held: false, owner: existing.owner };
       }
       failUnlessRetryable(error, path);
       // CONNECTION_LOSS or no answer: the create may or may not have happened. Retrying it
       // ends in success or NODE_EXISTS, which the ephemeral owner resolves.
-      ambiguous = true;
       request.log("debug", `lock create ambiguous (${error.message}); retrying`);
       await new Promise((r) => setTimeout(r, RETRY_PAUSE_MS));
     }

@@ -27,9 +27,9 @@ describe("checks done before connecting", () => {
     for (const bad of ["", "/", "a", "/a/", "//a", "/a//b", "/a/./b", "/a/..", "/zookeeper/x", "/a\u0001"]) exit2(() => checkPrefix(bad));
   });
 
-  it("zkhosts: host:port[,host:port]; no chroot", () => {
-    for (const good of ["127.0.0.1:2181", "zk1.example.org:2181,zk2.example.org:2182"]) checkZkhosts(good);
-    for (const bad of ["", "zk1", "zk1:2181/chroot", "zk1:2181,", "zk1:99999", "[::1]:2181", "zk1:21a"]) exit2(() => checkZkhosts(bad));
+  it("zkhosts: host:port[,host:port], host a name, IPv4 or [IPv6]; no chroot", () => {
+    for (const good of ["127.0.0.1:2181", "zk1.example.org:2181,zk2.example.org:2182", "[::1]:2181"]) checkZkhosts(good);
+    for (const bad of ["", "zk1", "zk1:2181/chroot", "zk1:2181,", "zk1:99999", "::1:2181", "[::1]", "zk1:21a"]) exit2(() => checkZkhosts(bad));
   });
 });
 

@@ -17,6 +17,7 @@
  */
 import zookeeper from "node-zookeeper-client";
 import { HEARTBEAT_INTERVAL_S, SAFETY_MARGIN_S } from "../budget.js";
+import { systemClock, type Clock, type TimerHandle } from "../clock.js";
 import type { LossReport } from "../coordinator.js";
 import { membership } from "./membership.js";
 import { ZkCallError, type ZkSession } from "./session.js";
@@ -28,9 +29,15 @@ export const HEARTBEAT_STALL_MS = 1500;
 
 type Log = (level: "debug" | "info" | "warning" | "critical", message: string) => void;
 
-/** What the guard watches. */
-export interface GuardOptions {
-  session: ZkSession;
+/** What the lock watch uses of a session (a fake one in unit tests). */
+export type LockWatchSession = Pick<
+  ZkSession,
+  "negotiatedTimeoutMs" | "isConnected" | "owns" | "onConnected" | "onDisconnected" | "onExpired" | "dropConnection" | "getData" | "exists" | "setData"
+>;
+
+/** What the lock watch watches. */
+export interface LockWatchOptions {
+  session: LockWatchSession;
   prefix: string;
   /** The held lock; absent with --no-lock (then connection trouble stops nothing). */
   lock?: { path: string; data: Buffer; provenAt: number };
@@ -38,15 +45,18 @@ export interface GuardOptions {
   group?: { name: string; host: string };
   terminationTimeoutMs: number;
   log: Log;
+  /** Time and timers of the budget arithmetic; default the real clock. */
+  clock?: Clock;
 }
 
 /** Heartbeat, deadline and watches for one running job. */
-export class LockGuard {
+export class LockWatch {
   private done = false;
   private onLost: ((loss: LossReport) => void) | undefined;
   private lastProvenAt: number;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
-  private deadlineTimer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock;
+  private heartbeatTimer: TimerHandle | undefined;
+  private deadlineTimer: TimerHandle | undefined;
   private inFlight: { sentAt: number; dropped: boolean } | undefined;
   private lockWatchArmed = false;
   private groupWatchArmed = false;
@@ -59,8 +69,9 @@ export class LockGuard {
   private readonly fired = { lock: 0, group: 0 };
   private troubleSince: number | undefined;
 
-  constructor(private readonly options: GuardOptions) {
-    this.lastProvenAt = options.lock?.provenAt ?? performance.now();
+  constructor(private readonly options: LockWatchOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.lastProvenAt = options.lock?.provenAt ?? this.clock.now();
   }
 
   /** How long after a proof the child may still be signalled safely, ms. */
@@ -68,14 +79,23 @@ export class LockGuard {
     return this.options.session.negotiatedTimeoutMs - this.options.terminationTimeoutMs - SAFETY_MARGIN_S * 1000;
   }
 
-  /** The `performance.now()` at which the last proving request was sent. */
+  /** The clock's `now()` at which the last proving request was sent. */
   get lastProof(): number {
     return this.lastProvenAt;
   }
 
-  /** The `performance.now()` by which onLost will have been called unless a new proof arrives. */
+  /** The clock's `now()` by which onLost will have been called unless a new proof arrives. */
   get deadline(): number {
     return this.lastProvenAt + this.budgetMs;
+  }
+
+  /**
+   * Milliseconds from now until the server could expire the session, less the margin: by then
+   * CMD must be dead (the guard process's limit). undefined without a lock (--no-lock).
+   */
+  remainingMs(): number | undefined {
+    if (!this.options.lock) return undefined;
+    return this.lastProvenAt + this.options.session.negotiatedTimeoutMs - SAFETY_MARGIN_S * 1000 - this.clock.now();
   }
 
   /** Starts watching; `onLost` is called at most once, never after {@link stop}. */
@@ -85,9 +105,9 @@ export class LockGuard {
     session.onExpired(() => this.lose("lock-lost", "ZooKeeper session expired"));
     session.onDisconnected(() => {
       if (this.done) return;
-      this.troubleSince ??= performance.now();
+      this.troubleSince ??= this.clock.now();
       if (lock) {
-        const left = Math.max(0, this.deadline - performance.now()) / 1000;
+        const left = Math.max(0, this.deadline - this.clock.now()) / 1000;
         log("info", `lost the connection to ZooKeeper; the lock is safe for ${left.toFixed(1)} s more`);
       } else {
         log("info", "lost the connection to ZooKeeper");
@@ -100,7 +120,7 @@ export class LockGuard {
       this.heartbeat();
     });
     this.scheduleDeadline();
-    this.heartbeatTimer = setInterval(() => this.tick(), HEARTBEAT_INTERVAL_S * 1000);
+    this.heartbeatTimer = this.clock.setInterval(() => this.tick(), HEARTBEAT_INTERVAL_S * 1000);
     this.armWatches();
     this.heartbeat();
   }
@@ -115,7 +135,7 @@ export class LockGuard {
     if (this.done) return;
     const inFlight = this.inFlight;
     if (inFlight) {
-      if (!inFlight.dropped && performance.now() - inFlight.sentAt > HEARTBEAT_STALL_MS) {
+      if (!inFlight.dropped && this.clock.now() - inFlight.sentAt > HEARTBEAT_STALL_MS) {
         // The client has no read timeout: a frozen or partitioned server looks like a slow one.
         // Dropping the socket makes it move on to the next server with the same session.
         inFlight.dropped = true;
@@ -134,7 +154,7 @@ export class LockGuard {
   private heartbeat(): void {
     if (this.done || this.inFlight) return;
     const { session, lock, prefix } = this.options;
-    const sentAt = performance.now();
+    const sentAt = this.clock.now();
     const inFlight = { sentAt, dropped: false };
     this.inFlight = inFlight;
     const request = lock
@@ -155,7 +175,7 @@ export class LockGuard {
     this.lastProvenAt = sentAt;
     this.scheduleDeadline();
     if (this.troubleSince !== undefined) {
-      const seconds = (performance.now() - this.troubleSince) / 1000;
+      const seconds = (this.clock.now() - this.troubleSince) / 1000;
       this.troubleSince = undefined;
       this.options.log("info", `ZooKeeper connection healed after ${seconds.toFixed(1)} s; the lock is still ours`);
     }
@@ -163,10 +183,10 @@ export class LockGuard {
 
   private scheduleDeadline(): void {
     if (!this.options.lock || this.done) return;
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    const wait = Math.max(0, this.deadline - performance.now());
-    this.deadlineTimer = setTimeout(() => {
-      const since = ((performance.now() - this.lastProvenAt) / 1000).toFixed(1);
+    if (this.deadlineTimer !== undefined) this.clock.clearTimeout(this.deadlineTimer);
+    const wait = Math.max(0, this.deadline - this.clock.now());
+    this.deadlineTimer = this.clock.setTimeout(() => {
+      const since = ((this.clock.now() - this.lastProvenAt) / 1000).toFixed(1);
       this.lose(
         "session-unsafe",
         `cannot prove the lock is still ours (last confirmed by ZooKeeper ${since} s ago); ` +
@@ -277,8 +297,8 @@ export class LockGuard {
   }
 
   private clearTimers(): void {
-    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    if (this.heartbeatTimer !== undefined) this.clock.clearInterval(this.heartbeatTimer);
+    if (this.deadlineTimer !== undefined) this.clock.clearTimeout(this.deadlineTimer);
     this.heartbeatTimer = undefined;
     this.deadlineTimer = undefined;
   }
