@@ -4,12 +4,21 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Logger, escapeMessage, formatTimestamp } from "../../src/switchman/log.js";
+import { Logger, escapeMessage, formatTimestamp, type SyslogSink } from "../../src/switchman/log.js";
 
 function withDir(body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), "switchman-log-"));
   try {
     body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function withDirAsync(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "switchman-log-"));
+  try {
+    await body(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -49,23 +58,65 @@ test("lines are TAB-separated timestamp, [pid], level, message; appended; filter
   });
 });
 
-test("an unopenable log file: one line on stderr, logging goes on without it", () => {
-  withDir((dir) => {
+/** A syslog stand-in: records what it was given, delivers or refuses as told. */
+function fakeSyslog(delivers: boolean): { sink: SyslogSink; got: string[] } {
+  const got: string[] = [];
+  return { got, sink: async (level, message) => (got.push(`${level} ${message}`), delivers) };
+}
+
+test("an unopenable log file: one line on stderr naming file, user and fix; the lines go to syslog", async () => {
+  await withDirAsync(async (dir) => {
     const stderr: string[] = [];
-    const log = new Logger({ file: dir /* a directory: EISDIR */, level: "debug", pid: 1, stderr: (s) => stderr.push(s) });
-    log.info("not written");
+    const syslog = fakeSyslog(true);
+    const log = new Logger({ file: dir /* a directory: EISDIR */, level: "info", pid: 1, stderr: (s) => stderr.push(s), syslog: syslog.sink });
+    log.debug("below the level");
+    log.info("START lockname=x");
     log.warning("still on stderr");
+    await log.flush();
     assert.equal(stderr.length, 2);
-    assert.match(stderr[0] ?? "", /^switchman: cannot open log file .*: EISDIR.*; the job runs without the log file\n$/);
+    assert.match(stderr[0] ?? "", /^switchman: cannot open log file .*: EISDIR.*; the job runs and its log lines go to syslog \(facility cron\) instead; to log to the file, point "logfile" at a file, not a directory\n$/);
+    assert.match(stderr[0] ?? "", / as (user \S+ \(uid \d+\)|uid \d+): /);
     assert.equal(stderr[1], "switchman: warning: still on stderr\n");
+    assert.deepEqual(syslog.got, ["info START lockname=x", "warning still on stderr"]);
   });
 });
 
-test("a log file that fails on write (full disk) is reported once and then left alone", () => {
+test("syslog unavailable too: the lines go to stderr, in order, warnings not twice", async () => {
+  await withDirAsync(async (dir) => {
+    const stderr: string[] = [];
+    const log = new Logger({ file: dir, level: "info", pid: 1, stderr: (s) => stderr.push(s), syslog: fakeSyslog(false).sink });
+    log.info("START lockname=x");
+    log.warning("careful");
+    log.info("FINISH lockname=x");
+    await log.flush();
+    assert.deepEqual(stderr.slice(1), [
+      "switchman: warning: careful\n",
+      "switchman: syslog is unavailable too (logger(1) failed): log lines go to stderr\n",
+      "switchman: info: START lockname=x\n",
+      "switchman: info: FINISH lockname=x\n",
+    ]);
+  });
+});
+
+test("a log file that fails on write (full disk) is reported once, then syslog takes the lines", async () => {
   const stderr: string[] = [];
-  const log = new Logger({ file: "/dev/full", level: "debug", pid: 1, stderr: (s) => stderr.push(s) });
+  const syslog = fakeSyslog(true);
+  const log = new Logger({ file: "/dev/full", level: "debug", pid: 1, stderr: (s) => stderr.push(s), syslog: syslog.sink });
   log.info("one");
   log.info("two");
+  await log.flush();
   assert.equal(stderr.length, 1);
-  assert.match(stderr[0] ?? "", /cannot write log file \/dev\/full: ENOSPC/);
+  assert.match(stderr[0] ?? "", /cannot write log file \/dev\/full as .*: ENOSPC/);
+  assert.deepEqual(syslog.got, ["info one", "info two"]);
+});
+
+test("a writable log file: syslog is never asked", async () => {
+  await withDirAsync(async (dir) => {
+    const syslog = fakeSyslog(true);
+    const log = new Logger({ file: join(dir, "log"), level: "debug", pid: 1, stderr: () => undefined, syslog: syslog.sink });
+    log.info("one");
+    await log.flush();
+    log.close();
+    assert.deepEqual(syslog.got, []);
+  });
 });

@@ -7,19 +7,22 @@
  * or dies: the kernel then releases it at once, even after `kill -9`.
  */
 import { spawn } from "node:child_process";
-import { closeSync, constants, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { SwitchmanError } from "../coordinator.js";
+import { describeUser, effectiveUid } from "../job-user.js";
+import { EXIT_LOCKDIR, userLockDir } from "./lockdir.js";
 
 /** flock(1)'s exit status we ask for on conflict (its default, 1, is also used for errors). */
 const CONFLICT_EXIT = 100;
 /** flock -n never waits; this only guards against a hung file system. */
 const FLOCK_TIMEOUT_MS = 10_000;
 
-/** A held lock: the open lock file. */
+/** A held lock: the open lock file (and the 0.1.0 lock file of the same name, while one exists). */
 export interface HeldLock {
   fd: number;
   path: string;
+  legacyFd?: number;
 }
 
 function runFlock(fd: number, env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; error?: Error }> {
@@ -37,30 +40,105 @@ function runFlock(fd: number, env: Record<string, string | undefined>): Promise<
   });
 }
 
-/**
- * Takes the lock `<dir>/<name>` without waiting. Returns the held lock, or undefined when
- * another process holds it. Creates `dir` (0755) if missing. Failures: SwitchmanError 75
- * (the lock could not be examined; nothing runs).
- */
-export async function tryLock(dir: string, name: string, env: Record<string, string | undefined>): Promise<HeldLock | undefined> {
-  const path = join(dir, name);
-  let fd: number;
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
-    // O_NOFOLLOW: a symlink planted in the lock directory must not redirect the open.
-    fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
-  } catch (error) {
-    throw new SwitchmanError(`cannot open lock file ${path}: ${(error as Error).message}`, 75);
-  }
+/** flock(2) on an open fd: true when taken, false when another process holds it; SwitchmanError 75 on failure. */
+async function lockFd(fd: number, path: string, env: Record<string, string | undefined>): Promise<boolean> {
   const result = await runFlock(fd, env);
-  if (result.code === 0) return { fd, path };
-  closeSync(fd);
-  if (result.code === CONFLICT_EXIT) return undefined;
+  if (result.code === 0) return true;
+  if (result.code === CONFLICT_EXIT) return false;
   const why =
     (result.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT"
       ? "flock(1) not found (install util-linux)"
       : (result.error?.message ?? (result.stderr.trim() || `flock exited with ${String(result.code)}`));
-  throw new SwitchmanError(`cannot lock ${path}: ${why}`, 75);
+  throw new SwitchmanError(`cannot lock ${path}: ${why}`, EXIT_LOCKDIR);
+}
+
+/**
+ * Opens the lock file `<own>/<name>` in the job user's own directory: never through a symlink
+ * (O_NOFOLLOW), and only a regular file of this user (fstat of what was opened, so nothing can
+ * be swapped in between). 0600: nobody else can open it, so nobody else can flock it.
+ */
+function openLockFile(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = code === "ELOOP" ? " (a symbolic link: switchman never follows one; remove it as root)" : "";
+    throw new SwitchmanError(`cannot open lock file ${path} as ${describeUser()}: ${(error as Error).message}${hint}`, EXIT_LOCKDIR);
+  }
+  const stat = fstatSync(fd);
+  if (!stat.isFile() || stat.uid !== effectiveUid()) {
+    closeSync(fd);
+    const what = stat.isFile() ? `belongs to ${describeUser(stat.uid)}` : "is not a regular file";
+    throw new SwitchmanError(`lock file ${path} ${what}, not to the job's ${describeUser()}: switchman never uses it; remove it as root (rm ${path})`, EXIT_LOCKDIR);
+  }
+  return fd;
+}
+
+/**
+ * The lock file of the same name that switchman 0.1.0 used, `<lockdir>/<name>`, if it exists
+ * and belongs to this user: a job started by the old version before an upgrade may still hold
+ * it, so the new version takes it too until the next reboot empties /run/lock. It is made 0600
+ * so that other users can no longer open (and hold) it. Never created, never followed.
+ */
+function openLegacyLockFile(path: string): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDWR | constants.O_NOFOLLOW);
+  } catch {
+    return undefined; // absent, a symlink, a directory (a user's own), or not ours to open
+  }
+  const stat = fstatSync(fd);
+  if (!stat.isFile() || stat.uid !== effectiveUid()) {
+    closeSync(fd);
+    return undefined;
+  }
+  try {
+    fchmodSync(fd, 0o600);
+  } catch {
+    // Best effort: the lock is what matters.
+  }
+  return fd;
+}
+
+/**
+ * Takes the lock `<name>` of the job user without waiting. Returns the held lock, or undefined
+ * when another process holds it. The user's directory under `lockdir` is checked and created
+ * first (lockdir.ts). Failures: SwitchmanError 75 (the lock could not be examined; nothing runs).
+ */
+export async function tryLock(lockdir: string, name: string, env: Record<string, string | undefined>): Promise<HeldLock | undefined> {
+  const own = userLockDir(lockdir);
+  const path = join(own, name);
+  const fd = openLockFile(path);
+  if (!(await lockFd(fd, path, env).catch((error: unknown) => {
+    closeSync(fd);
+    throw error;
+  }))) {
+    closeSync(fd);
+    return undefined;
+  }
+  const legacyPath = join(lockdir, name);
+  const legacyFd = openLegacyLockFile(legacyPath);
+  if (legacyFd === undefined) return { fd, path };
+  let legacyHeld: boolean;
+  try {
+    legacyHeld = await lockFd(legacyFd, legacyPath, env);
+  } catch (error) {
+    closeSync(legacyFd);
+    closeSync(fd);
+    throw error;
+  }
+  if (!legacyHeld) {
+    closeSync(legacyFd);
+    closeSync(fd);
+    return undefined;
+  }
+  return { fd, path, legacyFd };
+}
+
+/** The path a lock of `name` has for this user, for messages (no I/O). */
+export function lockPath(lockdir: string, name: string): string {
+  return join(lockdir, String(effectiveUid()), name);
 }
 
 /** Writes `"<fqdn> <pid>"` into the held lock file, for operators (best effort). */
@@ -84,4 +162,5 @@ export function releaseLock(lock: HeldLock): void {
     // Closing releases the lock regardless.
   }
   closeSync(lock.fd);
+  if (lock.legacyFd !== undefined) closeSync(lock.legacyFd);
 }

@@ -1,7 +1,8 @@
 /**
  * Local mode (SPEC 8.4): one box, no ZooKeeper. Groups come from the config file and are
- * matched against this host's FQDN; locks are kernel flocks on `<lockdir>/<lockname>`,
- * which the kernel releases whenever the holder dies, so nothing can take a held lock away.
+ * matched against this host's FQDN; locks are kernel flocks on `<lockdir>/<uid>/<lockname>`
+ * (one private directory per job user, see lockdir.ts), which the kernel releases whenever the
+ * holder dies, so nothing can take a held lock away.
  * What can change while CMD runs is the group: like the ZooKeeper back end watches the
  * prefix data, local mode watches the config file and reports a loss when this host is no
  * longer in the group or the file no longer yields valid groups.
@@ -9,7 +10,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { SwitchmanError, type AcquireRequest, type Coordinator, type Decision, type LossReport } from "../coordinator.js";
 import { hostInGroup, type Groups } from "../groups.js";
-import { describeHolder, releaseLock, tryLock, type HeldLock } from "./flock.js";
+import { describeHolder, lockPath, releaseLock, tryLock, type HeldLock } from "./flock.js";
 
 /** How often the config file is checked for changes while CMD runs, ms. */
 export const CONFIG_POLL_MS = 1000;
@@ -58,7 +59,7 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
       if (req.lockname === undefined) return { run: true };
       const lock = await tryLock(options.lockdir, req.lockname, options.env);
       if (lock === undefined) {
-        const path = `${options.lockdir}/${req.lockname}`;
+        const path = lockPath(options.lockdir, req.lockname);
         return { run: false, reason: "lock-held", detail: `lock ${path} is held by another process${holderOf(path)}` };
       }
       held = lock;

@@ -4,7 +4,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { alive, findProcesses, groupMembers, killAll, openers, readPids, requireTools, runSwitchman, sandbox, startSwitchman, waitFor, type Sandbox } from "../../helpers/switchman.js";
 
 let box: Sandbox;
@@ -19,9 +19,12 @@ after(() => {
   box.cleanup();
 });
 
+/** Where switchman keeps this user's lock `lockname`: `<lockdir>/<uid>/<lockname>` (docs/switchman.md). */
+const lockFile = (lockname: string): string => join(box.lockdir, String(process.getuid?.() ?? 0), lockname);
+
 /** Whether another process could take the lock right now, asked of flock(1) directly. */
 function lockIsFree(lockname: string): boolean {
-  const result = spawnSync("flock", ["--nonblock", "--conflict-exit-code", "100", join(box.lockdir, lockname), "true"]);
+  const result = spawnSync("flock", ["--nonblock", "--conflict-exit-code", "100", lockFile(lockname), "true"]);
   if (result.status !== 0 && result.status !== 100) throw new Error(`flock failed: ${String(result.stderr)}`);
   return result.status === 0;
 }
@@ -72,9 +75,10 @@ test("the lock file names the holder while it runs and is emptied (not removed) 
   switchman.stdin?.end();
   leftovers.add(switchman.pid as number);
   await waitFor("the job", () => readPids(pidfile));
-  const lockfile = join(box.lockdir, "labelled");
+  const lockfile = lockFile("labelled");
   assert.equal(readFileSync(lockfile, "utf8"), `box1.example.com ${switchman.pid}\n`);
-  assert.equal(statSync(box.lockdir).mode & 0o777, 0o755);
+  assert.equal(statSync(box.lockdir).mode & 0o7777, 0o1777);
+  assert.equal(statSync(dirname(lockfile)).mode & 0o7777, 0o700);
   assert.equal(lockIsFree("labelled"), false);
   writeFileSync(release, "");
   assert.equal((await switchman.done).code, 0);
@@ -85,7 +89,7 @@ test("the lock file names the holder while it runs and is emptied (not removed) 
 test("kill -9 of the holder frees the lock at once, but never while CMD or its children still run", async () => {
   const pidfile = join(box.dir, "victim-pid");
   const record = join(box.dir, "victim-got-lock");
-  const lockfile = join(box.lockdir, "victim");
+  const lockfile = lockFile("victim");
   // A grandchild tries to take the lock in a tight loop: if the lock were ever free while
   // it still runs (switchman dead, the group not yet), it would get it and say so.
   const script = 'echo $$ > "$1"; (while :; do flock -n -E 100 "$2" true && echo got >> "$3"; done) & sleep 100 | cat';
@@ -172,7 +176,7 @@ test("groups from the config: members run, non-members skip silently, nested and
       assert.equal(result.stdout, runs ? "ran\n" : "", `${group}@${host}`);
       assert.equal(result.stderr, "", `${group}@${host}: nothing on stderr`);
       // Not in the group: nothing is created, not even a lock file.
-      assert.equal(existsSync(join(box.lockdir, lockname)), runs, `${group}@${host}: lock file`);
+      assert.equal(existsSync(lockFile(lockname)), runs, `${group}@${host}: lock file`);
     }
     assert.match(box.log(), /\tinfo\tSKIP not-in-group: host box1\.example\.com is not in group scripts2/);
     const elsewhere = await runSwitchman(["--config", box.config, "--group", "scripts2", "--", "echo", "ran"], { env: { SWITCHMAN_HOSTNAME: "box2.example.com" } });
@@ -203,7 +207,7 @@ test("an unusable lockdir is exit 75 with a message, and nothing runs", async ()
     const result = await runSwitchman(["--config", other.config, "--", "echo", "ran"]);
     assert.equal(result.code, 75);
     assert.equal(result.stdout, "");
-    assert.match(result.stderr, /cannot open lock file .*not-a-dir\/locks\/echo/);
+    assert.match(result.stderr, /^switchman: critical: cannot use lock directory .*not-a-dir\/locks as (user \S+ \(uid \d+\)|uid \d+): ENOTDIR/);
   } finally {
     other.cleanup();
   }
