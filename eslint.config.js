@@ -1,7 +1,46 @@
 // Lint of cronmeta's own code: typescript-eslint's recommended rules plus the
-// layering rules from docs/ARCHITECTURE.md (nothing below the CLI exits or prints).
+// layering rules from docs/ARCHITECTURE.md (nothing below the CLI exits or prints; only the I/O modules do I/O).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+
+// The modules that do I/O (files, processes, network, threads); every other module under src/ is
+// pure and may not import an I/O module (docs/ARCHITECTURE.md, "Which modules do I/O"). A new
+// I/O module goes here and into that list.
+const ioModules = [
+  "src/cli/**",
+  "src/project.ts",
+  "src/project-root.ts",
+  "src/version.ts",
+  "src/config/load.ts",
+  "src/debian/read.ts",
+  "src/scan/tree.ts",
+  "src/scan/scan-file.ts",
+  "src/scan/file-reader.ts",
+  "src/scan/cache.ts",
+  "src/scan/scan-pool.ts",
+  "src/scan/scan-worker.ts",
+  "src/generate/templates.ts",
+  "src/generate/plan.ts",
+  "src/generate/confine.ts",
+  "src/generate/write.ts",
+  "src/list/report-template.ts",
+  "src/switchman/cli.ts",
+  "src/switchman/config.ts",
+  "src/switchman/hostname.ts",
+  "src/switchman/job-user.ts",
+  "src/switchman/log.ts",
+  "src/switchman/procfs.ts",
+  "src/switchman/supervisor.ts",
+  "src/switchman/guard-process.ts",
+  "src/switchman/local/**",
+  "src/switchman/zookeeper/**",
+];
+const ioMessage = "I/O belongs in the modules docs/ARCHITECTURE.md lists (ioModules in eslint.config.js): take data as arguments and return data.";
+const ioImports = [
+  ...["fs", "fs/promises", "child_process", "worker_threads", "dgram", "dns", "http", "https", "http2", "tls", "readline", "cluster"].flatMap((name) => [name, `node:${name}`]),
+  "fast-glob", // walks the file system
+  "node-zookeeper-client", // talks to ZooKeeper
+];
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "examples/**", "test/fixtures/**", "debian/**", "bench/out/**", "test-output/**"] },
@@ -25,6 +64,25 @@ export default tseslint.config(
       "no-restricted-properties": ["error",
         { object: "process", property: "exit", message: "Only the CLI exits: return a result instead." }],
       "no-console": "error",
+    },
+  },
+  {
+    // Pure modules: no file system, processes, network or threads (types only are fine).
+    files: ["src/**/*.ts"],
+    ignores: ioModules,
+    rules: {
+      "no-restricted-imports": ["error", {
+        paths: [
+          ...ioImports.map((name) => ({ name, message: ioMessage, allowTypeImports: true })),
+          // isIP and friends only parse text.
+          ...["net", "node:net"].map((name) => ({ name, message: ioMessage, allowTypeImports: true, allowImportNames: ["isIP", "isIPv4", "isIPv6"] })),
+        ],
+      }],
+      "no-restricted-syntax": ["error", {
+        // Dynamic import() of the same modules (esquery's regex cannot hold a "/": "." stands for it).
+        selector: "ImportExpression[source.value=/^(node:)?(fs(.promises)?|child_process|worker_threads|net|dgram|dns|https?|http2|tls|readline|cluster)$|^(fast-glob|node-zookeeper-client)$/]",
+        message: ioMessage,
+      }],
     },
   },
   {
