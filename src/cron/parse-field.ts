@@ -8,8 +8,14 @@
  * - get_list() ends with Skip_Nonblanks(), so anything after a valid item (`1#2`, `5?`,
  *   `*5`, `1-5-7`) is dropped without a word;
  * - get_range() loops `for (i = num1; i <= num2; i += num3)`, so a reversed range
- *   (`10-5`, `sat-sun`) sets no bit at all.
+ *   (`10-5`, `sat-sun`) sets no bit at all;
+ * - that loop counts in a C int: a step larger than the field's range never reaches a
+ *   second value, and once the start plus the step passes 2147483647 the counter wraps
+ *   around and cron rejects the line (./c-int.ts). Such a step is an error (SPEC 3):
+ *   the limit is the field's largest value minus its smallest (minute 59, hour 23,
+ *   day-of-month 30, month 11, day-of-week 7).
  */
+import { cAtoi, cronStepReading } from "./c-int.js";
 import { allowedRange, type CronFieldSpec } from "./fields.js";
 import {
   explainBadStep,
@@ -43,10 +49,14 @@ export interface ParsedField {
   stepItems: StepItem[];
 }
 
-// get_number() fails when a word reaches MAX_TEMPSTR (100) characters (cron.h).
-const MAX_WORD = 99;
-// Steps are read with atoi() into an int; larger values overflow.
-const MAX_STEP = 2147483647;
+// get_number() fails when a word reaches MAX_TEMPSTR characters, 1000 in Debian's cron.h
+// (`crontab -n` reads a 999-digit minute and rejects a 1000-digit one).
+const MAX_WORD = 999;
+
+/** The largest useful step of a field: from any start, a larger one never reaches a second value. */
+export function maxStep(spec: CronFieldSpec): number {
+  return spec.high - spec.low;
+}
 
 /** Parses one field's text; `offset` is where the field starts in the time text. */
 export function parseField(text: string, offset: number, spec: CronFieldSpec): ParsedField {
@@ -123,7 +133,7 @@ function parseItem(item: string, at: number, spec: CronFieldSpec, sink: Sink): v
     } else if (item[pos] === "/") {
       // Debian's patch to get_range(): "Unsupported syntax: Step specified without range".
       const stepWord = readWord(item, pos + 1);
-      const step = isDigits(stepWord) && Number(stepWord) > 0 ? stepWord : "2";
+      const step = isDigits(stepWord) && Number(stepWord) > 0 && Number(stepWord) <= maxStep(spec) ? stepWord : "2";
       const top = !isDigits(low.text) ? spec.names[spec.names.length - 1] ?? "" :
         spec.key === "daysOfWeek" ? "6" : String(spec.high);
       report(`"${item.slice(0, pos + 1 + stepWord.length)}": a step needs a range; ` +
@@ -135,12 +145,12 @@ function parseItem(item: string, at: number, spec: CronFieldSpec, sink: Sink): v
   }
 
   let step = 1;
-  let stepped = false;
+  let stepWord: Word | undefined;
   if (item[pos] === "/") {
-    const read = readStep(item, pos, spec, report);
+    const read = readStep(item, pos, report);
     if (read === undefined) return;
     step = read.step;
-    stepped = true;
+    stepWord = { text: item.slice(pos + 1, read.end), at: pos + 1 };
     pos = read.end;
   }
 
@@ -152,18 +162,24 @@ function parseItem(item: string, at: number, spec: CronFieldSpec, sink: Sink): v
 
   const from = low.value ?? spec.low;
   const to = high.value ?? spec.high;
-  if (from > to) {
+  const reversed = from > to;
+  if (reversed) {
     report(reversedMessage(item.slice(0, high.at + high.text.length), low, high, spec), 0, high.at + high.text.length);
-    return;
   }
+  if (stepWord !== undefined && step > maxStep(spec)) {
+    const first = star ? String(spec.low) : low.text;
+    report(stepTooLargeMessage(item.slice(0, stepWord.at + stepWord.text.length), stepWord.text, from, to, reversed ? undefined : first, spec),
+      stepWord.at, stepWord.text.length);
+  }
+  if (sink.problems.length > before) return;
   const matched: number[] = [];
   for (let v = from; v <= to; v += step) matched.push(v);
   for (const v of matched) sink.values.add(v);
-  if (stepped) sink.stepItems.push({ text: item, offset: at, values: matched });
+  if (stepWord !== undefined) sink.stepItems.push({ text: item, offset: at, values: matched });
 }
 
-/** Reads `/STEP` at `slash`; reports and returns undefined when the step is not valid. */
-function readStep(item: string, slash: number, spec: CronFieldSpec, report: Report): { step: number; end: number } | undefined {
+/** Reads `/STEP` at `slash`; reports and returns undefined when the step is not a number of at least 1. */
+function readStep(item: string, slash: number, report: Report): { step: number; end: number } | undefined {
   const base = item.slice(0, slash);
   const word = readWord(item, slash + 1);
   if (word === "") {
@@ -182,12 +198,38 @@ function readStep(item: string, slash: number, spec: CronFieldSpec, report: Repo
       `write "${base}" for every value, or a step of at least 1`, slash + 1, word.length);
     return undefined;
   }
-  if (word.length > MAX_WORD || step > MAX_STEP) {
-    report(`"${base}/${word}": step ${word} overflows cron's integer; write a step no larger than the ` +
-      `${spec.label} range (${allowedRange(spec)})`, slash + 1, word.length);
-    return undefined;
-  }
   return { step, end: slash + 1 + word.length };
+}
+
+/**
+ * A step larger than the field's range (maxStep): never useful, and past INT_MAX minus the
+ * start fatal to the whole line. Says what cron does with it; `first` is the item's first
+ * value as written when suggesting it is valid.
+ */
+function stepTooLargeMessage(
+  text: string,
+  word: string,
+  from: number,
+  to: number,
+  first: string | undefined,
+  spec: CronFieldSpec,
+): string {
+  const limit = maxStep(spec);
+  const reading = cronStepReading(word, from, to, MAX_WORD);
+  let cron: string;
+  if (reading.kind === "rejects") {
+    cron = `${reading.why}, so Debian's cron rejects the line (and ignores the whole cron.d file)`;
+  } else if (reading.step > limit) {
+    cron = `cron would match only ${spec.label} ${first ?? from}`;
+  } else {
+    cron = `cron's int reads it as step ${reading.step}, so cron would read "${text.slice(0, text.length - word.length)}${reading.step}"`;
+  }
+  const write = first === undefined
+    ? `write a step of at most ${limit}`
+    : `write "${first}" if only ${spec.label} ${first} is meant, or a step of at most ${limit}`;
+  const shown = word.length > 20 ? `${word.slice(0, 12)}…` : word;
+  return `"${text.slice(0, text.length - word.length)}${shown}": step ${shown} is larger than the ${spec.label} field's range ` +
+    `(${spec.low}-${spec.high}), so it never reaches a second value; ${cron}; ${write}`;
 }
 
 /** Reads a number or name at `from`; reports and returns undefined when there is none. */
@@ -244,6 +286,11 @@ function checkBounds(word: Word, spec: CronFieldSpec, report: Report): void {
   if (spec.key === "minutes" && value === 60) hint = " (minute 60 is minute 0 of the next hour)";
   if (spec.key === "hours" && value === 24) hint = " (midnight is hour 0)";
   if (value === 0 && spec.low === 1) hint = ` (the ${spec.label} field counts from 1)`;
+  // atoi() keeps the low 32 bits: 4294967296 silently reads as minute 0.
+  const wrapped = isDigits(word.text) && word.text.length <= MAX_WORD ? cAtoi(word.text) : undefined;
+  if (wrapped !== undefined && wrapped !== value && wrapped >= spec.low && wrapped <= spec.high) {
+    hint = ` (cron's int would silently read it as ${wrapped})`;
+  }
   report(`"${word.text}" is out of range for the ${spec.label} field; write a value in ${allowedRange(spec)}${hint}`,
     word.at, word.text.length);
 }

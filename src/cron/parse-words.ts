@@ -31,7 +31,13 @@ export function isDigits(word: string): boolean {
  */
 export function explainForeignWord(word: string): string | undefined {
   const upper = word.toUpperCase();
-  if (upper === "L" || upper === "LW" || /^[0-9]+L$/.test(upper)) {
+  if (/^[0-9]+L$/.test(upper)) {
+    // Quartz's day-of-week "5L": the last Friday of the month.
+    return `"${word}": "L" after a weekday (the last one of the month) is Quartz syntax that cron does not have; ` +
+      `write the weekday, e.g. "${upper.slice(0, -1)}", and test for the last week in the script ` +
+      `([ "$(date -d '+7 days' +%d)" -le 7 ] || exit 0)`;
+  }
+  if (upper === "L" || upper === "LW") {
     return `"${word}": "L" (last day / last weekday) is Quartz syntax that cron does not have; ` +
       `write the candidate days, e.g. "28-31", and test for the last one in the script ` +
       `([ "$(date -d tomorrow +%d)" = 01 ] || exit 0)`;

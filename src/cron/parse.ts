@@ -143,7 +143,11 @@ function parseFiveFields(fields: FieldSpan[]): CronTimeResult {
 
   const [, , dom, month, dow] = fields as [FieldSpan, FieldSpan, FieldSpan, FieldSpan, FieldSpan];
   const time: CronTime = {
-    text: fields.map((f) => f.text).join(" "),
+    // Names in lower case: cron compares them with strcasecmp() under the system locale
+    // (setlocale(LC_ALL, "")), and in tr_TR / az_AZ "I" does not fold to "i", so "FRI" is
+    // a bad day-of-week on such hosts while "fri" is read everywhere. A valid time has no
+    // other letters, and ASCII toLowerCase() does not depend on any locale.
+    text: fields.map((f) => f.text).join(" ").toLowerCase(),
     reboot: false,
     minutes: values[0] ?? [],
     hours: values[1] ?? [],

@@ -130,7 +130,7 @@ export const parseCases: ParseCase[] = [
 
   // ---- names: three letters, any case, in ranges, lists and with numbers
   { text: "* * * jan *", rules: [], cron: "accepts", time: { months: [1] } },
-  { text: "* * * JAN *", rules: [], cron: "accepts", time: { months: [1] } },
+  { text: "* * * JAN *", rules: [], cron: "accepts", time: { text: "* * * jan *", months: [1] } },
   { text: "* * * Jan *", rules: [], cron: "accepts", time: { months: [1] } },
   { text: "* * * jAn *", rules: [], cron: "accepts", time: { months: [1] } },
   { text: "* * * dec *", rules: [], cron: "accepts", time: { months: [12] } },
@@ -139,7 +139,13 @@ export const parseCases: ParseCase[] = [
   { text: "* * * mar-6 *", rules: [], cron: "accepts", time: { months: [3, 4, 5, 6] } },
   { text: "* * * 2-apr,Oct *", rules: [], cron: "accepts", time: { months: [2, 3, 4, 10] } },
   { text: "* * * * mon", rules: [], cron: "accepts", time: { daysOfWeek: [1] } },
-  { text: "* * * * MON-FRI", rules: [], cron: "accepts", time: { daysOfWeek: [1, 2, 3, 4, 5] } },
+  { text: "* * * * MON-FRI", rules: [], cron: "accepts", time: { text: "* * * * mon-fri", daysOfWeek: [1, 2, 3, 4, 5] } },
+  // Written in lower case because under tr_TR "I" does not fold to "i" in cron's strcasecmp()
+  // (test/system/cron/names-locale.test.ts); in the C locale cron reads every case.
+  { text: "0 0 * * FRI", rules: [], cron: "accepts", time: { text: "0 0 * * fri", daysOfWeek: [5] } },
+  { text: "0 0 * * fRI", rules: [], cron: "accepts", time: { text: "0 0 * * fri", daysOfWeek: [5] } },
+  { text: "0\t0 1 Jan-MAR,Oct Sun,FRI-sat", rules: [OR], cron: "accepts",
+    time: { text: "0 0 1 jan-mar,oct sun,fri-sat", months: [1, 2, 3, 10], daysOfWeek: [0, 5, 6] } },
   { text: "* * * * sun-sat", rules: [], cron: "accepts", time: { daysOfWeek: ALL_DOW } },
   { text: "* * * * sun,sat", rules: [], cron: "accepts", time: { daysOfWeek: [0, 6] } },
   { text: "* * * * Sun", rules: [], cron: "accepts", time: { daysOfWeek: [0] } },
@@ -215,8 +221,55 @@ export const parseCases: ParseCase[] = [
   { text: "* * * */jan *", rules: [E], at: [8], cron: "rejects", says: ["names cannot be steps"] },
   { text: "* * * * */sun", rules: [E], at: [10], cron: "rejects", says: ["names cannot be steps"] },
   { text: "*/5m * * * *", rules: [E], at: [2], cron: "rejects" },
-  { text: "*/2147483648 * * * *", rules: [E], at: [2], cron: "rejects" },
-  { text: "*/4294967297 * * * *", rules: [E], at: [2], cron: "accepts", says: ["overflows"] },
+
+  // ---- steps larger than the field's range (59, 23, 30, 11, 7): never a second value, and
+  // once the start plus the step passes 2147483647 cron's int counter wraps and it rejects
+  { text: "*/59 * * * *", rules: [], cron: "accepts", time: { minutes: [0, 59] } },
+  { text: "*/60 * * * *", rules: [E], at: [2], cron: "accepts",
+    says: [`"*/60": step 60 is larger than the minute field's range (0-59)`, "would match only minute 0", `write "0"`, "at most 59"] },
+  { text: "*/61 * * * *", rules: [E], at: [2], cron: "accepts" },
+  { text: "*/100 * * * *", rules: [E], at: [2], cron: "accepts" },
+  { text: "0 */24 * * *", rules: [E], at: [4], cron: "accepts", says: ["hour field's range (0-23)", "at most 23"] },
+  { text: "0 0 */31 * *", rules: [E], at: [6], cron: "accepts", says: ["day-of-month field's range (1-31)", `write "1"`, "at most 30"] },
+  { text: "0 0 */32 * *", rules: [E], at: [6], cron: "accepts" },
+  { text: "0 0 1 */12 *", rules: [E], at: [8], cron: "accepts", says: ["month field's range (1-12)", "at most 11"] },
+  { text: "0 0 * * */8", rules: [E], at: [10], cron: "accepts", says: ["day-of-week field's range (0-7)", "at most 7"] },
+  { text: "0 0 * * mon-fri/8", rules: [E], at: [16], cron: "accepts", says: [`write "mon"`] },
+  { text: "0,*/60 * * * *", rules: [E], at: [4], cron: "accepts" },
+  { text: "*/60 */24 * * *", rules: [E, E], at: [2, 7], cron: "accepts" },
+  { text: "10-5/100 * * * *", rules: [E, E], at: [0, 5], cron: "accepts", says: ["reversed range"] },
+  { text: "*/2147483647 * * * *", rules: [E], at: [2], cron: "accepts", says: ["would match only minute 0"] },
+  { text: "*/2147483646 * * * *", rules: [E], at: [2], cron: "accepts" },
+  { text: "* * */2147483647 * *", rules: [E], at: [6], cron: "rejects",
+    says: ["1 + 2147483647 overflows cron's int counter", "rejects the line", `write "1"`] },
+  { text: "* * */2147483646 * *", rules: [E], at: [6], cron: "accepts" },
+  { text: "1-5/2147483647 * * * *", rules: [E], at: [4], cron: "rejects", says: [`write "1"`] },
+  { text: "58-59/2147483600 * * * *", rules: [E], at: [6], cron: "rejects", says: ["58 + 2147483600 overflows"] },
+  { text: "58-59/2147483589 * * * *", rules: [E], at: [6], cron: "accepts", says: ["would match only minute 58"] },
+  { text: "58-59/2147483590 * * * *", rules: [E], at: [6], cron: "rejects" },
+  { text: "* 23/2147483625 * * *", rules: [E], at: [2], cron: "rejects", says: ["a step needs a range"] },
+  { text: "* 23-23/2147483624 * * *", rules: [E], at: [8], cron: "accepts" },
+  { text: "* 23-23/2147483625 * * *", rules: [E], at: [8], cron: "rejects" },
+  { text: "* * * */2147483646 *", rules: [E], at: [8], cron: "accepts" },
+  { text: "* * * */2147483647 *", rules: [E], at: [8], cron: "rejects" },
+  { text: "* * * * */2147483647", rules: [E], at: [10], cron: "accepts" },
+  { text: "* * * * 7-7/2147483640", rules: [E], at: [12], cron: "accepts" },
+  { text: "* * * * 7-7/2147483641", rules: [E], at: [12], cron: "rejects" },
+  // atoi() keeps the low 32 bits: 2^31 reads as a negative step, 2^32 + 1 as step 1
+  { text: "*/2147483648 * * * *", rules: [E], at: [2], cron: "rejects", says: ["reads 2147483648 as -2147483648"] },
+  { text: "*/4294967296 * * * *", rules: [E], at: [2], cron: "rejects", says: ["reads 4294967296 as 0"] },
+  { text: "*/4294967297 * * * *", rules: [E], at: [2], cron: "accepts", says: [`cron would read "*/1"`] },
+  { text: "*/4294967356 * * * *", rules: [E], at: [2], cron: "accepts", says: ["would match only minute 0"] },
+  { text: "*/" + "0".repeat(997) + "60 * * * *", rules: [E], at: [2], cron: "accepts", says: ["would match only minute 0"] },
+  { text: "*/" + "0".repeat(998) + "60 * * * *", rules: [E], at: [2], cron: "rejects", says: ["more than 999 characters"] },
+  { text: "*/" + "0".repeat(997) + "59 * * * *", rules: [], cron: "accepts", time: { minutes: [0, 59] } },
+  // values wrap the same way: cron silently reads 4294967296 as 0
+  { text: "4294967296 * * * *", rules: [E], at: [0], cron: "accepts", says: ["out of range", "silently read it as 0"] },
+  { text: "4294967301 * * * *", rules: [E], at: [0], cron: "accepts", says: ["read it as 5"] },
+  { text: "0-4294967296 * * * *", rules: [E], at: [2], cron: "accepts" },
+  { text: "* * * * 4294967303", rules: [E], at: [8], cron: "accepts", says: ["read it as 7"] },
+  { text: "9223372036854775807 * * * *", rules: [E], at: [0], cron: "rejects" },
+  { text: "99999999999999999999 * * * *", rules: [E], at: [0], cron: "rejects" },
 
   // ---- empty list items
   { text: "1,,2 * * * *", rules: [E], at: [1], cron: "rejects", says: ["empty item", `write "1,2"`] },
@@ -311,28 +364,27 @@ export const parseCases: ParseCase[] = [
   { text: "", rules: [E], at: [0], cron: "rejects", says: ["empty"] },
   { text: "1".repeat(100) + " * * * *", rules: [E], at: [0], cron: "rejects" },
   { text: "0".repeat(98) + "5 * * * *", rules: [], cron: "accepts", time: { minutes: [5] } },
+  // Debian's MAX_TEMPSTR is 1000: a number of 999 characters is read, one of 1000 is not
+  { text: "0".repeat(998) + "5 * * * *", rules: [], cron: "accepts", time: { minutes: [5] } },
+  { text: "* * " + "0".repeat(998) + "5 * *", rules: [], cron: "accepts", time: { daysOfMonth: [5] } },
+  { text: "0".repeat(999) + "5 * * * *", rules: [E], at: [0], cron: "rejects", says: ["at most 999 characters"] },
 
   // ---- several errors in one time: all are reported
   { text: "1/2 * * * sunday", rules: [E, E], at: [0, 10], cron: "rejects" },
   { text: "60 * 0 jan-foo *", rules: [E, E, E], at: [0, 5, 11], cron: "rejects" },
   { text: "*/0 L ? 13 8", rules: [E, E, E, E, E], at: [2, 4, 6, 8, 11], cron: "rejects" },
 
-  // ---- cron-time-once: a step that reaches past its field's range
-  { text: "*/60 * * * *", rules: [ONCE], cron: "accepts", time: { minutes: [0] }, says: [`"*/60" matches only minute 0`] },
-  { text: "*/61 * * * *", rules: [ONCE], cron: "accepts", time: { minutes: [0] } },
-  { text: "*/100 * * * *", rules: [ONCE], cron: "accepts" },
-  { text: "0 */24 * * *", rules: [ONCE], cron: "accepts", time: { hours: [0] }, says: ["next day"] },
-  { text: "0 0 */31 * *", rules: [ONCE], cron: "accepts", time: { daysOfMonth: [1], domStar: true } },
-  { text: "0 0 */32 * *", rules: [ONCE], cron: "accepts" },
-  { text: "0 0 1 */12 *", rules: [ONCE], cron: "accepts", time: { months: [1] } },
+  // ---- cron-time-once: a step within the field's range that reaches past its item's range
   { text: "0 0 * * */7", rules: [ONCE], cron: "accepts", time: { daysOfWeek: [0] }, says: ["Sunday"] },
-  { text: "0 0 * * */8", rules: [ONCE], cron: "accepts", time: { daysOfWeek: [0] } },
   { text: "0 0 * * 0-7/7", rules: [ONCE], cron: "accepts", time: { daysOfWeek: [0] } },
-  { text: "0-30/31 * * * *", rules: [ONCE], cron: "accepts", time: { minutes: [0] } },
+  { text: "0-30/31 * * * *", rules: [ONCE], cron: "accepts", time: { minutes: [0] }, says: [`"0-30/31" matches only minute 0`] },
   { text: "10-20/15 * * * *", rules: [ONCE], cron: "accepts", time: { minutes: [10] }, says: [`write "10"`] },
   { text: "10-10/1 * * * *", rules: [ONCE], cron: "accepts", time: { minutes: [10] } },
-  { text: "0,*/60 * * * *", rules: [ONCE], cron: "accepts", time: { minutes: [0] } },
-  { text: "*/60 */24 * * *", rules: [ONCE, ONCE], cron: "accepts" },
+  { text: "0 20-23/12 * * *", rules: [ONCE], cron: "accepts", time: { hours: [20] }, says: ["next day"] },
+  { text: "0 0 25-31/10 * *", rules: [ONCE], cron: "accepts", time: { daysOfMonth: [25], domStar: false } },
+  { text: "0 0 1 nov-dec/6 *", rules: [ONCE], cron: "accepts", time: { months: [11] } },
+  { text: "0,50-59/30 * * * *", rules: [ONCE], cron: "accepts", time: { minutes: [0, 50] } },
+  { text: "50-59/59 20-23/23 * * *", rules: [ONCE, ONCE], cron: "accepts" },
 
   // ---- cron-time-never: an AND day rule with no existing date (Feb 29 does exist)
   { text: "0 0 31 2 *", rules: [NEVER], cron: "accepts", says: ["never runs", "February"] },
@@ -352,8 +404,8 @@ export const parseCases: ParseCase[] = [
   { text: "0 0 31 2 sun", rules: [OR], cron: "accepts" },
   { text: "0 0 30 2 1-5", rules: [OR], cron: "accepts" },
   // DOM starts with "*": AND, and Feb 1 is a Sunday in some years.
-  { text: "0 0 */31 2 sun", rules: [ONCE], cron: "accepts",
-    time: { daysOfMonth: [1], months: [2], daysOfWeek: [0], domStar: true, dowStar: false } },
+  { text: "0 0 */30 2 sun", rules: [], cron: "accepts",
+    time: { daysOfMonth: [1, 31], months: [2], daysOfWeek: [0], domStar: true, dowStar: false } },
 
   // ---- cron-day-or: both day fields restricted
   { text: "0 0 13 * fri", rules: [OR], cron: "accepts", time: { domStar: false, dowStar: false },

@@ -59,6 +59,25 @@ describe("parseCronTime: specific behaviour", () => {
     }
   });
 
+  test("every suggested time parses without error (single-error cases)", () => {
+    const clean = (t: string): boolean => !parseCronTime(t).problems.some((p) => p.severity === "error");
+    const unfixed: string[] = [];
+    let checked = 0;
+    for (const c of parseCases) {
+      const errors = parseCronTime(c.text).problems.filter((p) => p.severity === "error");
+      const [p] = errors;
+      if (p === undefined || errors.length > 1) continue;
+      for (const s of suggestions(p.message)) {
+        checked += 1;
+        if (!replacements(c.text, p.offset, p.offset + p.length, s).some(clean)) {
+          unfixed.push(`${JSON.stringify(c.text)}: "${s}" (${p.message})`);
+        }
+      }
+    }
+    assert.deepEqual(unfixed, []);
+    assert.ok(checked >= 100, `${checked} suggestions checked`);
+  });
+
   test("a problem points at the offending token", () => {
     const text = "0 0 * * sunday";
     const [p] = parseCronTime(text).problems;
@@ -78,7 +97,33 @@ describe("parseCronTime: specific behaviour", () => {
   });
 
   test("warnings are computed only when there is no error", () => {
-    const result = parseCronTime("*/60 0 31 2 60");
+    const result = parseCronTime("10-20/15 0 31 2 60");
     assert.deepEqual(result.problems.map((p) => p.rule), ["cron-time-invalid"]);
   });
 });
+
+/**
+ * The cron texts a message tells the user to write: quoted right after "write", "e.g." or
+ * "or", without placeholders such as "A-B/S".
+ */
+function suggestions(message: string): string[] {
+  return [...message.matchAll(/\b(?:write|e\.g\.|or) "([^"]+)"/g)]
+    .map((m) => m[1] ?? "")
+    .filter((s) => /^[-0-9a-z*/,@ ]+$/i.test(s) && !/\b[ABS]\b/.test(s));
+}
+
+/** `text` with the suggestion in place of the problem's span, its list item, its field, or all of it. */
+function replacements(text: string, start: number, end: number, suggestion: string): string[] {
+  const before = (stops: RegExp): number => {
+    let i = start;
+    while (i > 0 && !stops.test(text[i - 1] ?? "")) i -= 1;
+    return i;
+  };
+  const after = (stops: RegExp): number => {
+    let i = end;
+    while (i < text.length && !stops.test(text[i] ?? "")) i += 1;
+    return i;
+  };
+  const splice = (from: number, to: number): string => text.slice(0, from) + suggestion + text.slice(to);
+  return [splice(start, end), splice(before(/[ \t,]/), after(/[ \t,]/)), splice(before(/[ \t]/), after(/[ \t]/)), suggestion];
+}
