@@ -9,7 +9,7 @@ export function control(...packages: string[]): string {
     "Source: demo",
     "Maintainer: Demo <demo@example.org>",
     "",
-    ...packages.flatMap((p) => [`Package: ${p}`, "Architecture: all", `Description: ${p}`, " Demo package.", ""]),
+    ...packages.flatMap((p) => [`Package: ${p}`, "Architecture: all", "Depends: ${cronmeta:Depends}", `Description: ${p}`, " Demo package.", ""]),
   ].join("\n");
 }
 

@@ -21,6 +21,13 @@ const base: Record<string, string> = {
   "debian/my-project.install": "bin/* usr/share/my-project/bin\n",
 };
 
+/** The base control with `Depends: VALUE` (and more fields) in my-project-scripts1's paragraph. */
+const withDepends = (value: string | undefined, ...more: string[]): string =>
+  (base["debian/control"] as string).replace(
+    "Package: my-project-scripts1\nArchitecture: all\nDepends: ${cronmeta:Depends}\n",
+    `Package: my-project-scripts1\n${value === undefined ? "" : `Depends: ${value}\n`}${more.map((m) => `${m}\n`).join("")}Architecture: all\n`,
+  );
+
 // In pod(): line 6 is `<crontab>`, entries start on line 7 at column 5; values at 5 + key.length + 2.
 const P = "package: my-project-scripts1";
 const T = "time: 0 3 * * *";
@@ -92,9 +99,6 @@ const table: Record<string, Case[]> = {
     { name: "bad minute", files: one(P, "time: 60 3 * * *"), expect: ["8:11"] },
     { name: "bad weekday field", files: one(P, "time: 0 3 * * MON#2"), expect: ["8:22"] },
     { name: "six fields", files: one(P, "time: 0 0 3 * * *"), expect: ["8:*"] },
-    { name: "names in any case (written in lower case by gen)", files: one(P, "time: 0 3 * JAN-Mar FRI"), expect: [] },
-    { name: "step larger than the minute range", files: one(P, "time: */60 * * * *"), expect: ["8:13"] },
-    { name: "step whose int counter wraps in cron", files: one(P, "time: 0 0 */2147483647 * *"), expect: ["8:17"] },
   ],
   "cron-time-never": [
     { name: "feb 29", files: one(P, "time: 0 0 29 2 *"), expect: [] },
@@ -102,9 +106,7 @@ const table: Record<string, Case[]> = {
   ],
   "cron-time-once": [
     { name: "every 30 min", files: one(P, "time: */30 * * * *"), expect: [] },
-    { name: "*/7 on weekdays (0 and 7 are both Sunday)", files: one(P, "time: 0 0 * * */7"), expect: ["8:19"] },
-    { name: "10-20/15", files: one(P, "time: 10-20/15 * * * *"), expect: ["8:11"] },
-    { name: "*/60 is an error instead", files: one(P, "time: */60 * * * *"), expect: [] },
+    { name: "*/60", files: one(P, "time: */60 * * * *"), expect: ["8:11"] },
   ],
   "cron-day-or": [
     { name: "*/2 day with weekday", files: one(P, "time: 0 0 */2 * sun"), expect: [] },
@@ -201,6 +203,14 @@ const table: Record<string, Case[]> = {
   "install-line-unsupported": [
     { name: "plain lines", files: one(P, T), expect: [] },
     { name: "no destination", files: { ...one(P, T), "debian/my-project-scripts1.install": "bin/job.pl\n" }, expect: ["1:1"] },
+  ],
+  "switchman-dependency-missing": [
+    { name: "${cronmeta:Depends} in Depends", files: { ...one(P, T), "debian/control": withDepends("${misc:Depends},\n ${cronmeta:Depends}") }, expect: [] },
+    { name: "switchman itself, versioned, as an alternative", files: { ...one(P, T), "debian/control": withDepends("foo | switchman (>= 0.1)") }, expect: [] },
+    { name: "in Pre-Depends", files: { ...one(P, T), "debian/control": withDepends("${misc:Depends}", "Pre-Depends: ${cronmeta:Depends}") }, expect: [] },
+    { name: "switchman: false", files: { ...one(P, T), "cronmeta.config.json": JSON.stringify({ switchman: false }) }, expect: [] },
+    { name: "no Depends at all", files: { ...one(P, T), "debian/control": withDepends(undefined) }, expect: ["10:1"] },
+    { name: "Depends without it", files: { ...one(P, T), "debian/control": withDepends("${misc:Depends},\n   cronmeta") }, expect: ["11:10"] },
   ],
 };
 

@@ -27,6 +27,7 @@ import { locknameCollision } from "./lockname-collision.js";
 import { jobDuplicate } from "./job-duplicate.js";
 import { scriptNotInstalled } from "./script-not-installed.js";
 import { installLineUnsupported } from "./install-line-unsupported.js";
+import { switchmanDependencyMissing } from "./switchman-dependency-missing.js";
 import { outputNotGenerated } from "./output-not-generated.js";
 
 /** All rules. */
@@ -58,6 +59,7 @@ export const RULES: readonly Rule[] = [
   jobDuplicate,
   scriptNotInstalled,
   installLineUnsupported,
+  switchmanDependencyMissing,
   outputNotGenerated,
 ];
 
