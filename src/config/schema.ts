@@ -3,6 +3,7 @@
  * their defaults and the JSON Schema shipped in schema/.
  */
 import { z } from "zod";
+import { envLine } from "../cron/env-line.js";
 import { DEBIAN_PACKAGE_NAME, USER_NAME } from "../syntax/debian.js";
 
 const severitySetting = z.enum(["error", "warning", "off"]);
@@ -52,6 +53,13 @@ export const configSchema = z
     installDir: absolutePath.default("/usr/bin"),
     env: z
       .record(envName, envValue)
+      // Only values a cron.d line can carry exactly (Debian's load_env(): src/cron/env-line.ts).
+      .superRefine((env, ctx) => {
+        for (const [name, value] of Object.entries(env)) {
+          const line = envLine(name, value);
+          if (!line.ok) ctx.addIssue({ code: "custom", path: [name], message: line.problem });
+        }
+      })
       .default({
         SHELL: "/bin/sh",
         PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

@@ -89,6 +89,12 @@ describe("config", () => {
     ["installDir", "/usr/my bin", /installDir: must be an absolute path/],
     ["env", { PATH: "/bin\n* * * * * root evil" }, /env.PATH: must not contain newlines or control characters/],
     ["env", { "BAD NAME": "x" }, /env.BAD NAME: /],
+    // Values Debian's load_env() would change (test/cron/env-line.test.ts has the whole table)
+    ["env", { MAILTO: '"x@example.com"' }, /env\.MAILTO: value "\\"x@example\.com\\"" cannot be written in a cron\.d file: .*matching outer quotes.*; cron would read "x@example\.com"/],
+    ["env", { MAILTO: "ops@example.org " }, /env\.MAILTO: value "ops@example\.org " .*trailing blanks.*cron would read "ops@example\.org"/],
+    ["env", { GREETING: " hi " }, /env\.GREETING: .*cron would read " hi"/],
+    ["env", { X: `"x'` }, /env\.X: value "\\"x'" .*both ' and ".*would not take the line for a setting/],
+    ["env", { PATH: "/bin:".repeat(199) }, /env\.PATH: .*1000 bytes long.*first 998 bytes/],
     ["switchman", true, /switchman: /],
     ["switchman", { bin: "switchman" }, /switchman.bin: must be an absolute path/],
     ["guard", "yes", /guard: /],
@@ -100,6 +106,13 @@ describe("config", () => {
       assert.match(await configError({ "cronmeta.config.json": JSON.stringify({ [key]: value }) }), expected);
     });
   }
+
+  it("accepts env values that need quoting but that a cron.d line carries exactly", async () => {
+    const env = { MAILTO: "", GREETING: "  hi", Q: '"x', S: "'y", BOTH: `it's "ok"`, HASH: "a#b" };
+    await withProject({ "cronmeta.config.json": JSON.stringify({ env }) }, async (root) => {
+      assert.deepEqual((await loadConfig(root)).config.env, env);
+    });
+  });
 
   it("requires user to be one of users", async () => {
     assert.match(

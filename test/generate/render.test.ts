@@ -160,13 +160,23 @@ describe("env lines", () => {
   it("quotes only what cron's load_env() would otherwise change", () => {
     assert.equal(formatEnvLine("MAILTO", ""), 'MAILTO=""');
     assert.equal(formatEnvLine("X", "a b=c"), "X=a b=c");
-    assert.equal(formatEnvLine("X", " padded "), 'X=" padded "');
-    assert.equal(formatEnvLine("X", '"quoted" '), "X='\"quoted\" '");
+    assert.equal(formatEnvLine("X", " padded"), 'X=" padded"');
+    assert.equal(formatEnvLine("X", '"quoted'), "X='\"quoted'");
     assert.equal(formatEnvLine("X", "'single"), "X=\"'single\"");
-    assert.throws(() => formatEnvLine("X", " '\" "), (e: unknown) => e instanceof UsageError && /config env\.X/.test(e.message));
-    assert.throws(() => formatEnvLine("X", "x".repeat(998)), /1000 bytes long, cron reads at most 999/);
-    assert.throws(() => formatEnvLine("X", "é".repeat(499)), /1000 bytes long/);
-    assert.equal(formatEnvLine("X", "x".repeat(997)).length, 999);
+    assert.equal(formatEnvLine("X", "x".repeat(996)).length, 998);
+  });
+
+  it("refuses, as a usage error naming the key, a value no cron.d line carries (src/cron/env-line.ts)", () => {
+    const refuses = (value: string, message: RegExp): void => {
+      assert.throws(() => formatEnvLine("X", value), (e: unknown) => e instanceof UsageError && /^config env\.X: value /.test(e.message) && message.test(e.message));
+    };
+    refuses(" '\" ", /trailing blanks/);
+    refuses('"quoted" ', /cron would read "quoted"/);
+    refuses(" '\"x", /both ' and "/);
+    refuses("x".repeat(997), /999 bytes long and Debian's cron reads only the first 998 bytes/);
+    refuses("é".repeat(499), /1000 bytes long/);
+    assert.throws(() => renderCronFiles({ jobs: [], config: config({ env: { MAILTO: '"x@example.com"' }, packages: ["p1"] }), mode: "source", templates: builtin }),
+      /config env\.MAILTO: value "\\"x@example\.com\\"".*cron would read "x@example\.com"/);
   });
 });
 
