@@ -10,7 +10,7 @@
  *   jumps (DST) is in ./dst.ts. Skipped fixed-time minutes run right after a spring-forward
  *   change, once per skipped matching minute; in a repeated (fall-back) hour only wildcard
  *   jobs run again; wildcard jobs are not adjusted.
- * Zones come from the platform's tz database (./zone.ts, luxon IANAZone over Intl).
+ * Zones come from the platform's tz database (./zone.ts, over Intl).
  */
 import type { CronTime } from "../types.js";
 import { isWildcardJob, wakeupKind } from "./dst.js";

@@ -1,12 +1,11 @@
 /**
- * UTC offsets and their changes in an IANA time zone, read from the platform's
- * time-zone database through luxon's IANAZone (which asks Intl, i.e. Node's ICU data).
+ * UTC offsets and their changes in an IANA time zone, read from the platform's time-zone
+ * database through Intl (Node's ICU data).
  *
  * cron works in whole minutes of local wall-clock time (Debian cron.c, set_time():
  * `clockTime = (StartTime + GMToff) / SECONDS_PER_MINUTE`), so offsets are kept in whole
  * minutes. Historical local-mean-time offsets with seconds are rounded.
  */
-import { IANAZone } from "luxon";
 
 const MINUTE_MS = 60_000;
 /**
@@ -27,7 +26,29 @@ export interface OffsetChange {
 
 /** True when `name` is a time zone the platform knows (IANA name, `UTC`, `Etc/GMT+5`...). */
 export function isValidZone(name: string): boolean {
-  return name.length > 0 && IANAZone.isValidZone(name);
+  if (name.length === 0) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Wall-clock fields of an instant in a zone. `hourCycle: "h23"` keeps midnight at hour 0,
+ * and the era tells years before 1 AD apart (year 1 BC is year 0).
+ */
+function wallClock(format: Intl.DateTimeFormat, ms: number): number {
+  const fields: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const part of format.formatToParts(ms)) fields[part.type] = part.value;
+  const yearOfEra = Number(fields.year);
+  const year = fields.era === "BC" || fields.era === "B" ? 1 - yearOfEra : yearOfEra;
+  const wall = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not read years 0-99 as 1900-1999.
+  wall.setUTCFullYear(year, Number(fields.month) - 1, Number(fields.day));
+  wall.setUTCHours(Number(fields.hour) % 24, Number(fields.minute), Number(fields.second), 0);
+  return wall.getTime();
 }
 
 /** The machine's time zone as Node sees it (TZ, else /etc/localtime): the zone cron itself runs in. */
@@ -37,17 +58,28 @@ export function machineZone(): string {
 
 /** Offsets of one zone, with the offset changes cached per UTC year. */
 export class ZoneOffsets {
-  private readonly zone: IANAZone;
+  private readonly format: Intl.DateTimeFormat;
   private readonly years = new Map<number, OffsetChange[]>();
 
   constructor(readonly name: string) {
     if (!isValidZone(name)) throw new Error(`unknown time zone ${name}`);
-    this.zone = IANAZone.create(name);
+    this.format = new Intl.DateTimeFormat("en-US", {
+      timeZone: name,
+      hourCycle: "h23",
+      era: "short",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
   }
 
-  /** Offset in whole minutes east of UTC at `ms`. */
+  /** Offset in whole minutes east of UTC at `ms`: local wall clock minus UTC, both in whole seconds. */
   offsetAt(ms: number): number {
-    return Math.round(this.zone.offset(ms));
+    const second = ms - (((ms % 1000) + 1000) % 1000);
+    return Math.round((wallClock(this.format, second) - second) / MINUTE_MS);
   }
 
   /** The first offset change in the interval (`after`, `until`], if any. */
