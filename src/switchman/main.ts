@@ -17,6 +17,7 @@ import { createCoordinator } from "./backend.js";
 import { loadConfig, type SwitchmanConfig } from "./config.js";
 import { SwitchmanError, type Coordinator } from "./coordinator.js";
 import { hostFqdn } from "./hostname.js";
+import { configAccessHint } from "./job-user.js";
 import { Logger } from "./log.js";
 import { acquire } from "./phases/acquire.js";
 import { failureStatus } from "./phases/failure.js";
@@ -60,6 +61,7 @@ export async function main(
     return await run(prepared, env, signals, log, deps);
   } finally {
     signals.dispose();
+    await log.flush(); // syslog lines under way (a log file this user cannot write)
     log.close();
   }
 }
@@ -85,7 +87,7 @@ function prepare(argv: string[], io: SwitchmanIo): Prepared | number {
     return { command: invocation.command, group: invocation.group, lockname: invocation.lockname, config, configPath };
   } catch (error) {
     if (!(error instanceof SwitchmanError)) throw error;
-    io.stderr(`switchman: ${error.message}\n`);
+    io.stderr(`switchman: ${error.message}${configAccessHint(configPath)}\n`);
     return error.exitCode;
   }
 }
