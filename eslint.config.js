@@ -24,6 +24,8 @@ const ioModules = [
   "src/generate/confine.ts",
   "src/generate/write.ts",
   "src/list/report-template.ts",
+  "src/check/check.ts",
+  "src/import/import.ts",
   "src/switchman/cli.ts",
   "src/switchman/config.ts",
   "src/switchman/hostname.ts",

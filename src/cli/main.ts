@@ -6,9 +6,12 @@ import { isAbsolute, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { DEFAULT_LINT_FORMAT, LINT_FORMATS, LINT_FORMATTERS, type LintFormat } from "../lint/formatters/index.js";
+import { findProjectRoot } from "../project-root.js";
 import { defaultCacheLocation } from "../scan/cache.js";
 import { VERSION } from "../version.js";
 import type { Io } from "./io.js";
+import type { CheckCommandOptions } from "./commands/check.js";
+import type { ImportCommandOptions } from "./commands/import.js";
 import type { GenOptions, LintOptions, ListOptions, ProjectOptions, ReportOptions } from "./options.js";
 
 interface RawProjectOptions {
@@ -129,6 +132,43 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (raw.format === "html" && raw.html === undefined) throw new UsageError("report needs --html FILE or --format json");
       const { runReport } = await import("./commands/report.js");
       exitCode = await runReport({ ...projectOptions(raw, io), format: raw.format, html: absolute(raw.html, io), tz: raw.tz }, io);
+    });
+
+  program
+    .command("check")
+    .description("check existing cron.d files and crontabs as Debian's cron reads them (directories: their files)")
+    .argument("<file...>", "cron.d files, /etc/crontab, user crontabs, or directories of them")
+    .addOption(new Option("--type <type>", "cron.d (TIME USER COMMAND) or crontab (TIME COMMAND); default: from the path").choices(["cron.d", "crontab"]))
+    .option("--installed", "apply cron's owner and mode checks as if the files were installed (/etc/cron.d, the crontab spool)", false)
+    .option("--config <file>", "config file for rule severities (default: the project's, found upward from the current directory)")
+    .addOption(new Option("--format <format>", "output format (see Formats below)").choices(LINT_FORMATS).default(DEFAULT_LINT_FORMAT))
+    .option("--max-warnings <n>", "exit 1 when there are more warnings than this", nonNegativeInteger)
+    .addHelpText("after", `${lintFormatsHelp()}\nThe type is cron.d for /etc/crontab, files in a directory named cron.d and *.cron.d files; crontab\nfor files in a directory named crontabs, files named crontab or *.crontab. Rules: docs/rules.md.\n`)
+    .action(async (files: string[], raw: { type?: CheckCommandOptions["type"]; installed: boolean; config?: string; format: LintFormat; maxWarnings?: number }) => {
+      const { runCheck } = await import("./commands/check.js");
+      exitCode = await runCheck(
+        { files, installed: raw.installed, format: raw.format, maxWarnings: raw.maxWarnings ?? -1, ...(raw.type === undefined ? {} : { type: raw.type }), ...(raw.config === undefined ? {} : { configPath: resolve(io.cwd, raw.config) }) },
+        io,
+      );
+    });
+
+  withProjectOptions(program.command("import").description("print (or --write) the METADATA for the scripts that cron.d files and crontabs run"))
+    .argument("<file...>", "cron.d files, /etc/crontab or user crontabs")
+    .addOption(new Option("--type <type>", "cron.d (TIME USER COMMAND) or crontab (TIME COMMAND); default: from the path").choices(["cron.d", "crontab"]))
+    .option("--package <name>", "the package of every job (default: cronmeta's marker, debian/PACKAGE.cron.d, config defaultPackage)")
+    .option("--write", "insert the METADATA into the scripts (never into one that has METADATA already)", false)
+    .action(async (files: string[], raw: RawProjectOptions & { type?: ImportCommandOptions["type"]; package?: string; write: boolean }) => {
+      const project = projectOptions(raw, io);
+      if (raw.root === undefined) {
+        const found = findProjectRoot(io.cwd);
+        if (found === undefined) throw new UsageError(`${io.cwd} is not inside a cronmeta project (no cronmeta.config.json, package.json#cronmeta or debian/control here or above): pass --root DIR`);
+        project.root = found;
+      }
+      const { runImport } = await import("./commands/import.js");
+      exitCode = await runImport(
+        { ...project, files, write: raw.write, ...(raw.type === undefined ? {} : { type: raw.type }), ...(raw.package === undefined ? {} : { package: raw.package }) },
+        io,
+      );
     });
 
   try {

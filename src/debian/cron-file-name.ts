@@ -16,3 +16,20 @@ export function isCronSafeName(name: string): boolean {
 export function cronFileName(pkg: string): string {
   return pkg.replace(/[^a-z0-9-]/g, "-");
 }
+
+// database.c valid_name(), taken by Debian from run-parts: the "classical" names cron reads by
+// default, and the LSB names it reads instead when started with -l (EXTRA_OPTS in /etc/default/cron).
+const CLASSICAL = /^[a-zA-Z0-9_-]+$/;
+const LSB_HIERARCHICAL = /^_?([a-z0-9_.]+-)+[a-z0-9]+$/;
+const LSB_DPKG_BACKUP = /^[a-z0-9-].*dpkg-(old|dist)$/;
+const LSB_TRADITIONAL = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * True when Debian's cron reads a file of this name in /etc/cron.d (database.c: names starting
+ * with "." are skipped, then valid_name()); `lsb` for a cron started with `-l`.
+ */
+export function cronReadsCronDFile(name: string, lsb = false): boolean {
+  if (name.startsWith(".")) return false;
+  if (!lsb) return CLASSICAL.test(name);
+  return LSB_HIERARCHICAL.test(name) ? !LSB_DPKG_BACKUP.test(name) : LSB_TRADITIONAL.test(name);
+}

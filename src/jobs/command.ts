@@ -6,6 +6,28 @@ export function escapeForCron(command: string): string {
   return command.replace(/\\/g, "\\\\").replace(/%/g, "\\%");
 }
 
+/**
+ * The command cron runs for the command part of a crontab line, as Debian's do_command.c
+ * reads it: `\%` is a `%` and `\\` a `\` (any other backslash stays), and the first
+ * unescaped `%` ends the command: what follows it is fed to the command on standard input.
+ * The inverse of {@link escapeForCron}. `stdinAt` is the offset of that `%` in `text`.
+ */
+export function unescapeCronCommand(text: string): { command: string; stdinAt?: number } {
+  let command = "";
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] ?? "";
+    if (ch === "\\" && i + 1 < text.length && (text[i + 1] === "%" || text[i + 1] === "\\")) {
+      command += text[i + 1];
+      i += 1;
+    } else if (ch === "%") {
+      return { command, stdinAt: i };
+    } else {
+      command += ch;
+    }
+  }
+  return { command };
+}
+
 /** What the command is made of. */
 export interface CommandParts {
   scriptPath: string;

@@ -1,17 +1,17 @@
 import { VERSION } from "../../version.js";
-import { RULES } from "../rules/index.js";
+import { ALL_RULE_METAS } from "../all-rules.js";
 import type { LintReport } from "./result.js";
 
 /** `--format sarif`: a SARIF 2.1.0 log with one run, the full rule list and one result per diagnostic. */
 export function formatSarif(report: LintReport): string {
-  const rules = RULES.map((rule) => ({
-    id: rule.meta.id,
-    shortDescription: { text: rule.meta.description },
-    fullDescription: { text: rule.meta.docs.details },
-    helpUri: `https://www.npmjs.com/package/cronmeta#${rule.meta.id}`,
-    defaultConfiguration: { level: rule.meta.defaultSeverity === "error" ? "error" : "warning" },
+  const rules = ALL_RULE_METAS.map((meta) => ({
+    id: meta.id,
+    shortDescription: { text: meta.description },
+    fullDescription: { text: meta.docs.details },
+    helpUri: `https://www.npmjs.com/package/cronmeta#${meta.id}`,
+    defaultConfiguration: { level: meta.defaultSeverity === "error" ? "error" : "warning" },
   }));
-  const index = new Map(RULES.map((rule, i) => [rule.meta.id, i]));
+  const index = new Map(ALL_RULE_METAS.map((meta, i) => [meta.id, i]));
   const log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",

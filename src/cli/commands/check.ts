@@ -1,0 +1,52 @@
+/** `cronmeta check FILE…`: existing cron.d files and crontabs, read as Debian's cron reads them. */
+import { checkFiles } from "../../check/check.js";
+import type { CrontabType } from "../../check/crontab-kind.js";
+import { loadConfig } from "../../config/load.js";
+import { configDefaults } from "../../config/defaults.generated.js";
+import type { Config } from "../../config/schema.js";
+import { UsageError } from "../../errors.js";
+import { ruleSettingProblems } from "../../lint/all-rules.js";
+import { type LintFormat, formatLintReport } from "../../lint/formatters/index.js";
+import { findProjectRoot } from "../../project-root.js";
+import { type Io, useColour } from "../io.js";
+
+/** Options of `cronmeta check`. */
+export interface CheckCommandOptions {
+  files: string[];
+  type?: CrontabType;
+  installed: boolean;
+  /** Absolute `--config`; else the project's configuration, found upward from the current directory, if any. */
+  configPath?: string;
+  format: LintFormat;
+  /** -1 = unlimited. */
+  maxWarnings: number;
+}
+
+/** Rule severities come from the project's configuration when there is one; check needs no project. */
+async function configFor(options: CheckCommandOptions, io: Io): Promise<Config> {
+  const root = findProjectRoot(io.cwd);
+  if (options.configPath === undefined && root === undefined) return configDefaults();
+  const loaded = await loadConfig(root ?? io.cwd, options.configPath);
+  const problems = ruleSettingProblems(loaded.config.rules);
+  if (problems.length > 0) throw new UsageError(problems.map((p) => `${loaded.source ?? "config"}: ${p}`).join("\n"));
+  return loaded.config;
+}
+
+/** `cronmeta check`: 0 when no file has an error (warnings within --max-warnings), 1 otherwise. */
+export async function runCheck(options: CheckCommandOptions, io: Io): Promise<number> {
+  const config = await configFor(options, io);
+  const result = checkFiles(options.files, {
+    cwd: io.cwd,
+    installed: options.installed,
+    config,
+    ...(options.type === undefined ? {} : { type: options.type }),
+  });
+  const report = { diagnostics: result.diagnostics, errorCount: result.errorCount, warningCount: result.warningCount, jobCount: result.jobCount };
+  io.stdout(await formatLintReport(report, options.format, { colour: useColour(io) }));
+  if (result.errorCount > 0) return 1;
+  if (options.maxWarnings >= 0 && result.warningCount > options.maxWarnings) {
+    if (options.format === "stylish") io.stderr(`cronmeta: too many warnings (${result.warningCount}, --max-warnings ${options.maxWarnings})\n`);
+    return 1;
+  }
+  return 0;
+}
