@@ -3,6 +3,14 @@
 import { main } from "./main.js";
 import { processIo } from "./io.js";
 
+// `cronmeta lint | head`: a reader that went away is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 try {
   process.exitCode = await main(process.argv.slice(2), processIo());
 } catch (error) {

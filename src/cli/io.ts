@@ -7,6 +7,8 @@ export interface Io {
   env: Record<string, string | undefined>;
   /** Colours only on a TTY, never with NO_COLOR (SPEC 6). */
   stdoutIsTTY: boolean;
+  /** `--color` (true) or `--no-color` (false): wins over the TTY and NO_COLOR. */
+  colour?: boolean;
 }
 
 /** The process's own Io. */
@@ -20,7 +22,8 @@ export function processIo(): Io {
   };
 }
 
-/** True when output may carry ANSI colours. */
+/** True when output may carry ANSI colours: `--color`/`--no-color`, else a TTY without NO_COLOR. */
 export function useColour(io: Io): boolean {
+  if (io.colour !== undefined) return io.colour;
   return io.stdoutIsTTY && io.env.NO_COLOR === undefined;
 }

@@ -2,11 +2,13 @@
  * `cronmeta` command line: parses arguments, hands them to a command module and
  * returns the exit code (0 success, 1 problems found, 2 usage/config error). Never exits.
  */
+import { statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { UsageError } from "../errors.js";
+import { closest } from "../jobs/keys.js";
 import { DEFAULT_LINT_FORMAT, LINT_FORMATS, LINT_FORMATTERS, type LintFormat } from "../lint/formatters/index.js";
-import { findProjectRoot } from "../project-root.js";
+import { findProjectRoot, rootMarkers } from "../project-root.js";
 import { defaultCacheLocation } from "../scan/cache.js";
 import { VERSION } from "../version.js";
 import type { Io } from "./io.js";
@@ -19,10 +21,48 @@ interface RawProjectOptions {
   config?: string;
 }
 
-/** `--root` and `--config`, absolute (an absolute `--config` is kept as written). */
+const NOT_A_PROJECT = "no cronmeta.config.json, package.json#cronmeta or debian/control";
+
+/**
+ * `--root` and `--config`, absolute (an absolute `--config` is kept as written). Without
+ * `--root`, the root is the nearest directory at or above the current one that is a project
+ * (project-root.ts), as git and ESLint find theirs; a directory that is not one is a usage
+ * error, unless `--config` names the configuration.
+ */
 function projectOptions(raw: RawProjectOptions, io: Io): ProjectOptions {
   const configPath = raw.config === undefined || isAbsolute(raw.config) ? raw.config : resolve(io.cwd, raw.config);
-  return { root: resolve(io.cwd, raw.root ?? "."), configPath };
+  if (raw.root !== undefined) {
+    const root = resolve(io.cwd, raw.root);
+    let directory: boolean;
+    try {
+      directory = statSync(root).isDirectory();
+    } catch (error) {
+      throw new UsageError(`cannot read root ${root}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    if (!directory) throw new UsageError(`root ${root} is not a directory`);
+    if (configPath === undefined && rootMarkers(root).length === 0) {
+      throw new UsageError(`${root} is not a cronmeta project (${NOT_A_PROJECT} in it): create cronmeta.config.json there, or pass the right --root`);
+    }
+    return { root, configPath };
+  }
+  const found = findProjectRoot(io.cwd);
+  if (found !== undefined) return { root: found, configPath };
+  if (configPath !== undefined) return { root: io.cwd, configPath };
+  throw new UsageError(`${io.cwd} is not inside a cronmeta project (${NOT_A_PROJECT} here or above): pass --root DIR`);
+}
+
+interface OutputFlags {
+  /** `--color` (true), `--no-color` (false), neither (undefined). */
+  color?: boolean;
+}
+
+/** `--color` and `--no-color`, as in ESLint: they win over the TTY test and NO_COLOR. */
+function withColourOptions(command: Command): Command {
+  return command.option("--color", "colours even when not on a terminal").option("--no-color", "no colours, even on a terminal");
+}
+
+function applyColour(raw: OutputFlags, io: Io): void {
+  if (raw.color !== undefined) io.colour = raw.color;
 }
 
 interface CacheFlags {
@@ -54,8 +94,26 @@ function nonNegativeInteger(value: string): number {
 
 function withProjectOptions(command: Command): Command {
   return command
-    .option("--root <dir>", "project root (default: the current directory)")
+    .option("--root <dir>", "project root (default: the nearest directory at or above the current one with cronmeta.config.json, package.json#cronmeta or debian/control)")
     .option("--config <file>", "config file (default: cronmeta.config.json or package.json#cronmeta in the root)");
+}
+
+interface ReportFlags extends OutputFlags {
+  format: LintFormat;
+  quiet: boolean;
+  outputFile?: string;
+}
+
+/** The options lint and check share with ESLint: format, errors only, output file. */
+function withReportOptions(command: Command): Command {
+  return command
+    .addOption(new Option("-f, --format <format>", "output format (see Formats below)").choices(LINT_FORMATS).default(DEFAULT_LINT_FORMAT))
+    .option("--quiet", "report errors only (warnings still count for --max-warnings)", false)
+    .option("-o, --output-file <file>", "write the report to this file instead of standard output");
+}
+
+function reportOptions(raw: ReportFlags, io: Io): { format: LintFormat; quiet: boolean; outputFile?: string } {
+  return { format: raw.format, quiet: raw.quiet, ...(raw.outputFile === undefined ? {} : { outputFile: resolve(io.cwd, raw.outputFile) }) };
 }
 
 /** Runs the cronmeta CLI with `argv` (arguments only, without node and script) and returns the exit code. */
@@ -64,7 +122,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const program = new Command("cronmeta");
   program
     .description("Turn the METADATA schedules inside scripts into fleet-safe Debian cron.d files.")
-    .version(VERSION, "-V, --version", "print the version")
+    .version(VERSION, "-v, --version", "print the version")
     .helpOption("-h, --help", "show help")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
@@ -75,31 +133,44 @@ export async function main(argv: string[], io: Io): Promise<number> {
         "2 usage or configuration error.\nDocumentation: README.md and docs/rules.md.",
     );
 
-  withProjectOptions(program.command("lint").description("check every METADATA block; the CI step"))
-    .addOption(new Option("--format <format>", "output format (see Formats below)").choices(LINT_FORMATS).default(DEFAULT_LINT_FORMAT))
+  withColourOptions(withReportOptions(withProjectOptions(program.command("lint").description("check every METADATA block; the CI step"))))
+    .argument("[paths...]", "report only these files, directories or globs (the whole project is still checked)")
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", nonNegativeInteger)
     .addOption(new Option("--mode <mode>", "check for this gen mode (cron.d names, packaging)").choices(["source", "tree", "dir"]).default("source"))
     .option("--cache", "re-read only the files that changed since the last --cache run", false)
     .option("--cache-location <file>", "scan cache file for --cache (default: node_modules/.cache/cronmeta/scan-cache.json in the root)")
+    .option("--print-config", "print the configuration in effect (defaults filled in) as JSON and exit", false)
     .addHelpText("after", lintFormatsHelp())
-    .action(async (raw: RawProjectOptions & CacheFlags & { format: LintFormat; maxWarnings?: number; mode: LintOptions["mode"] }) => {
+    .action(async (paths: string[], raw: RawProjectOptions & CacheFlags & ReportFlags & { maxWarnings?: number; mode: LintOptions["mode"]; printConfig: boolean }) => {
+      applyColour(raw, io);
       const project = projectOptions(raw, io);
       // Command modules load on demand: --help, --version and the other commands start faster.
       const { runLint } = await import("./commands/lint.js");
+      const { pathSelection } = await import("./path-selection.js");
+      const select = pathSelection(paths, io.cwd, project.root);
       exitCode = await runLint(
-        { ...project, cacheLocation: cacheLocation(raw, project.root, io), format: raw.format, maxWarnings: raw.maxWarnings ?? -1, mode: raw.mode },
+        {
+          ...project,
+          ...reportOptions(raw, io),
+          cacheLocation: cacheLocation(raw, project.root, io),
+          maxWarnings: raw.maxWarnings ?? -1,
+          mode: raw.mode,
+          printConfig: raw.printConfig,
+          ...(select === undefined ? {} : { select }),
+        },
         io,
       );
     });
 
-  withProjectOptions(program.command("gen").description("lint, then write the cron.d files"))
+  withColourOptions(withProjectOptions(program.command("gen").description("lint, then write the cron.d files")))
     .addOption(new Option("--mode <mode>", "where files go: debian/<pkg>.cron.d, package build trees, or --out").choices(["source", "tree", "dir"]).default("source"))
     .option("--out <dir>", "output directory for --mode dir")
     .option("--check", "write nothing; exit 1 with a diff when a file would change", false)
     .option("--dry-run", "write nothing; print the files that would be written", false)
     .option("--cache", "re-read only the files that changed since the last --cache run", false)
     .option("--cache-location <file>", "scan cache file for --cache (default: node_modules/.cache/cronmeta/scan-cache.json in the root)")
-    .action(async (raw: RawProjectOptions & CacheFlags & { mode: GenOptions["mode"]; out?: string; check: boolean; dryRun: boolean }) => {
+    .action(async (raw: RawProjectOptions & CacheFlags & OutputFlags & { mode: GenOptions["mode"]; out?: string; check: boolean; dryRun: boolean }) => {
+      applyColour(raw, io);
       if (raw.mode === "dir" && raw.out === undefined) throw new UsageError("--mode dir needs --out DIR");
       if (raw.mode !== "dir" && raw.out !== undefined) throw new UsageError("--out is only for --mode dir");
       const project = projectOptions(raw, io);
@@ -110,13 +181,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
       );
     });
 
-  withProjectOptions(program.command("list").description("show every job, its schedule in plain English and its next runs"))
-    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+  withColourOptions(withProjectOptions(program.command("list").description("show every job, its schedule in plain English and its next runs")))
+    .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .option("--next <n>", "show the next N run times", nonNegativeInteger, 0)
     .option("--tz <zone>", "time zone for --next (default: the machine's zone)")
     .option("--package <name>", "only jobs of this package")
     .option("--group <name>", "only jobs of this switchman group")
-    .action(async (raw: RawProjectOptions & Omit<ListOptions, keyof ProjectOptions>) => {
+    .action(async (raw: RawProjectOptions & OutputFlags & Omit<ListOptions, keyof ProjectOptions>) => {
+      applyColour(raw, io);
       const { runList } = await import("./commands/list.js");
       exitCode = await runList(
         { ...projectOptions(raw, io), format: raw.format, next: raw.next, tz: raw.tz, package: raw.package, group: raw.group },
@@ -126,7 +198,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
   withProjectOptions(program.command("report").description("a week-long schedule report: load per hour and minute, busiest minutes"))
     .option("--html <file>", "write a self-contained HTML page")
-    .addOption(new Option("--format <format>", "html (with --html) or json on stdout").choices(["html", "json"]).default("html"))
+    .addOption(new Option("-f, --format <format>", "html (with --html) or json on stdout").choices(["html", "json"]).default("html"))
     .option("--tz <zone>", "time zone of the report (default: the machine's zone)")
     .action(async (raw: RawProjectOptions & { html?: string; format: ReportOptions["format"]; tz?: string }) => {
       if (raw.format === "html" && raw.html === undefined) throw new UsageError("report needs --html FILE or --format json");
@@ -134,20 +206,26 @@ export async function main(argv: string[], io: Io): Promise<number> {
       exitCode = await runReport({ ...projectOptions(raw, io), format: raw.format, html: absolute(raw.html, io), tz: raw.tz }, io);
     });
 
-  program
-    .command("check")
+  withColourOptions(withReportOptions(program.command("check")))
     .description("check existing cron.d files and crontabs as Debian's cron reads them (directories: their files)")
     .argument("<file...>", "cron.d files, /etc/crontab, user crontabs, or directories of them")
     .addOption(new Option("--type <type>", "cron.d (TIME USER COMMAND) or crontab (TIME COMMAND); default: from the path").choices(["cron.d", "crontab"]))
     .option("--installed", "apply cron's owner and mode checks as if the files were installed (/etc/cron.d, the crontab spool)", false)
     .option("--config <file>", "config file for rule severities (default: the project's, found upward from the current directory)")
-    .addOption(new Option("--format <format>", "output format (see Formats below)").choices(LINT_FORMATS).default(DEFAULT_LINT_FORMAT))
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", nonNegativeInteger)
     .addHelpText("after", `${lintFormatsHelp()}\nThe type is cron.d for /etc/crontab, files in a directory named cron.d and *.cron.d files; crontab\nfor files in a directory named crontabs, files named crontab or *.crontab. Rules: docs/rules.md.\n`)
-    .action(async (files: string[], raw: { type?: CheckCommandOptions["type"]; installed: boolean; config?: string; format: LintFormat; maxWarnings?: number }) => {
+    .action(async (files: string[], raw: ReportFlags & { type?: CheckCommandOptions["type"]; installed: boolean; config?: string; maxWarnings?: number }) => {
+      applyColour(raw, io);
       const { runCheck } = await import("./commands/check.js");
       exitCode = await runCheck(
-        { files, installed: raw.installed, format: raw.format, maxWarnings: raw.maxWarnings ?? -1, ...(raw.type === undefined ? {} : { type: raw.type }), ...(raw.config === undefined ? {} : { configPath: resolve(io.cwd, raw.config) }) },
+        {
+          files,
+          installed: raw.installed,
+          ...reportOptions(raw, io),
+          maxWarnings: raw.maxWarnings ?? -1,
+          ...(raw.type === undefined ? {} : { type: raw.type }),
+          ...(raw.config === undefined ? {} : { configPath: resolve(io.cwd, raw.config) }),
+        },
         io,
       );
     });
@@ -159,11 +237,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--write", "insert the METADATA into the scripts (never into one that has METADATA already)", false)
     .action(async (files: string[], raw: RawProjectOptions & { type?: ImportCommandOptions["type"]; package?: string; write: boolean }) => {
       const project = projectOptions(raw, io);
-      if (raw.root === undefined) {
-        const found = findProjectRoot(io.cwd);
-        if (found === undefined) throw new UsageError(`${io.cwd} is not inside a cronmeta project (no cronmeta.config.json, package.json#cronmeta or debian/control here or above): pass --root DIR`);
-        project.root = found;
-      }
       const { runImport } = await import("./commands/import.js");
       exitCode = await runImport(
         { ...project, files, write: raw.write, ...(raw.type === undefined ? {} : { type: raw.type }), ...(raw.package === undefined ? {} : { package: raw.package }) },
@@ -175,6 +248,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (argv.length === 0) {
       program.outputHelp();
       return 2;
+    }
+    const first = argv[0] ?? "";
+    // -V was the version flag before -v; ESLint users type -v.
+    if (first === "-V" && argv.length === 1) {
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    }
+    const names = program.commands.map((c) => c.name());
+    // Not commander's general help with exit 0 (`cronmeta monitr --help`): a usage error with a guess.
+    if (!first.startsWith("-") && first !== "help" && !names.includes(first)) {
+      const guess = closest(first, names);
+      throw new UsageError(`unknown command "${first}"${guess === undefined ? "" : ` (did you mean "${guess}"?)`}; the commands are ${names.join(", ")}`);
     }
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

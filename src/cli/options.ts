@@ -17,12 +17,24 @@ export interface CacheOptions {
   cacheLocation?: string;
 }
 
-export interface LintOptions extends ProjectOptions, CacheOptions {
-  /** The gen mode to check for (cron-file-name and packaging rules depend on it). */
-  mode: OutputMode;
+/** How lint and check report: the ESLint-like options they share. */
+export interface ReportingOptions {
   format: LintFormat;
+  /** `--quiet`: errors only in the report (warnings still count for --max-warnings). */
+  quiet: boolean;
+  /** `--output-file`: absolute path of the report file (written atomically); default stdout. */
+  outputFile?: string;
   /** -1 = unlimited. */
   maxWarnings: number;
+}
+
+export interface LintOptions extends ProjectOptions, CacheOptions, ReportingOptions {
+  /** The gen mode to check for (cron-file-name and packaging rules depend on it). */
+  mode: OutputMode;
+  /** `--print-config`: print the configuration and lint nothing. */
+  printConfig: boolean;
+  /** `lint PATH…`: report only the files it selects (root-relative paths); default all. */
+  select?: (file: string) => boolean;
 }
 
 export interface GenOptions extends ProjectOptions, CacheOptions {

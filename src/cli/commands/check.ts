@@ -6,20 +6,18 @@ import { configDefaults } from "../../config/defaults.generated.js";
 import type { Config } from "../../config/schema.js";
 import { UsageError } from "../../errors.js";
 import { ruleSettingProblems } from "../../lint/all-rules.js";
-import { type LintFormat, formatLintReport } from "../../lint/formatters/index.js";
 import { findProjectRoot } from "../../project-root.js";
-import { type Io, useColour } from "../io.js";
+import type { Io } from "../io.js";
+import type { ReportingOptions } from "../options.js";
+import { emitReport } from "../report-diagnostics.js";
 
 /** Options of `cronmeta check`. */
-export interface CheckCommandOptions {
+export interface CheckCommandOptions extends ReportingOptions {
   files: string[];
   type?: CrontabType;
   installed: boolean;
   /** Absolute `--config`; else the project's configuration, found upward from the current directory, if any. */
   configPath?: string;
-  format: LintFormat;
-  /** -1 = unlimited. */
-  maxWarnings: number;
 }
 
 /** Rule severities come from the project's configuration when there is one; check needs no project. */
@@ -42,11 +40,5 @@ export async function runCheck(options: CheckCommandOptions, io: Io): Promise<nu
     ...(options.type === undefined ? {} : { type: options.type }),
   });
   const report = { diagnostics: result.diagnostics, errorCount: result.errorCount, warningCount: result.warningCount, jobCount: result.jobCount };
-  io.stdout(await formatLintReport(report, options.format, { colour: useColour(io) }));
-  if (result.errorCount > 0) return 1;
-  if (options.maxWarnings >= 0 && result.warningCount > options.maxWarnings) {
-    if (options.format === "stylish") io.stderr(`cronmeta: too many warnings (${result.warningCount}, --max-warnings ${options.maxWarnings})\n`);
-    return 1;
-  }
-  return 0;
+  return emitReport(report, options, io);
 }

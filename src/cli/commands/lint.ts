@@ -1,26 +1,24 @@
 /** `cronmeta lint`: the CI step. */
-import { formatLintReport } from "../../lint/formatters/index.js";
+import { loadConfig } from "../../config/load.js";
 import { lintProject } from "../../project.js";
-import { type Io, useColour } from "../io.js";
+import type { Io } from "../io.js";
 import type { LintOptions } from "../options.js";
+import { emitReport } from "../report-diagnostics.js";
 
 /** `cronmeta lint`: 0 when clean (warnings within --max-warnings), 1 otherwise. */
 export async function runLint(options: LintOptions, io: Io): Promise<number> {
+  if (options.printConfig) {
+    const loaded = await loadConfig(options.root, options.configPath);
+    io.stdout(`${JSON.stringify(loaded.config, null, 2)}\n`);
+    io.stderr(`cronmeta: configuration of ${options.root} from ${loaded.source ?? "the defaults (no configuration file)"}\n`);
+    return 0;
+  }
   const result = await lintProject(options);
   if (result.cacheProblem !== undefined) io.stderr(`cronmeta: warning: ${result.cacheProblem}\n`);
-  const report = {
-    diagnostics: result.diagnostics,
-    errorCount: result.errorCount,
-    warningCount: result.warningCount,
-    jobCount: result.jobs.length,
-  };
-  io.stdout(await formatLintReport(report, options.format, { colour: useColour(io) }));
-  if (result.errorCount > 0) return 1;
-  if (options.maxWarnings >= 0 && result.warningCount > options.maxWarnings) {
-    if (options.format === "stylish") {
-      io.stderr(`cronmeta: too many warnings (${result.warningCount}, --max-warnings ${options.maxWarnings})\n`);
-    }
-    return 1;
-  }
-  return 0;
+  const select = options.select ?? (() => true);
+  // Every file was linted (collisions and duplicates need them all); the named ones are reported.
+  const diagnostics = result.diagnostics.filter((d) => select(d.file));
+  const errorCount = diagnostics.filter((d) => d.severity === "error").length;
+  const report = { diagnostics, errorCount, warningCount: diagnostics.length - errorCount, jobCount: result.jobs.filter((j) => select(j.file)).length };
+  return emitReport(report, options, io);
 }

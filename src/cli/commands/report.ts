@@ -1,6 +1,4 @@
 /** `cronmeta report`: the week's schedule as a self-contained HTML page, or as JSON. */
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import { renderReportHtml } from "../../list/report-html.js";
 import { formatReportJson } from "../../list/report-json.js";
 import { loadReportTemplate } from "../../list/report-template.js";
@@ -8,15 +6,8 @@ import { buildReport } from "../../list/report.js";
 import { VERSION } from "../../version.js";
 import type { Io } from "../io.js";
 import type { ReportOptions } from "../options.js";
+import { writeFileAtomically } from "../output-file.js";
 import { projectWithoutErrors, zoneFrom } from "./list.js";
-
-/** Writes `content` to `path` through a temp file and a rename, so readers never see half a page. */
-async function writeAtomically(path: string, content: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, content);
-  await rename(temp, path);
-}
 
 /** `cronmeta report`: 0 written, 1 the project has lint errors, 2 usage error (thrown). */
 export async function runReport(options: ReportOptions, io: Io): Promise<number> {
@@ -30,7 +21,7 @@ export async function runReport(options: ReportOptions, io: Io): Promise<number>
   }
   if (options.html !== undefined) {
     const html = renderReportHtml(report, await loadReportTemplate(), `cronmeta ${VERSION}`);
-    await writeAtomically(options.html, html);
+    await writeFileAtomically(options.html, html);
     io.stderr(`cronmeta: wrote ${options.html} (${report.jobCount} jobs, ${report.startsPerWeek} starts in the week)\n`);
   }
   return 0;
