@@ -134,6 +134,18 @@ export interface Job {
   command: string;
   /** The whole cron.d line: `<time> <user> <command>`. */
   cronLine: string;
+  /** Set when `time` was written with `H` forms: `time` is their resolution (docs/spread.md). */
+  timeSource?: TimeSource;
+}
+
+/** Where a time written with `H` forms came from (docs/spread.md). */
+export interface TimeSource {
+  /** The time as written, with its H forms (single spaces). */
+  text: string;
+  /** What chose the H values: the hash of package and lock name, or the balanced placement. */
+  by: "hash" | "balanced";
+  /** The time the hash alone gives (the job's time unless the balanced placement moved it). */
+  hash: string;
 }
 
 /** Where `cronmeta gen` writes (SPEC 4.1). */

@@ -56,7 +56,7 @@ describe("documentation", () => {
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(Object.keys(schema.properties).sort(), [
       "debianDir", "defaultPackage", "env", "exclude", "guard", "include", "installDir", "packages",
-      "rules", "switchman", "templates", "user", "users",
+      "rules", "spread", "stampedeThreshold", "switchman", "templates", "timezone", "user", "users",
     ]);
   });
 });

@@ -23,7 +23,9 @@ const DEFAULTS: Config = {
     "config": "/etc/switchman.conf"
   },
   "guard": true,
-  "rules": {}
+  "rules": {},
+  "spread": "hash",
+  "stampedeThreshold": 5
 };
 
 /** The configuration with every default filled in (a fresh copy each time). */

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { envLine } from "../cron/env-line.js";
+import { isValidZone } from "../cron/zone.js";
 import { DEBIAN_PACKAGE_NAME, USER_NAME } from "../syntax/debian.js";
 
 const severitySetting = z.enum(["error", "warning", "off"]);
@@ -71,6 +72,11 @@ export const configSchema = z
     guard: z.boolean().default(true),
     templates: z.string().min(1).optional(),
     rules: z.record(z.string(), severitySetting).default({}),
+    // H forms in `time` (docs/spread.md): how their values are chosen, the zone whose DST hours
+    // an H hour avoids, and when the cron-stampede rule warns.
+    spread: z.enum(["hash", "balanced"]).default("hash"),
+    timezone: z.string().refine(isValidZone, "must be an IANA time zone the platform knows (e.g. Europe/Berlin, UTC)").optional(),
+    stampedeThreshold: z.int().min(1).default(5),
   })
   .describe("cronmeta configuration (cronmeta.config.json or the \"cronmeta\" key of package.json)");
 

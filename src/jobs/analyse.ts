@@ -7,10 +7,11 @@ import { posix } from "node:path";
 import type { Config } from "../config/schema.js";
 import type { DebianInfo, InstalledFile } from "../debian/read.js";
 import { parseCronTime } from "../cron/parse.js";
-import type { CronTimeResult, Job, RawEntry, RawSection } from "../types.js";
+import type { CronTimeResult, Job, RawEntry, RawSection, ScannedFile } from "../types.js";
 import { buildCommand, escapeForCron } from "./command.js";
 import { type MetadataKey, isMetadataKey } from "./keys.js";
 import { defaultLockname } from "./lockname.js";
+import { balanceSections, hashSpread, type SectionSpread, timeSourceOf } from "./spread.js";
 
 /** Everything known about one section. */
 export interface SectionFacts {
@@ -23,9 +24,12 @@ export interface SectionFacts {
   duplicateKeys: RawEntry[];
   emptyValues: RawEntry[];
   missingKeys: MetadataKey[];
+  /** The parsed time; for a time with H forms, the parse of its resolution (problems at the written columns). */
   time?: CronTimeResult;
-  /** Normalised time text (single spaces). */
+  /** Normalised time text as written (single spaces; H forms included). */
   timeText?: string;
+  /** Set when `time` has H forms: how they were resolved (src/jobs/spread.ts). */
+  spread?: SectionSpread;
   package?: string;
   user: string;
   group: string;
@@ -91,7 +95,6 @@ export function analyseSection(file: string, section: RawSection, config: Config
 
   const facts = { values };
   const timeRaw = value(facts, "time");
-  const time = timeRaw === undefined ? undefined : parseTime(timeRaw);
   const pkg = value(facts, "package") ?? (seen.has("package") ? undefined : config.defaultPackage);
   const params = value(facts, "params") ?? "";
   const fileName = posix.basename(file);
@@ -104,7 +107,10 @@ export function analyseSection(file: string, section: RawSection, config: Config
   const lockname = explicitLockname ?? defaultLockname(fileName, params);
   const command = escapeForCron(buildCommand({ scriptPath, params, group, lockname, lock: lock !== false }, config));
   const user = value(facts, "user") ?? config.user;
-  const timeText = time?.time?.text ?? timeRaw?.trim().split(/\s+/).join(" ");
+  // H forms are resolved from the job's identity before Debian's grammar sees the time.
+  const spread = timeRaw === undefined ? undefined : hashSpread(timeRaw, { package: pkg ?? "", lockname }, config, parseTime);
+  const time = spread?.final.result ?? (timeRaw === undefined ? undefined : parseTime(timeRaw));
+  const timeText = spread?.final.source ?? time?.time?.text ?? timeRaw?.trim().split(/\s+/).join(" ");
 
   const result: SectionFacts = {
     file,
@@ -124,6 +130,7 @@ export function analyseSection(file: string, section: RawSection, config: Config
     command,
   };
   if (time !== undefined) result.time = time;
+  if (spread !== undefined) result.spread = spread;
   if (timeText !== undefined) result.timeText = timeText;
   if (pkg !== undefined) result.package = pkg;
   const description = value(facts, "description");
@@ -161,5 +168,20 @@ export function toJob(facts: SectionFacts): Job {
     cronLine: facts.cronLine,
   };
   if (facts.description !== undefined) job.description = facts.description;
+  const source = timeSourceOf(facts.spread);
+  if (source !== undefined) job.timeSource = source;
   return job;
+}
+
+/**
+ * Analyses every section of every file, in order; with config `spread: "balanced"` the H
+ * minutes and hours of all of them are then placed together (src/jobs/spread.ts).
+ */
+export function analyseFiles(files: readonly ScannedFile[], config: Config, debian: DebianInfo): SectionFacts[] {
+  const sections: SectionFacts[] = [];
+  for (const file of files) {
+    for (const section of file.sections) sections.push(analyseSection(file.file, section, config, debian));
+  }
+  if (config.spread === "balanced" && sections.some((s) => s.spread !== undefined)) balanceSections(sections, config, parseTime);
+  return sections;
 }

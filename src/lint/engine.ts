@@ -5,7 +5,7 @@
  */
 import type { Config } from "../config/schema.js";
 import type { DebianInfo } from "../debian/read.js";
-import { analyseSection, type SectionFacts, toJob } from "../jobs/analyse.js";
+import { analyseFiles, type SectionFacts, toJob } from "../jobs/analyse.js";
 import { compareJobs } from "../jobs/order.js";
 import type { Diagnostic, Job, OutputMode, ScannedFile, Severity } from "../types.js";
 import type { RuleContext } from "./rule.js";
@@ -59,10 +59,7 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 
 /** Runs all rules over the scanned files. */
 export function runRules(input: LintInput): LintOutput {
-  const sections: SectionFacts[] = [];
-  for (const file of input.files) {
-    for (const section of file.sections) sections.push(analyseSection(file.file, section, input.config, input.debian));
-  }
+  const sections: SectionFacts[] = analyseFiles(input.files, input.config, input.debian);
   const context: RuleContext = { ...input, sections };
   const diagnostics: Diagnostic[] = [];
   // The one job-drop rule: an error anywhere in a file keeps every section of that file from

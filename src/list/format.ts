@@ -24,7 +24,7 @@ function cells(row: ListedJob): string[] {
 
 /**
  * One aligned line per job (package, script:line, time, user, group, lock name), then
- * indented: what cron will do, the next runs (with `--next`), the job's own description
+ * indented: the H text the time was resolved from (if any), what cron will do, the next runs (with `--next`), the job's own description
  * and the full cron.d line. A summary line ends the table.
  */
 export function formatListTable(rows: readonly ListedJob[], options: TableOptions): string {
@@ -38,6 +38,7 @@ export function formatListTable(rows: readonly ListedJob[], options: TableOption
   let out = paint("1", line(HEADERS).trimEnd()) + "\n";
   for (const row of rows) {
     out += "\n" + line(cells(row));
+    if (row.timeSource !== undefined) out += `${label("from")}${row.timeSource.text}\n`;
     out += `${label("when")}${row.description}\n`;
     if (row.nextRuns !== undefined) {
       out += `${label("next")}${row.nextRuns.length === 0 ? "none" : row.nextRuns.join(", ")}\n`;

@@ -5,7 +5,8 @@
 import { describeCronTime } from "../cron/describe.js";
 import { nextRuns } from "../cron/next.js";
 import { formatInZone } from "../cron/zone.js";
-import type { Job } from "../types.js";
+import { describeTimeSource } from "../spread/describe.js";
+import type { Job, TimeSource } from "../types.js";
 
 /** One job as `list` shows it (and as `list --format json` prints it). */
 export interface ListedJob {
@@ -14,9 +15,11 @@ export interface ListedJob {
   file: string;
   /** Line of the job's `<crontab>` / `@crontab`. */
   line: number;
-  /** The time as written (normalised): `*\/2 * * * *`, `@daily`. */
+  /** The time cron gets (normalised): `*\/2 * * * *`, `@daily`; for a time written with H, its resolution. */
   time: string;
-  /** What Debian's cron will do, in plain English. */
+  /** Only for a time written with H forms: the H text, what chose the values, and the hash's own result. */
+  timeSource?: TimeSource;
+  /** What Debian's cron will do, in plain English (and, for H forms, what H chose). */
   description: string;
   user: string;
   group: string;
@@ -58,7 +61,8 @@ export function listJobs(jobs: readonly Job[], options: ListingOptions): ListedJ
         file: job.file,
         line: job.line,
         time: job.time.text,
-        description: describeCronTime(job.time),
+        ...(job.timeSource === undefined ? {} : { timeSource: job.timeSource }),
+        description: describeJobTime(job),
         user: job.user,
         group: job.group,
         lockname: job.lockname,
@@ -72,4 +76,11 @@ export function listJobs(jobs: readonly Job[], options: ListingOptions): ListedJ
       }
       return row;
     });
+}
+
+/** describeCronTime, plus what H chose for a time written with H forms. */
+export function describeJobTime(job: Job): string {
+  const words = describeCronTime(job.time);
+  if (job.timeSource === undefined) return words;
+  return `${words} (${describeTimeSource(job.timeSource, job.time, job)})`;
 }

@@ -116,6 +116,24 @@ const table: Record<string, Case[]> = {
     { name: "@daily", files: one(P, "time: @daily"), expect: [] },
     { name: "@reboot", files: one(P, "time: @reboot"), expect: ["8:11"] },
   ],
+  "cron-hash-dst": [
+    { name: "H hour avoids 02:00 in Berlin", files: { ...one(P, "time: H H * * *"), "cronmeta.config.json": '{ "timezone": "Europe/Berlin" }' }, expect: [] },
+    { name: "H(2-2) in Berlin", files: { ...one(P, "time: H H(2-2) * * *"), "cronmeta.config.json": '{ "timezone": "Europe/Berlin" }' }, expect: ["8:13"] },
+    { name: "no timezone, no DST hours", files: one(P, "time: H H(2-2) * * *"), expect: [] },
+  ],
+  "cron-stampede": [
+    { name: "5 jobs at :00 (threshold 5)", files: { "bin/job.pl": pod(...[1, 2, 3, 4, 5].map((i) => [P, "time: 0 * * * *", `params: --n ${i}`])) }, expect: [] },
+    {
+      name: "6 jobs at :00",
+      files: { "bin/job.pl": pod(...[1, 2, 3, 4, 5, 6].map((i) => [P, "time: 0 * * * *", `params: --n ${i}`])) },
+      expect: ["8:11", "13:11", "18:11", "23:11", "28:11", "33:11"],
+    },
+    {
+      name: "threshold from config",
+      files: { "bin/job.pl": pod(...[1, 2, 3].map((i) => [P, "time: 30 2 * * *", `params: --n ${i}`])), "cronmeta.config.json": '{ "stampedeThreshold": 2 }' },
+      expect: ["8:11", "13:11", "18:11"],
+    },
+  ],
   "package-unknown": [
     { name: "known", files: one(P, T), expect: [] },
     { name: "typo", files: one("package: my-project-script1", T), expect: ["7:14"] },

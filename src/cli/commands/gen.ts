@@ -3,6 +3,7 @@ import { planDiff, planListing } from "../../generate/diff.js";
 import { generate, type GenerateResult } from "../../generate/generate.js";
 import { displayPathFor } from "../../generate/plan.js";
 import { OutputWriteError, type WriteHooks } from "../../generate/write.js";
+import { balancedMoves } from "../../jobs/spread.js";
 import { formatStylish } from "../../lint/formatters/stylish.js";
 import { type Io, useColour } from "../io.js";
 import type { GenOptions } from "../options.js";
@@ -47,6 +48,16 @@ function printReport(result: GenerateResult, io: Io): void {
   );
 }
 
+/** With config `spread: "balanced"`: every H job placed elsewhere than its hash would put it. */
+function printBalancedMoves(result: GenerateResult, io: Io): void {
+  const moves = balancedMoves(result.project.jobs);
+  for (const { job, from, to } of moves) {
+    io.stderr(`balanced ${job.file}:${job.line} (${job.package}) "${job.timeSource?.text ?? ""}": ${to} instead of ${from} (hash)\n`);
+  }
+  const placed = result.project.jobs.filter((j) => j.timeSource?.by === "balanced").length;
+  if (placed > 0) io.stderr(`cronmeta: balanced spread: ${moves.length} of ${plural(placed, "H job")} placed away from their hash minute\n`);
+}
+
 /** `cronmeta gen`: 0 done (or up to date with --check), 1 refused or out of date. */
 export async function runGen(options: GenOptions, io: Io): Promise<number> {
   const action = options.check ? "check" : options.dryRun ? "dry-run" : "write";
@@ -68,6 +79,7 @@ export async function runGen(options: GenOptions, io: Io): Promise<number> {
   }
   const plan = result.plan;
   if (plan === undefined) return 1; // cannot happen without errors; keep the exit code honest
+  printBalancedMoves(result, io);
   const changing = plan.files.filter((f) => f.kind !== "unchanged").length;
   if (options.check) {
     io.stdout(planDiff(plan));

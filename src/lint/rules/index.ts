@@ -13,6 +13,8 @@ import { cronTimeNever } from "./cron-time-never.js";
 import { cronTimeOnce } from "./cron-time-once.js";
 import { cronDayOr } from "./cron-day-or.js";
 import { cronReboot } from "./cron-reboot.js";
+import { cronHashDst } from "./cron-hash-dst.js";
+import { cronStampede } from "./cron-stampede.js";
 import { packageUnknown } from "./package-unknown.js";
 import { packageNameInvalid } from "./package-name-invalid.js";
 import { cronFileNameRule } from "./cron-file-name.js";
@@ -45,6 +47,8 @@ export const RULES: readonly Rule[] = [
   cronTimeOnce,
   cronDayOr,
   cronReboot,
+  cronHashDst,
+  cronStampede,
   packageUnknown,
   packageNameInvalid,
   cronFileNameRule,
