@@ -9,10 +9,11 @@
  * on the 1st of a month and of a year, so `@monthly`, `@yearly` and day-1 jobs show up.
  * Jobs that start on no day of this week are listed apart.
  */
-import { describeCronTime } from "../cron/describe.js";
+import { describeJobTime } from "./listing.js";
 import { runsBetween } from "../cron/next.js";
 import { formatInZone, zoneOffsets } from "../cron/zone.js";
 import type { Job } from "../types.js";
+import { type Glance, glance } from "./report-glance.js";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -26,12 +27,15 @@ export const REFERENCE_MONDAY = { year: 2024, month: 1, day: 1 };
 /** Mon..Sun, the rows of the hour-of-week heat map. */
 export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
 
-/** A job, as the report names it. */
+/** A job, as the report names it: by script (file, params) and package; the lock name for tools. */
 export interface JobRef {
   package: string;
   file: string;
   line: number;
+  params: string;
   time: string;
+  /** The H text the time was resolved from, if any. */
+  timeSource?: string;
   group: string;
   lockname: string;
 }
@@ -80,8 +84,8 @@ export interface ReportJob extends JobRef {
   startsPerWeek: number;
 }
 
-/** Everything the report shows. */
-export interface ScheduleReport {
+/** Everything the report shows (the at-a-glance parts: report-glance.ts). */
+export interface ScheduleReport extends Glance {
   version: 1;
   zone: string;
   week: { start: string; end: string };
@@ -113,7 +117,18 @@ function instantOf(wall: number, zone: string): number {
 }
 
 function refOf(job: Job): JobRef {
-  return { package: job.package, file: job.file, line: job.line, time: job.time.text, group: job.group, lockname: job.lockname };
+  const ref: JobRef = { package: job.package, file: job.file, line: job.line, params: job.params, time: job.time.text, group: job.group, lockname: job.lockname };
+  if (job.timeSource !== undefined) ref.timeSource = job.timeSource.text;
+  return ref;
+}
+
+/** Options of buildReport. */
+export interface BuildReportOptions {
+  /**
+   * Measured run durations in minutes by `package/lockname`, for the day timeline: the seam for
+   * switchman's run records (a later issue). Without them the timeline shows the schedule alone.
+   */
+  durations?: ReadonlyMap<string, number>;
 }
 
 function series(keys: Iterable<string>, size: number): Record<string, number[]> {
@@ -123,7 +138,7 @@ function series(keys: Iterable<string>, size: number): Record<string, number[]> 
 }
 
 /** Builds the report for `jobs` in `zone` (validated by the caller). */
-export function buildReport(jobs: readonly Job[], zone: string): ScheduleReport {
+export function buildReport(jobs: readonly Job[], zone: string, options: BuildReportOptions = {}): ScheduleReport {
   const { year, month, day } = REFERENCE_MONDAY;
   const startWall = Date.UTC(year, month - 1, day);
   const start = instantOf(startWall, zone);
@@ -138,6 +153,7 @@ export function buildReport(jobs: readonly Job[], zone: string): ScheduleReport 
   const minuteCount = Math.round((end - start) / MINUTE_MS);
   const perMinute = new Uint32Array(minuteCount);
   const startsByJob: Uint16Array[] = [];
+  const shortestGaps: number[] = [];
   const minuteOfHourByJob: Uint32Array[] = [];
   const reportJobs: ReportJob[] = [];
   const frequentJobs: FrequentJob[] = [];
@@ -169,8 +185,9 @@ export function buildReport(jobs: readonly Job[], zone: string): ScheduleReport 
     });
     total += runs.length;
     startsByJob.push(minutes);
+    shortestGaps.push(shortestGap);
     minuteOfHourByJob.push(ownMinutes);
-    const row: ReportJob = { ...refOf(job), description: describeCronTime(job.time), user: job.user, lock: job.lock, cronLine: job.cronLine, startsPerWeek: runs.length };
+    const row: ReportJob = { ...refOf(job), description: describeJobTime(job), user: job.user, lock: job.lock, cronLine: job.cronLine, startsPerWeek: runs.length };
     if (job.description !== undefined) row.comment = job.description;
     reportJobs.push(row);
     if (runs.length === 0) quietJobs.push(refOf(job));
@@ -193,6 +210,7 @@ export function buildReport(jobs: readonly Job[], zone: string): ScheduleReport 
     frequentJobs: frequentJobs.sort((a, b) => a.shortestGapMinutes - b.shortestGapMinutes || b.startsPerWeek - a.startsPerWeek),
     quietJobs,
     jobs: reportJobs,
+    ...glance({ jobs, startsByJob, shortestGap: shortestGaps, perMinute, zone, start, wallOf, weekdays: WEEKDAYS, ...(options.durations === undefined ? {} : { durations: options.durations }) }),
   };
 }
 

@@ -118,3 +118,71 @@ describe("report output", () => {
     assert.match(html, new RegExp(`${60 - MAX_SERIES_ROWS} more rows not shown`));
   });
 });
+
+describe("report at a glance", () => {
+  const glanceJobs = [
+    jobOf("* * * * *", "bin/every.sh", { package: "p1" }),
+    jobOf("0 * * * *", "bin/hourly-a.sh", { package: "p1", lockname: "a" }),
+    jobOf("0 * * * *", "bin/hourly-b.sh", { package: "p1", lockname: "b" }),
+    jobOf("0 3 * * *", "bin/nightly.sh", { package: "p2" }),
+    jobOf("*/15 8-17 * * 1-5", "bin/office.sh", { package: "p2" }),
+  ];
+  const report = buildReport(glanceJobs, "UTC", { durations: new Map([["p2/nightly.sh", 42]]) });
+
+  it("lists every-minute jobs apart and leaves them out of the job counts", () => {
+    assert.deepEqual(report.everyMinuteJobs.map((j) => j.file), ["bin/every.sh"]);
+    assert.deepEqual(report.everyHourJobs.map((j) => j.file), ["bin/every.sh", "bin/hourly-a.sh", "bin/hourly-b.sh"]);
+    const m = report.minuteOfHourJobs;
+    assert.equal(m.everyHour[0], 2, "the two hourly jobs, not the every-minute one");
+    assert.equal(m.mostInAnHour[0], 3, "and the nightly job at 03:00 (or office at 08:00)");
+    assert.equal(m.mostInAnHour[15], 1);
+    assert.equal(m.mostInAnHour[1], 0, "the every-minute job is not counted");
+    assert.deepEqual(m.jobCount, { all: 4, everyHour: 2, byPackage: { p1: 2, p2: 2 }, byGroup: { p1: 2, p2: 2 } });
+  });
+
+  it("counts jobs per hour of the week without those that start in every hour", () => {
+    const h = report.hourOfWeekJobs;
+    assert.deepEqual(h.all.slice(0, 24), [0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    assert.equal(h.all[5 * 24 + 8], 0, "office hours on weekdays only");
+    assert.deepEqual(h.jobCount.byDay, [2, 2, 2, 2, 2, 1, 1]);
+  });
+
+  it("names the busy minutes with H forms, the peak they give, and only minutes where jobs meet", () => {
+    assert.deepEqual(report.busyMinutes.map((b) => b.label), [":00"]);
+    const [busy] = report.busyMinutes;
+    assert.equal(busy?.everyHour, 2);
+    assert.equal(busy?.mostInAnHour, 3);
+    assert.equal(busy?.mostAt, "Mon 03:00");
+    assert.deepEqual(busy?.suggestion?.changes.map((c) => [c.job.file, c.from, c.to]), [
+      ["bin/hourly-a.sh", "0 * * * *", "H * * * *"],
+      ["bin/hourly-b.sh", "0 * * * *", "H * * * *"],
+      ["bin/nightly.sh", "0 3 * * *", "H 3 * * *"],
+      ["bin/office.sh", "*/15 8-17 * * 1-5", "H/15 8-17 * * 1-5"],
+    ]);
+    for (const c of busy?.suggestion?.changes ?? []) assert.match(c.resolved, /^\d+(-59\/15)? /);
+    assert.equal(busy?.suggestion?.peakBefore, 4, "the every-minute job counts in the peak of the week");
+    assert.ok((busy?.suggestion?.minuteAfter ?? 9) <= 1, "the four spread over the hour");
+    assert.equal(report.spreadAll.changes.length, 4, "the every-minute job cannot take an H minute");
+  });
+
+  it("draws the day with bands for steady runs, ticks for the rest, and measured durations when given", () => {
+    const rows = Object.fromEntries(report.timeline.rows.map((r) => [r.job.file, r]));
+    assert.equal(report.timeline.label, "Mon 2024-01-01");
+    assert.deepEqual(rows["bin/every.sh"]?.bands, [{ from: 0, to: 1439, every: 1 }]);
+    assert.equal(rows["bin/hourly-a.sh"]?.starts.length, 24, "hourly: ticks, not a band");
+    assert.deepEqual(rows["bin/office.sh"]?.bands, [{ from: 480, to: 1065, every: 15 }].filter((b) => b.every <= 10));
+    assert.equal(rows["bin/office.sh"]?.starts.length, 40);
+    assert.deepEqual(rows["bin/nightly.sh"]?.starts, [180]);
+    assert.equal(rows["bin/nightly.sh"]?.durationMinutes, 42);
+    assert.equal(rows["bin/hourly-a.sh"]?.durationMinutes, undefined);
+    assert.equal(report.timeline.notOnThisDay, 0);
+  });
+
+  it("names jobs by script and package on the page, and keeps counts, not weekly sums", async () => {
+    const html = renderReportHtml(report, await loadReportTemplate(), "cronmeta test");
+    assert.match(html, /<li>2 jobs start at :00 of every hour, and up to 3 in one hour \(first Mon 03:00\)\.<\/li>/);
+    assert.match(html, /<li>1 job starts more often than every 5 minutes; 1 job starts every minute and is listed apart\.<\/li>/);
+    assert.match(html, /<ul data-table="every-minute"><li data-job="bin\/every\.sh:3">/);
+    assert.match(html, /<rect class="tick" x="180" y="1" width="42" height="14"\/>/, "the measured 42 minutes");
+  });
+});

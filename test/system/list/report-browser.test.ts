@@ -1,14 +1,18 @@
 // The schedule report of examples/my-project, opened in headless Chromium (Debian package
-// `chromium`, driven by playwright-core with the system binary): the heat maps and the busiest
-// minutes must be rendered with the right numbers, the page must fetch nothing from the
-// network, and a screenshot goes to test-output/report.png.
+// `chromium`, driven by playwright-core with the system binary) at 1400 px, a laptop width:
+// nothing may overflow horizontally (the per-minute map once hid :58, :59 and its total), the
+// summaries must say what they mean in jobs ("6 jobs start at :00 of every hour"), jobs are named
+// by script and package, the busiest minutes carry the H forms that would spread them, the day
+// timeline has every job of the day, the page fetches nothing, and a screenshot goes to
+// test-output/report.png.
 //
-// Hand-counted numbers for the example (UTC, week of Monday 2024-01-01):
-// - Mon 00:00-00:59: 2 x 30 (*/2) + 4 (*/15) + 2 x 6 (*/10) + 20 (*/3) + 1 (@daily) + 1 (5 * * * *) = 98;
-//   Mon 08:00-08:59 adds 12 starts of warm-cache (*/5 8-20 mon-fri) = 109.
-// - Minute :00 over the week: 336 (*/2 x2) + 168 (*/15) + 336 (*/10 x2) + 168 (*/3)
-//   + 65 (warm-cache, 13 hours x 5 days) + 7 (@daily) + 5 (0 7 * * mon-fri) + 1 (0 2 1 * *) = 1086.
-// - At most 7 jobs start in one minute (the six every-few-minutes jobs at :00/:30 plus one more).
+// Hand-counted for the example (UTC, week of Monday 2024-01-01):
+// - Every hour: process-queue.pl twice (*/2), expire-sessions (*/15), rebuild-index and
+//   check-disk (*/10), check-replication (*/3) start at :00: 6 jobs at :00 of every hour; with
+//   cleanup-tmp (@daily) at Mon 00:00 that hour has 7, the most at :00 in one hour.
+// - Those six and sync-prices (5 * * * *) start in every hour of the week; the hour-of-week map
+//   leaves them out and shows the rest: warm-cache on weekdays 08:00-20:59, the dailies and so on.
+// - At most 7 jobs start in one minute (144 minutes of the week).
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +25,7 @@ import { runInProcess } from "../../helpers/cli.js";
 import { repoRoot, testOutputDir } from "../../helpers/paths.js";
 
 const CHROMIUM = "/usr/bin/chromium";
+const WIDTH = 1400;
 const example = join(repoRoot, "examples", "my-project");
 const htmlPath = join(testOutputDir, "report.html");
 const screenshotPath = join(testOutputDir, "report.png");
@@ -41,7 +46,7 @@ before(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: WIDTH, height: 900 },
     args: [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -69,60 +74,140 @@ async function rowCounts(kind: string, series: string, row: string): Promise<num
   return (await cells.evaluateAll((tds) => tds.map((td) => Number(td.getAttribute("data-count"))))) as number[];
 }
 
-describe("schedule report in Chromium", () => {
-  it("renders the hour-of-week heat map with the right numbers", async () => {
-    const mon = await rowCounts("hour-of-week", "all", "Mon");
-    assert.equal(mon.length, 24);
-    assert.equal(mon[0], 98);
-    assert.equal(mon[8], 109);
-    const days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const all: number[] = [];
-    for (const day of days) all.push(...(await rowCounts("hour-of-week", "all", day)));
-    assert.deepEqual(all, expected.hourOfWeek.all);
-    assert.equal(all.reduce((a, b) => a + b, 0), Number(await page.locator("#start-count").textContent()));
-    for (const [name, counts] of Object.entries(expected.hourOfWeek.byPackage)) {
-      assert.deepEqual(await rowCounts("hour-of-week", "package", name), counts, name);
+/** The project compiles without the DOM library: the page's globals, typed as far as used here. */
+interface PageGlobals {
+  document: {
+    documentElement: { scrollWidth: number; clientWidth: number };
+    querySelectorAll(selector: string): ArrayLike<PageElement>;
+  };
+  getComputedStyle(element: unknown): { backgroundColor: string; overflowX: string };
+}
+interface PageElement {
+  tagName: string;
+  className: string;
+  scrollWidth: number;
+  clientWidth: number;
+  getBoundingClientRect(): { left: number; right: number; width: number };
+}
+
+describe("schedule report in Chromium at 1400 px", () => {
+  it("overflows nowhere: the page, every table and every box fit the window", async () => {
+    const overflow = await page.evaluate((width) => {
+      const g = globalThis as unknown as PageGlobals;
+      const root = g.document.documentElement;
+      const all = Array.from(g.document.querySelectorAll("body *"));
+      return {
+        page: [root.scrollWidth, root.clientWidth],
+        wider: all.filter((el) => el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && el.tagName !== "svg" && !["TD", "TH"].includes(el.tagName))
+          .map((el) => `${el.tagName}.${el.className} ${el.scrollWidth}>${el.clientWidth}`),
+        outside: all.filter((el) => el.getBoundingClientRect().right > width + 0.5).map((el) => `${el.tagName}.${el.className}`),
+      };
+    }, WIDTH);
+    assert.deepEqual(overflow.page, [WIDTH, WIDTH], "no horizontal scrollbar");
+    assert.deepEqual(overflow.wider, [], "no element scrolls or clips sideways");
+    assert.deepEqual(overflow.outside, [], "nothing reaches past the right edge");
+    // The cells the old page cut off: :58, :59 and the jobs column of the per-minute map.
+    for (const selector of [
+      'table[data-heatmap="minute-of-hour"][data-series="all"] tr[data-row="every hour"] td[data-count]:nth-last-of-type(1)',
+      'table[data-heatmap="minute-of-hour"][data-series="all"] tr[data-row="every hour"] td.total',
+    ]) {
+      const box = await page.locator(selector).first().boundingBox();
+      assert.ok(box !== null && box.x + box.width <= WIDTH && box.width > 4, `${selector}: ${JSON.stringify(box)}`);
     }
-    for (const [name, counts] of Object.entries(expected.hourOfWeek.byGroup)) {
-      assert.deepEqual(await rowCounts("hour-of-week", "group", name), counts, name);
+    const cells = await rowCounts("minute-of-hour", "all", "every hour");
+    assert.equal(cells.length, 60);
+  });
+
+  it("sums up in jobs, not weekly sums", async () => {
+    assert.equal(await page.locator("#job-count").getAttribute("data-value"), "14");
+    assert.equal(await page.locator("#busiest-minute").getAttribute("data-value"), ":00");
+    assert.match((await page.locator("#busiest-minute").textContent()) ?? "", /6 jobs every hour, up to 7/);
+    assert.equal(await page.locator("#peak-minute").getAttribute("data-value"), "7");
+    assert.equal(await page.locator("#peak-with-h").getAttribute("data-value"), String(expected.spreadAll.peakAfter));
+    assert.ok(expected.spreadAll.peakAfter < 7, "the H forms lower the peak");
+    assert.equal(await page.locator("#every-minute").getAttribute("data-value"), "0");
+    const headlines = await page.locator("ul.glance li").allTextContents();
+    assert.equal(headlines[0], "6 jobs start at :00 of every hour, and up to 7 in one hour (first Mon 00:00).");
+    assert.match(headlines[1] ?? "", /^Besides the 7 jobs that start in every hour, the busiest hour of the week is /);
+    assert.match(headlines[2] ?? "", new RegExp(`^At most 7 jobs start in the same minute, in 144 minutes of the week\\. Writing the suggested H forms for the 14 jobs that can take one would bring that to ${expected.spreadAll.peakAfter}\\.$`));
+    assert.equal(headlines[3], "3 jobs start more often than every 5 minutes.");
+    assert.doesNotMatch((await page.locator("body").textContent()) ?? "", /\b1086\b/, "no weekly sum on the page");
+  });
+
+  it("counts jobs per minute of the hour, every hour and at most in one hour", async () => {
+    const every = await rowCounts("minute-of-hour", "all", "every hour");
+    const most = await rowCounts("minute-of-hour", "all", "most in one hour");
+    assert.equal(every[0], 6);
+    assert.equal(most[0], 7);
+    assert.equal(most[30], 7, "warm-cache joins at :30 on weekdays");
+    assert.deepEqual(every, expected.minuteOfHourJobs.everyHour);
+    assert.deepEqual(most, expected.minuteOfHourJobs.mostInAnHour);
+    for (const [name, counts] of Object.entries(expected.minuteOfHourJobs.byPackage)) {
+      assert.deepEqual(await rowCounts("minute-of-hour", "package", name), counts, name);
     }
-    // The numbers are visible in the cells, and the busiest cells are coloured.
-    const busiest = page.locator('table[data-heatmap="hour-of-week"][data-series="all"] tr[data-row="Mon"] td[data-count="109"]').first();
-    assert.equal((await busiest.textContent())?.trim(), "109");
-    assert.ok(await busiest.isVisible());
-    // The project compiles without the DOM library: reach getComputedStyle through globalThis.
+    // The busiest cell is coloured and shows its number.
+    const busiest = page.locator('table[data-heatmap="minute-of-hour"][data-series="all"] tr[data-row="most in one hour"] td[data-count="7"]').first();
+    assert.equal((await busiest.textContent())?.trim(), "7");
     type Styles = { getComputedStyle(element: unknown): { backgroundColor: string } };
     const colour = await busiest.evaluate((td) => (globalThis as unknown as Styles).getComputedStyle(td).backgroundColor);
     assert.match(colour, /^rgb\(/);
     assert.notEqual(colour, "rgb(255, 255, 255)");
   });
 
-  it("renders the minute-of-hour heat map with the minute-0 stampede", async () => {
-    const minutes = await rowCounts("minute-of-hour", "all", "all");
-    assert.equal(minutes.length, 60);
-    assert.equal(minutes[0], 1086);
-    assert.equal(Math.max(...minutes), 1086);
-    assert.deepEqual(minutes, expected.minuteOfHour.all);
-    for (const [name, counts] of Object.entries(expected.minuteOfHour.byGroup)) {
-      assert.deepEqual(await rowCounts("minute-of-hour", "group", name), counts, name);
-    }
+  it("shows the structure of the week without the jobs that start in every hour", async () => {
+    const days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const all: number[] = [];
+    for (const day of days) all.push(...(await rowCounts("hour-of-week", "all", day)));
+    assert.deepEqual(all, expected.hourOfWeekJobs.all);
+    const mon = await rowCounts("hour-of-week", "all", "Mon");
+    assert.equal(mon[0], 1, "Mon 00:00: cleanup-tmp (@daily)");
+    assert.equal(mon[8], 1, "Mon 08:00: warm-cache");
+    assert.equal(mon[21], 0, "no weekday job at 21:00");
+    const sat = await rowCounts("hour-of-week", "all", "Sat");
+    assert.equal(sat[8], 0, "warm-cache is weekdays only");
+    assert.equal(new Set(all).size > 1, true, "not every cell the same");
   });
 
-  it("lists the busiest minutes with their jobs", async () => {
-    const first = page.locator('ol[data-list="minute-of-hour"] > li').first();
+  it("lists the busiest minutes with the H forms that would spread them and the peak they would give", async () => {
+    const first = page.locator("section.busy").first();
     assert.equal(await first.getAttribute("data-minute"), ":00");
-    assert.equal(await first.getAttribute("data-count"), "1086");
-    const jobs = await first.locator("li[data-job]").evaluateAll((lis) => lis.map((li) => [li.getAttribute("data-job"), Number(li.getAttribute("data-count"))]));
-    assert.equal(jobs.length, 10);
-    assert.deepEqual(jobs.find(([job]) => job === "bin/cleanup-tmp.sh:12"), ["bin/cleanup-tmp.sh:12", 7]);
-    assert.equal(jobs.reduce((sum, [, n]) => sum + Number(n), 0), 1086);
-    assert.equal(await page.locator("#peak").getAttribute("data-peak"), "7");
-    assert.equal(await page.locator("#peak").getAttribute("data-peak-minutes"), String(expected.peak.minutes));
-    const week = page.locator('ol[data-list="minute-of-week"] > li');
-    assert.equal(await week.count(), 10);
-    assert.equal(await week.first().getAttribute("data-minute"), "Mon 00:00");
-    assert.equal(await week.first().getAttribute("data-count"), "7");
-    assert.match((await week.first().textContent()) ?? "", /cleanup-tmp\.sh/);
+    assert.equal(await first.getAttribute("data-every-hour"), "6");
+    assert.equal(await first.getAttribute("data-most"), "7");
+    assert.match((await first.locator("h3").textContent()) ?? "", /^:00: 6 jobs start at :00 of every hour, up to 7 in one hour \(first Mon 00:00\)$/);
+    const rows = first.locator('tr[data-job]');
+    assert.equal(await rows.count(), expected.busyMinutes[0]?.jobs.length);
+    const suggestions = await first.locator("code[data-suggest]").evaluateAll((codes) => codes.map((c) => c.getAttribute("data-suggest")));
+    assert.ok(suggestions.includes("H/2 * * * *"), suggestions.join(" | "));
+    assert.ok(suggestions.includes("H 0 * * *"), "@daily keeps its hour");
+    const suggest = first.locator("p.suggest");
+    assert.equal(await suggest.getAttribute("data-peak-before"), "7");
+    assert.equal(await suggest.getAttribute("data-peak-after"), String(expected.busyMinutes[0]?.suggestion?.peakAfter));
+    assert.ok(Number(await suggest.getAttribute("data-peak-after")) < 7);
+    assert.equal(await suggest.getAttribute("data-minute-after"), String(expected.busyMinutes[0]?.suggestion?.minuteAfter));
+    assert.ok(Number(await suggest.getAttribute("data-minute-after")) < 7, "the crowd at :00 is spread");
+  });
+
+  it("names jobs by script and package, not by lock name", async () => {
+    const week = page.locator('ol[data-list="minute-of-week"] > li').first();
+    assert.equal(await week.getAttribute("data-minute"), "Mon 00:00");
+    assert.equal(await week.getAttribute("data-count"), "7");
+    const text = (await week.textContent()) ?? "";
+    assert.match(text, /bin\/process-queue\.pl --mod 2 --rem 0 my-project-scripts1/);
+    assert.match(text, /bin\/cleanup-tmp\.sh my-project-scripts1/);
+    assert.doesNotMatch(text, /process-queue\.pl-mod-2-rem-0/, "lock names only in the tooltips");
+  });
+
+  it("draws a day timeline with every job of the day", async () => {
+    const rows = page.locator('table[data-table="timeline"] tbody tr');
+    assert.equal(await rows.count(), expected.timeline.rows.length);
+    assert.equal(expected.timeline.rows.length, 13, "all but the Sunday job start on Monday the 1st");
+    const queue = page.locator('table[data-table="timeline"] tr[data-job="bin/process-queue.pl:30"]');
+    assert.equal(await queue.getAttribute("data-starts"), "720");
+    assert.equal(await queue.locator("rect.band").count(), 1, "*/2 is one band");
+    const daily = page.locator('table[data-table="timeline"] tr[data-job="bin/cleanup-tmp.sh:12"]');
+    assert.equal(await daily.locator("rect.tick").count(), 1);
+    const box = await daily.locator("svg").boundingBox();
+    assert.ok(box !== null && box.width > 600 && box.x + box.width <= WIDTH, JSON.stringify(box));
   });
 
   it("lists the jobs that start more often than every 5 minutes, and every job", async () => {
