@@ -1,0 +1,104 @@
+/**
+ * The local journal of one job user: `<user state dir>/journal.jsonl`, one JSON line per START,
+ * FINISH and skip (record.ts, journalLine), size-capped with one rotated generation
+ * (`journal.jsonl.1`).
+ *
+ * - Concurrent switchman processes never interleave a line: each line is one write(2) of at
+ *   most 4095 bytes + newline to a file opened O_APPEND. On Linux an O_APPEND write to a regular
+ *   file moves the end and writes under the inode's lock, so two writes never mix; a line below
+ *   PIPE_BUF is also what POSIX promises for pipes, the strictest case.
+ * - The cap: the two generations together stay within `maxBytes`. A line that would take the
+ *   current file past `maxBytes / 2` first renames it to `journal.jsonl.1` (replacing the older
+ *   generation). Only one process rotates at a time (an O_EXCL lock file, broken when older than
+ *   10 s, so a writer killed mid-rotation cannot stop rotation for good), and it renames only
+ *   the file it found full, so a rotation is never done twice. Writers that appended at the very
+ *   same instant can each add one line beyond the half (their size check and their write are two
+ *   steps): the overshoot is at most one line per concurrent writer.
+ * - Readers skip a line that does not parse (a write cut short by a full disk).
+ */
+import { constants } from "node:fs";
+import { open, rename, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+
+/** The journal's file name in a user's state directory. */
+export const JOURNAL_FILE = "journal.jsonl";
+/** The rotated generation's file name. */
+export const JOURNAL_ROTATED_FILE = "journal.jsonl.1";
+
+/** A rotation lock older than this was left by a killed process, ms. */
+const STALE_LOCK_MS = 10_000;
+/** How long a writer waits for another process's rotation, ms. */
+const ROTATION_WAIT_MS = 200;
+
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Appends `line` (one line with its newline) to the journal in `userDir`, rotating first when it would pass the cap. */
+export async function appendJournal(userDir: string, line: string, maxBytes: number): Promise<void> {
+  const path = join(userDir, JOURNAL_FILE);
+  const bytes = Buffer.from(line, "utf8");
+  const generationBytes = Math.floor(maxBytes / 2);
+  for (let attempt = 0; ; attempt++) {
+    const file = await open(path, APPEND_FLAGS, 0o644);
+    try {
+      const { size, ino } = await file.stat();
+      if (size > 0 && size + bytes.length > generationBytes && attempt < 3) {
+        await rotate(userDir, path, ino);
+        continue; // write to the new file (or to whichever another rotation left)
+      }
+      // One write(2): FileHandle.write does not loop on a short write, so a line is never split in two.
+      const { bytesWritten } = await file.write(bytes, 0, bytes.length);
+      if (bytesWritten !== bytes.length) throw new Error(`short write to ${path} (${bytesWritten} of ${bytes.length} bytes): disk full?`);
+      return;
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+/** Renames the full journal (inode `ino`) to the rotated name, unless another process did. */
+async function rotate(userDir: string, path: string, ino: number): Promise<void> {
+  const lock = `${path}.rotate`;
+  const deadline = Date.now() + ROTATION_WAIT_MS;
+  for (;;) {
+    let held;
+    try {
+      held = await open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    if (held !== undefined) {
+      try {
+        if ((await inodeOf(path)) === ino) await rename(path, join(userDir, JOURNAL_ROTATED_FILE));
+      } finally {
+        await held.close();
+        await unlink(lock);
+      }
+      return;
+    }
+    if ((await inodeOf(path)) !== ino) return; // rotated by the lock's holder meanwhile
+    if ((await lockAgeMs(lock)) > STALE_LOCK_MS) {
+      await unlink(lock).catch(() => undefined); // another writer may have broken it first
+      continue;
+    }
+    if (Date.now() > deadline) return; // the holder is slow: append anyway, one line over
+    await sleep(1);
+  }
+}
+
+async function inodeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+async function lockAgeMs(path: string): Promise<number> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}

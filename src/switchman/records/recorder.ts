@@ -1,0 +1,264 @@
+/**
+ * One run's records, as the run path calls them (docs/switchman.md, "Run records"):
+ *
+ *   skip(reason)  journal line, host record's skip counter, textfile   (no ZooKeeper request)
+ *   start()       journal line, host record, textfile; the fleet START in ZooKeeper
+ *   finish(facts) journal line, host record, textfile; the fleet FINISH in ZooKeeper
+ *
+ * Never at the job's expense: nothing here throws, every failure is logged at warning (each
+ * message once per run) and the run goes on. start() returns at once (CMD is already running);
+ * skip() and finish() resolve within `timeoutMs` (config `record_timeout`) whatever the disks
+ * and ZooKeeper do. All file work is asynchronous, so a hung file system never blocks the event
+ * loop where the lock watch beats.
+ */
+import { randomBytes } from "node:crypto";
+import { describeUser, effectiveUid, userName } from "../job-user.js";
+import { appendJournal } from "./journal.js";
+import { newestSequence, readHostRecord, updateHostRecord } from "./host-state.js";
+import {
+  hostWithFinish,
+  hostWithSkip,
+  journalLine,
+  withStart,
+  type HostRecord,
+  type JournalEvent,
+  type JournalIdentity,
+  type Outcome,
+  type RunFinish,
+  type SkipReason,
+  type StartFacts,
+} from "./record.js";
+import { noteOncePer, userStateDir } from "./state-dir.js";
+import { renderTextfile } from "./textfile.js";
+import { textfileName, writeTextfileAtomically } from "./textfile-write.js";
+import type { FleetRecordWriter } from "./zookeeper-records.js";
+
+/** The records part of the switchman config. */
+export interface RecordsSettings {
+  /** `state_dir`: the per-user journal and host records; false = none. */
+  stateDir: string | false;
+  /** `journal_max_bytes`: both journal generations together. */
+  journalMaxBytes: number;
+  /** `textfile_dir`: node_exporter's textfile directory; false = no textfile. */
+  textfileDir: string | false;
+  /** True when textfile_dir is the default: its absence then only means node_exporter is not installed. */
+  textfileDirIsDefault: boolean;
+  /** `record_timeout`, ms: the most skip() and finish() may take. */
+  timeoutMs: number;
+}
+
+/** What names this run. */
+export interface RunIdentity {
+  /** The record's name: `--lockname`, or with `--no-lock` CMD's base name. */
+  lockname: string;
+  package?: string;
+  group?: string;
+  host: string;
+  /** switchman's pid. */
+  pid: number;
+  /** The cron.d file's build id (CRONMETA_BUILD in the job's environment). */
+  build?: string;
+  /** `--timeout`, seconds. */
+  timeoutS?: number;
+}
+
+/** How the run ended (the report phase knows). */
+export interface FinishFacts {
+  outcome: Outcome;
+  status: number;
+  exitCode: number | null;
+  signal: string | null;
+  wallS: number;
+  userS: number;
+  systemS: number;
+  peakRssKiB: number | undefined;
+  killed: boolean;
+}
+
+type Log = (level: "debug" | "warning", message: string) => void;
+
+/** Repeat the "textfile directory not writable" warning at most once a day (it is a setup, not an event). */
+const TEXTFILE_WARNING_EVERY_MS = 24 * 3600 * 1000;
+const TEXTFILE_WARNED_FILE = "textfile-unwritable";
+/** Renders of the textfile chasing newer records before it gives up (a newer writer renders too). */
+const MAX_TEXTFILE_RENDERS = 3;
+
+/** Records of one run. */
+export class RunRecorder {
+  /** This run's id, in its START and FINISH. */
+  readonly run = randomBytes(8).toString("hex");
+  private readonly uid = effectiveUid();
+  private readonly user = userName(this.uid);
+  private readonly warned = new Set<string>();
+  private userDir: Promise<string | undefined> | undefined;
+  /** Local writes in order (START's host record before FINISH's). */
+  private local: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly settings: RecordsSettings,
+    private readonly identity: RunIdentity,
+    private readonly log: Log,
+    private readonly fleet?: FleetRecordWriter,
+  ) {}
+
+  /** A start that did not run CMD: journal, skip counter and textfile; never a ZooKeeper request. */
+  async skip(reason: SkipReason, detail: string): Promise<void> {
+    const at = new Date().toISOString();
+    this.queueLocal({ event: "skip", at, reason, detail }, (record) => hostWithSkip(record, reason, at));
+    await this.bounded(this.local, "skip");
+  }
+
+  /** CMD has started: records it, without waiting for anything. */
+  start(): void {
+    const facts = this.startFacts();
+    void this.fleet?.start(facts);
+    this.queueLocal({ event: "start", at: facts.at, start: facts }, (record) => withStart(record, facts));
+  }
+
+  /** CMD and its group are gone: records how it ended, within `timeoutMs`. */
+  async finish(facts: FinishFacts): Promise<void> {
+    const finish: RunFinish = {
+      at: new Date().toISOString(),
+      host: this.identity.host,
+      pid: this.identity.pid,
+      run: this.run,
+      outcome: facts.outcome,
+      status: facts.status,
+      exit: facts.exitCode,
+      signal: facts.signal,
+      wall_s: round(facts.wallS, 3),
+      user_s: round(facts.userS, 2),
+      sys_s: round(facts.systemS, 2),
+      maxrss_kib: facts.peakRssKiB ?? null,
+      killed: facts.killed,
+    };
+    const fleet = this.fleet?.finish(finish) ?? Promise.resolve();
+    this.queueLocal({ event: "finish", at: finish.at, finish }, (record) => hostWithFinish(record, finish));
+    await Promise.all([fleet, this.bounded(this.local, "FINISH")]);
+  }
+
+  private startFacts(): StartFacts {
+    const at = new Date().toISOString();
+    const facts: StartFacts = { at, host: this.identity.host, pid: this.identity.pid, run: this.run, user: this.user };
+    if (this.identity.build !== undefined) facts.build = this.identity.build;
+    if (this.identity.timeoutS !== undefined) facts.timeout_s = this.identity.timeoutS;
+    if (this.identity.package !== undefined) facts.package = this.identity.package;
+    if (this.identity.group !== undefined) facts.group = this.identity.group;
+    return facts;
+  }
+
+  private journalIdentity(): JournalIdentity {
+    const identity: JournalIdentity = { lockname: this.identity.lockname, host: this.identity.host, pid: this.identity.pid, user: this.user };
+    if (this.identity.package !== undefined) identity.package = this.identity.package;
+    if (this.identity.group !== undefined) identity.group = this.identity.group;
+    return identity;
+  }
+
+  /** Journal line, then host record and textfile, after the local work already queued. */
+  private queueLocal(event: JournalEvent, update: (record: HostRecord) => HostRecord): void {
+    const stateDir = this.settings.stateDir;
+    if (stateDir === false) return;
+    this.local = this.local.then(async () => {
+      const dir = await this.stateDir(stateDir);
+      if (dir === undefined) return;
+      await this.attempt("journal", () => appendJournal(dir, journalLine(this.journalIdentity(), event), this.settings.journalMaxBytes));
+      let published: { seq: number; record: HostRecord } | undefined;
+      await this.attempt("host record", async () => {
+        published = await updateHostRecord(dir, this.identity.lockname, update);
+      });
+      if (published !== undefined) await this.writeTextfile(dir, published);
+    });
+  }
+
+  private stateDir(base: string): Promise<string | undefined> {
+    this.userDir ??= userStateDir(base).catch((error: unknown) => {
+      this.warnOnce(`run records: ${message(error)}; the job runs without journal, host record and metrics`);
+      return undefined;
+    });
+    return this.userDir;
+  }
+
+  /** The textfile of the newest record: re-rendered when a concurrent update published a newer one meanwhile. */
+  private async writeTextfile(userDir: string, published: { seq: number; record: HostRecord }): Promise<void> {
+    const dir = this.settings.textfileDir;
+    if (dir === false) return;
+    const name = textfileName(this.uid, this.identity.lockname);
+    let current = published;
+    for (let render = 0; render < MAX_TEXTFILE_RENDERS; render++) {
+      const text = renderTextfile(current.record, { package: this.identity.package ?? "", user: this.user });
+      try {
+        await writeTextfileAtomically(dir, name, text);
+      } catch (error) {
+        await this.textfileTrouble(userDir, dir, error);
+        return;
+      }
+      let newer: { seq: number; record: HostRecord } | undefined;
+      try {
+        if ((await newestSequence(userDir, this.identity.lockname)) === current.seq) return;
+        newer = await readHostRecord(userDir, this.identity.lockname);
+      } catch {
+        return; // the newer record's own writer renders it
+      }
+      if (newer === undefined || newer.seq <= current.seq) return;
+      current = newer;
+    }
+  }
+
+  private async textfileTrouble(userDir: string, dir: string, error: unknown): Promise<void> {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && this.settings.textfileDirIsDefault) {
+      this.log("debug", `no Prometheus textfile: ${dir} does not exist (prometheus-node-exporter is not installed)`);
+      return;
+    }
+    const text = `cannot write the Prometheus textfile in ${dir} as ${describeUser(this.uid)}: ${message(error)}`;
+    if (code !== "EACCES" && code !== "EPERM" && code !== "EROFS") {
+      this.warnOnce(`run records: ${text}`);
+      return;
+    }
+    // A directory this user may not write is a setup, not an event: say so once a day, not on every run.
+    if (!(await noteOncePer(userDir, TEXTFILE_WARNED_FILE, TEXTFILE_WARNING_EVERY_MS))) {
+      this.log("debug", `run records: ${text} (warned at most once a day)`);
+      return;
+    }
+    this.warnOnce(
+      `run records: ${text}; let ${this.user} write there (for example setfacl -m u:${this.user}:rwx ${dir}), ` +
+        `point textfile_dir elsewhere, or set it to false; this warning repeats once a day`,
+    );
+  }
+
+  private async attempt(what: string, body: () => Promise<void>): Promise<void> {
+    try {
+      await body();
+    } catch (error) {
+      this.warnOnce(`run records: ${what} not written: ${message(error)}`);
+    }
+  }
+
+  /** Waits for `work` at most `timeoutMs`; a late one is reported and left to finish on its own. */
+  private async bounded(work: Promise<void>, what: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), this.settings.timeoutMs);
+    });
+    const outcome = await Promise.race([work.then(() => "done" as const), late]);
+    clearTimeout(timer);
+    if (outcome === "late") {
+      this.warnOnce(`run records: the local ${what} records took longer than ${this.settings.timeoutMs} ms (record_timeout); not waiting for them`);
+    }
+  }
+
+  private warnOnce(text: string): void {
+    if (this.warned.has(text)) return;
+    this.warned.add(text);
+    this.log("warning", text);
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}

@@ -1,0 +1,28 @@
+/**
+ * Writes a job's Prometheus textfile (textfile.ts) into node_exporter's textfile directory,
+ * atomically: the text goes to a temporary file in the same directory whose name does not end
+ * in `.prom` (the collector reads only `*.prom`), which is then renamed over the job's file. A
+ * scrape sees the old file or the new one, never a part of either.
+ */
+import { randomBytes } from "node:crypto";
+import { rename, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { recordFileName } from "./record.js";
+
+/** The job's file in the textfile directory: `switchman-<uid>-<lockname>.prom`. */
+export function textfileName(uid: number, lockname: string): string {
+  return `switchman-${uid}-${recordFileName(lockname)}.prom`;
+}
+
+/** Replaces `<dir>/<name>` with `text` atomically (mode 0644: node_exporter runs as its own user). */
+export async function writeTextfileAtomically(dir: string, name: string, text: string): Promise<void> {
+  const target = join(dir, name);
+  const temp = join(dir, `.${name}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await writeFile(temp, text, { mode: 0o644, flag: "wx" });
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined); // never created, or renamed already
+    throw error;
+  }
+}

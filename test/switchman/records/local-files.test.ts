@@ -1,0 +1,149 @@
+// The host-local run records (src/switchman/records/): the per-user state directory, the
+// journal's cap and rotation, the lock-free host record, the atomic textfile.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { chownSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JOURNAL_FILE, JOURNAL_ROTATED_FILE, appendJournal } from "../../../src/switchman/records/journal.js";
+import { jobDir, listHostRecords, readHostRecord, updateHostRecord } from "../../../src/switchman/records/host-state.js";
+import { hostWithSkip, journalLine } from "../../../src/switchman/records/record.js";
+import { RecordsUnavailable, userStateDir } from "../../../src/switchman/records/state-dir.js";
+import { textfileName, writeTextfileAtomically } from "../../../src/switchman/records/textfile-write.js";
+
+async function withDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "switchman-records-"));
+  try {
+    await body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const uid = process.geteuid?.() ?? 0;
+const identity = { lockname: "job", package: "pkg", group: "grp", host: "box1.example.com", pid: 1, user: "root" };
+
+function lines(dir: string, file: string): string[] {
+  const path = join(dir, file);
+  return existsSync(path) ? readFileSync(path, "utf8").split("\n").filter((l) => l !== "") : [];
+}
+
+test("journal: the cap holds over 10,000 runs (20,000 lines), the newest lines are kept in order", async () => {
+  await withDir(async (dir) => {
+    const cap = 256 * 1024;
+    let largest = 0;
+    for (let run = 0; run < 10_000; run++) {
+      for (const event of ["start", "finish"] as const) {
+        const line = journalLine(
+          { ...identity, pid: run },
+          event === "start"
+            ? { event, at: new Date(run * 1000).toISOString(), start: { at: "t", host: "h", pid: run, run: `r${run}`, user: "root" } }
+            : { event: "skip", at: new Date(run * 1000).toISOString(), reason: "lock-held", detail: `run ${run}` },
+        );
+        largest = Math.max(largest, Buffer.byteLength(line));
+        await appendJournal(dir, line, cap);
+      }
+      if (run % 1000 === 999) {
+        const current = statSync(join(dir, JOURNAL_FILE)).size;
+        const rotated = existsSync(join(dir, JOURNAL_ROTATED_FILE)) ? statSync(join(dir, JOURNAL_ROTATED_FILE)).size : 0;
+        assert.ok(current <= cap / 2, `current generation ${current} > ${cap / 2} after ${run + 1} runs`);
+        assert.ok(current + rotated <= cap, `journal ${current + rotated} > cap ${cap} after ${run + 1} runs`);
+      }
+    }
+    const kept = [...lines(dir, JOURNAL_ROTATED_FILE), ...lines(dir, JOURNAL_FILE)].map((l) => JSON.parse(l) as { pid: number; event: string });
+    assert.ok(kept.length >= cap / 2 / largest, `${kept.length} lines kept of a ${cap}-byte cap`);
+    assert.equal(kept.at(-1)?.pid, 9999, "the newest line is last");
+    kept.forEach((line, i) => i > 0 && assert.ok(line.pid >= (kept[i - 1]?.pid ?? 0), "in order across generations"));
+    assert.deepEqual(readdirSync(dir).sort(), [JOURNAL_FILE, JOURNAL_ROTATED_FILE], "no rotation lock or temporary file left");
+  });
+});
+
+test("journal: 400 concurrent appends with rotations never interleave or lose a line beyond the cap", async () => {
+  await withDir(async (dir) => {
+    const cap = 64 * 1024;
+    const detail = "d".repeat(1500); // long lines: a torn write would show
+    await Promise.all(
+      Array.from({ length: 400 }, (_, i) =>
+        appendJournal(dir, journalLine({ ...identity, pid: i }, { event: "skip", at: "t", reason: "lock-held", detail }), cap),
+      ),
+    );
+    const all = [...lines(dir, JOURNAL_ROTATED_FILE), ...lines(dir, JOURNAL_FILE)];
+    for (const line of all) assert.equal((JSON.parse(line) as { detail: string }).detail, detail);
+    assert.equal(all.length, 400, "every line is in one of the two generations");
+    const size = (file: string): number => (existsSync(join(dir, file)) ? statSync(join(dir, file)).size : 0);
+    const line = Buffer.byteLength(all[0] ?? "") + 1;
+    // All 400 may pass their size check before any write lands: at most one line over per concurrent writer.
+    assert.ok(size(JOURNAL_FILE) + size(JOURNAL_ROTATED_FILE) <= cap + 400 * line, "bounded");
+    // Once they are done, the next append rotates and the cap holds again.
+    await appendJournal(dir, journalLine(identity, { event: "skip", at: "t", reason: "lock-held", detail }), cap);
+    assert.ok(size(JOURNAL_FILE) <= cap / 2, `${size(JOURNAL_FILE)} bytes after the burst`);
+  });
+});
+
+test("host record: concurrent updates lose nothing (compare-and-swap by link)", async () => {
+  await withDir(async (dir) => {
+    await Promise.all(Array.from({ length: 100 }, (_, i) => updateHostRecord(dir, "job", (r) => hostWithSkip(r, i % 2 ? "lock-held" : "not-in-group", "t"))));
+    const found = await readHostRecord(dir, "job");
+    assert.deepEqual(found?.record.skips, { "not-in-group": 50, "lock-held": 50 });
+    assert.equal(found?.seq, 100);
+    const files = readdirSync(jobDir(dir, "job")).sort();
+    assert.deepEqual(files, ["100.json", "99.json"], "two generations kept, no temporary file left");
+    assert.deepEqual((await listHostRecords(dir)).map((r) => r.lockname), ["job"]);
+  });
+});
+
+test("host record: a damaged or foreign newest file restarts the counters instead of failing", async () => {
+  await withDir(async (dir) => {
+    await updateHostRecord(dir, "job", (r) => hostWithSkip(r, "lock-held", "t"));
+    writeFileSync(join(jobDir(dir, "job"), "2.json"), "{ torn");
+    const { seq, record } = await updateHostRecord(dir, "job", (r) => hostWithSkip(r, "lock-held", "t"));
+    assert.deepEqual([seq, record.skips["lock-held"]], [3, 1]);
+  });
+});
+
+test("state directory: root creates it 1777, each user gets <uid>/ 0755", async () => {
+  assert.equal(uid, 0, "this test runs as root (it plants directories owned by other users)");
+  await withDir(async (dir) => {
+    const base = join(dir, "var/lib/switchman");
+    const own = await userStateDir(base);
+    assert.equal(own, join(base, "0"));
+    assert.equal(statSync(base).mode & 0o7777, 0o1777);
+    assert.equal(statSync(own).mode & 0o7777, 0o755);
+    assert.equal(await userStateDir(base), own, "the second run uses it as it is");
+  });
+});
+
+test("state directory: planted, open or untrusted directories are refused with what to do", async () => {
+  await withDir(async (dir) => {
+    chmodSync(dir, 0o755);
+    const base = join(dir, "state");
+    mkdirSync(base, { mode: 0o755 });
+    chmodSync(base, 0o1777);
+    const planted = join(base, "0");
+    mkdirSync(planted);
+    chownSync(planted, 65534, 65534);
+    await assert.rejects(userStateDir(base), (e: unknown) => e instanceof RecordsUnavailable && /belongs to .*65534.*rm -r/.test(e.message));
+    rmSync(planted, { recursive: true });
+    mkdirSync(planted, { mode: 0o777 });
+    chmodSync(planted, 0o777);
+    await assert.rejects(userStateDir(base), /writable by other users \(mode 777\): chmod 0755/);
+    rmSync(planted, { recursive: true });
+    chmodSync(base, 0o777); // world-writable without the sticky bit: anyone could swap <uid>/
+    await assert.rejects(userStateDir(base), /without the sticky bit/);
+    chmodSync(base, 0o1777);
+    assert.ok(lstatSync(await userStateDir(base)).isDirectory());
+  });
+});
+
+test("textfile: replaced atomically, temporary files never end in .prom", async () => {
+  await withDir(async (dir) => {
+    const name = textfileName(33, "job");
+    assert.equal(name, "switchman-33-job.prom");
+    await writeTextfileAtomically(dir, name, "a 1\n");
+    await Promise.all(Array.from({ length: 50 }, (_, i) => writeTextfileAtomically(dir, name, `a ${i}\n`)));
+    assert.match(readFileSync(join(dir, name), "utf8"), /^a \d+\n$/);
+    assert.deepEqual(readdirSync(dir), [name]);
+    assert.equal(statSync(join(dir, name)).mode & 0o777, 0o644);
+    await assert.rejects(writeTextfileAtomically(join(dir, "missing"), name, "x"), { code: "ENOENT" });
+  });
+});
