@@ -103,6 +103,8 @@ function splitItems(field: TextSpan): TextSpan[] {
  * fields (the grammar reports that, H included), or five fields without an item starting with H.
  */
 export function findHashForms(text: string): HashForms | undefined {
+  // Most times have no H at all: skip the splitting for them.
+  if (!text.includes("H") && !text.includes("h")) return undefined;
   const fields = splitFields(text);
   if (fields.length !== 5 || fields[0]?.text.startsWith("@") === true) return undefined;
   const forms: HashForms = { text, fields, items: [], bad: [], problems: [] };
