@@ -46,10 +46,10 @@ export class FileReader {
   /**
    * Reads `path`; throws the file system's error (ENOENT, EACCES, …). With `markerFor`, a file
    * larger than the first read is first searched chunk by chunk, in a reused buffer, for the
-   * marker its head calls for; only a file that contains it is read into memory whole (a
+   * markers its head calls for; only a file that contains one is read into memory whole (a
    * multi-megabyte bundle without it costs no allocation at all).
    */
-  read(path: string, markerFor?: (head: Buffer) => Buffer): ReadOutcome {
+  read(path: string, markerFor?: (head: Buffer) => readonly Buffer[]): ReadOutcome {
     const fd = openSync(path, OPEN_FLAGS);
     try {
       const bytesRead = readHead(fd, this.head);
@@ -76,17 +76,18 @@ export class FileReader {
     }
   }
 
-  /** Whether `marker` occurs in the file, whose first bytes are `head`. */
-  private contains(fd: number, head: Buffer, marker: Buffer): boolean {
-    if (head.includes(marker)) return true;
-    // Each chunk starts with the last marker.length - 1 bytes before it: a marker across the seam is found.
-    const keep = marker.length - 1;
+  /** Whether one of `markers` occurs in the file, whose first bytes are `head`. */
+  private contains(fd: number, head: Buffer, markers: readonly Buffer[]): boolean {
+    const found = (bytes: Buffer) => markers.some((marker) => bytes.includes(marker));
+    if (found(head)) return true;
+    // Each chunk starts with the last (longest marker - 1) bytes before it: a marker across the seam is found.
+    const keep = Math.max(...markers.map((m) => m.length)) - 1;
     head.copy(this.chunk, 0, head.length - keep);
     let position = head.length;
     for (;;) {
       const got = readSync(fd, this.chunk, keep, this.chunk.length - keep, position);
       if (got === 0) return false;
-      if (this.chunk.subarray(0, keep + got).includes(marker)) return true;
+      if (found(this.chunk.subarray(0, keep + got))) return true;
       position += got;
       if (position > MAX_FILE_SIZE) return true; // it grew while read: let the full read say "too large"
       this.chunk.copy(this.chunk, 0, keep + got - keep, keep + got);

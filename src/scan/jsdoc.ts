@@ -5,6 +5,7 @@
  * source lines so that every key and value keeps its real line and column.
  */
 import { parse as parseComment, tokenizers, type Spec } from "comment-parser";
+import { METADATA_KEYS } from "../jobs/keys.js";
 import type { RawEntry, RawSection, ScanProblem } from "../types.js";
 import { findEarlyClose, mayCloseEarly } from "./closed-comment.js";
 import { fileForm } from "./form.js";
@@ -18,6 +19,22 @@ const TAG = "@crontab";
 const MAX_REPAIRS = 20;
 /** `@crontab` at the start of a comment line, as comment-parser would see a tag. */
 const TAG_AT_LINE_START = /(?:^|\n)[ \t]*\**[ \t]*(@crontab)(?=\s|$)/;
+/** A `key: value` of METADATA right after a `@crontab` (same line) or at the start of a comment line after it. */
+const KEY_AFTER = new RegExp(`^[ \\t]*(?:\\r?\\n[ \\t]*(?:\\*+|//)?)?[ \\t]*(?:${METADATA_KEYS.join("|")})[ \\t]*:`);
+
+/**
+ * Offsets (in `value`) of the `@crontab`s that are followed by a METADATA `key:` but are no tag
+ * comment-parser reads: in the middle of a line. A mention in prose ("see @crontab") has no key after it.
+ */
+function untaggedCrontabs(value: string): number[] {
+  const found: number[] = [];
+  for (let at = value.indexOf(TAG); at >= 0; at = value.indexOf(TAG, at + TAG.length)) {
+    const lineStart = value.lastIndexOf("\n", at) + 1;
+    const atTagPosition = /^[ \t]*\**[ \t]*$/.test(value.slice(lineStart, at));
+    if (!atTagPosition && KEY_AFTER.test(value.slice(at + TAG.length))) found.push(at);
+  }
+  return found;
+}
 
 /**
  * Extracts the `@crontab` sections of a JavaScript/TypeScript file. Returns null when the file
@@ -54,9 +71,11 @@ export function extractJsdoc(text: string, fileName: string, options: { wholeFil
       `could not parse JavaScript/TypeScript, so its @crontab comments cannot be read: ${result.message}`,
     );
   } else {
-    for (const comment of result.comments) {
-      if (comment.block && comment.value.includes(TAG)) readComment(comment, source, work, lines, out);
-    }
+    result.comments.forEach((comment, i) => {
+      if (!comment.value.includes(TAG)) return;
+      if (comment.block) readComment(comment, source, work, lines, out);
+      else lineCommentNearMiss(comment, result.comments[i + 1], lines, out);
+    });
   }
   const { sections, problems } = out.result();
   return sections.length === 0 && problems.length === 0 ? null : { sections, problems };
@@ -118,11 +137,18 @@ function readComment(comment: JsComment, source: string, work: string, lines: Li
   if (!isJsdoc) {
     // JSDoc tools only read `/** */`; a tag in `/* */` or `/*** */` would be silently lost.
     const match = TAG_AT_LINE_START.exec(comment.value);
-    if (match?.index !== undefined) {
-      const at = comment.start + 2 + comment.value.indexOf(TAG, match.index);
-      out.problem("metadata-syntax", lines.position(at), `${TAG} is only read from a /** … */ comment, not from /* … */`);
+    const offset = match?.index !== undefined ? comment.value.indexOf(TAG, match.index) : untaggedCrontabs(comment.value)[0];
+    if (offset !== undefined) {
+      out.problem("metadata-syntax", lines.position(comment.start + 2 + offset), `${TAG} is only read from a /** … */ comment, not from /* … */: write "/**" to open the comment`);
     }
     return;
+  }
+  for (const offset of untaggedCrontabs(comment.value)) {
+    out.problem(
+      "metadata-syntax",
+      lines.position(comment.start + 2 + offset),
+      `this ${TAG} is not a tag, so its job is not read: a tag starts its line of the comment (" * ${TAG}"), with its key: value lines after it`,
+    );
   }
   const [block] = parseComment(work.slice(comment.start, comment.end), {
     spacing: "preserve",
@@ -173,4 +199,17 @@ function readEntries(
     }
   });
   return entries;
+}
+
+/**
+ * `// @crontab` with `//   key: value` lines after it (in the same comment or the next line
+ * comment): a person meant METADATA, which only a `/** … *\/` comment holds.
+ */
+function lineCommentNearMiss(comment: JsComment, next: JsComment | undefined, lines: LineTable, out: SectionCollector): void {
+  const at = comment.value.indexOf(TAG);
+  if (!/^[ \t]*$/.test(comment.value.slice(0, at))) return;
+  const after = comment.value.slice(at + TAG.length);
+  const nextIsKey = next !== undefined && !next.block && lines.lineOf(next.start) === lines.lineOf(comment.start) + 1 && KEY_AFTER.test(next.value);
+  if (!KEY_AFTER.test(after) && !nextIsKey) return;
+  out.problem("metadata-syntax", lines.position(comment.start + 2 + at), `${TAG} in a // comment is not read: write the tags in a /** … */ comment`);
 }

@@ -15,6 +15,31 @@ const BLOCK_START = /^=head1 METADATA[ \t]*$/;
 const POD_COMMAND = /^=[A-Za-z]/;
 const OPEN = "<crontab>";
 const CLOSE = "</crontab>";
+/** A heading a person may have meant as `=head1 METADATA`: another level or case, indented, or with more text. */
+const NEAR_HEADING = /^([ \t]*)(=head[0-9]+)[ \t]+(meta[ \t_-]?data\b.*?)[ \t]*$/i;
+/** Where a near miss's region ends: the next POD command, indented or not. */
+const ANY_POD_COMMAND = /^[ \t]*=[A-Za-z]/;
+
+/** A heading near miss and what its region holds. */
+interface NearHeading {
+  line: number;
+  column: number;
+  written: string;
+  /** The heading says METADATA in upper case: meant as the block whatever follows. */
+  upperCase: boolean;
+  sections: number;
+}
+
+/** What to write instead of a near-miss heading. */
+function headingFix(near: NearHeading): string {
+  const indented = near.column > 1;
+  const why = indented
+    ? "a POD command must start its line"
+    : /^=head1[ \t]+METADATA\b/.test(near.written)
+      ? "the heading must be exactly that, with nothing after it"
+      : "cronmeta reads only this heading, level 1, in upper case";
+  return `write "=head1 METADATA" at the start of the line (${why})`;
+}
 
 interface OpenSection {
   pos: { line: number; column: number };
@@ -59,11 +84,40 @@ export function extractPod(text: string): { sections: RawSection[]; problems: Sc
     inBlock = false;
   };
 
+  // Near misses (issue 17): METADATA a person meant but cronmeta would not read, reported
+  // instead of dropping its jobs without a word.
+  const nearHeadings: NearHeading[] = [];
+  let near: NearHeading | undefined;
+  const outside = (line: string, lineNo: number): void => {
+    if (near !== undefined && ANY_POD_COMMAND.test(line)) near = undefined;
+    const heading = NEAR_HEADING.exec(line);
+    if (heading !== null) {
+      const [, indent = "", command = "", text = ""] = heading;
+      near = { line: lineNo, column: indent.length + 1, written: line.trimEnd(), upperCase: /^METADATA\b/.test(text) && command !== "", sections: 0 };
+      nearHeadings.push(near);
+      return;
+    }
+    if (line.trim() === OPEN) {
+      if (near !== undefined) near.sections += 1;
+      else {
+        out.problem(
+          "metadata-syntax",
+          { line: lineNo, column: leadingBlanks(line) + 1 },
+          `this ${OPEN} section is outside a METADATA block, so its job is not read: put "=head1 METADATA" on a line of its own above the sections (and "=cut" after them)`,
+        );
+      }
+    }
+  };
+
   lines.forEach((line, i) => {
     const lineNo = i + 1;
     if (inBlock && POD_COMMAND.test(line)) endBlock();
     if (!inBlock) {
-      if (!BLOCK_START.test(line)) return;
+      if (!BLOCK_START.test(line)) {
+        outside(line, lineNo);
+        return;
+      }
+      near = undefined;
       blocks += 1;
       inBlock = true;
       if (blocks > 1) {
@@ -106,5 +160,10 @@ export function extractPod(text: string): { sections: RawSection[]; problems: Sc
     }
   });
   if (inBlock) endBlock();
-  return blocks === 0 ? null : out.result();
+  for (const heading of nearHeadings) {
+    if (!heading.upperCase && heading.sections === 0) continue;
+    const what = heading.sections > 0 ? `the ${heading.sections === 1 ? `${OPEN} section` : `${heading.sections} ${OPEN} sections`} below it ${heading.sections === 1 ? "is" : "are"} not read` : "nothing below it is read";
+    out.problem("metadata-syntax", { line: heading.line, column: heading.column }, `${JSON.stringify(heading.written.length > 50 ? `${heading.written.slice(0, 50)}…` : heading.written)} is not read as the METADATA heading, so ${what}: ${headingFix(heading)}`);
+  }
+  return blocks === 0 && out.problems.length === 0 ? null : out.result();
 }

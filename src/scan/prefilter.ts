@@ -13,12 +13,18 @@ const LF = 0x0a;
 /** UTF-8 byte-order mark: the decoder drops it, so a block may open right after it. */
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
+/** The bytes one of which a file with POD METADATA, or a near miss of it, holds (pod.ts). */
+export const POD_NEAR_MARKERS: readonly Buffer[] = [Buffer.from("METADATA"), Buffer.from("<crontab>")];
+
 /**
- * True when `=head1 METADATA` starts a line somewhere in `bytes` (pod.ts only opens a block
- * at a line that starts with it; a README that mentions it mid-sentence is not decoded).
+ * True when `bytes` may hold a METADATA block or a near miss pod.ts reports: `METADATA` in
+ * upper case (every block and every heading near miss that is reported without sections holds
+ * it) or `<crontab>` (a section outside a block, or under a heading such as `=head1 Metadata`).
+ * Two byte searches, like the one for `=head1 METADATA` they replace plus one: decoding and the
+ * line-by-line POD reader are cheap next to reading the file.
  */
 export function mayHoldPodBlock(bytes: Buffer): boolean {
-  return podMarkerOffset(bytes) >= 0;
+  return POD_NEAR_MARKERS.some((marker) => bytes.includes(marker));
 }
 
 /** Offset of the first `=head1 METADATA` that starts a line, or -1 (see {@link mayHoldPodBlock}). */
@@ -41,7 +47,21 @@ export function podMarkerOffset(bytes: Buffer): number {
  * can only make the test pass more often (a wasted parse), never fail for a real tag.
  */
 export function mayHoldJsdocTag(bytes: Buffer): boolean {
-  return jsdocMarkerOffset(bytes) >= 0;
+  return jsdocMarkerOffset(bytes) >= 0 || lineCommentTagOffset(bytes) >= 0;
+}
+
+const LINE_COMMENT = Buffer.from("//");
+
+/**
+ * Offset of the first `@crontab` that a `//` comment may hold (a `//` before it on its line), or
+ * -1: `// @crontab` with `key: value` comments after it is a near miss jsdoc.ts reports.
+ */
+export function lineCommentTagOffset(bytes: Buffer): number {
+  for (let at = bytes.indexOf(JSDOC_MARKER); at >= 0; at = bytes.indexOf(JSDOC_MARKER, at + JSDOC_MARKER.length)) {
+    const lineStart = bytes.lastIndexOf(LF, at) + 1;
+    if (bytes.subarray(lineStart, at).includes(LINE_COMMENT)) return at;
+  }
+  return -1;
 }
 
 /** Offset of the first `@crontab` that may sit inside a block comment, or -1 (see {@link mayHoldJsdocTag}). */

@@ -11,7 +11,7 @@ import type { FileReader } from "./file-reader.js";
 import { fileForm } from "./form.js";
 import { extractJsdoc } from "./jsdoc.js";
 import { extractPod } from "./pod.js";
-import { mayHoldJsdocTag, mayHoldPodBlock } from "./prefilter.js";
+import { POD_NEAR_MARKERS, mayHoldJsdocTag, mayHoldPodBlock } from "./prefilter.js";
 
 const decoder = new TextDecoder("utf-8"); // replaces invalid bytes with U+FFFD, drops a BOM
 
@@ -69,7 +69,6 @@ export function cannotRead(file: string, what: string, error: unknown): ScannedF
   };
 }
 
-const POD_MARKER = Buffer.from("=head1 METADATA");
 const JSDOC_MARKER = Buffer.from("@crontab");
 
 /** The form of `path` given its first bytes (the first line matters for files without an extension). */
@@ -85,7 +84,7 @@ function formOf(path: string, bytes: Buffer): "pod" | "jsdoc" {
  * problem for a binary file whose first bytes would have passed the prefilter. Throws read errors.
  */
 function readForScan(full: string, path: string, reader: FileReader): { form: "pod" | "jsdoc"; text: string } | { problem: ScanProblem } | null {
-  const outcome = reader.read(full, (head) => (formOf(path, head) === "jsdoc" ? JSDOC_MARKER : POD_MARKER));
+  const outcome = reader.read(full, (head) => (formOf(path, head) === "jsdoc" ? [JSDOC_MARKER] : POD_NEAR_MARKERS));
   if (outcome.kind === "binary") {
     const problem = binarySkippedProblem(outcome.head, formOf(path, outcome.head));
     return problem === null ? null : { problem };

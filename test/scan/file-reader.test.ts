@@ -30,7 +30,7 @@ describe("FileReader with a marker", () => {
 
   for (const offset of offsets) {
     it(`finds a marker at ${offset} and reads the whole file`, () => {
-      const outcome = reader.read(fileWithMarkerAt(offset, size), () => MARKER);
+      const outcome = reader.read(fileWithMarkerAt(offset, size), () => [MARKER]);
       assert.equal(outcome.kind, "text");
       if (outcome.kind === "text") {
         assert.equal(outcome.bytes.length, size);
@@ -40,8 +40,8 @@ describe("FileReader with a marker", () => {
   }
 
   it("answers no-marker for a large file without it, and reads small files whole anyway", () => {
-    assert.deepEqual(reader.read(fileWithMarkerAt(null, size), () => MARKER), { kind: "no-marker" });
-    const small = reader.read(fileWithMarkerAt(null, 100), () => MARKER);
+    assert.deepEqual(reader.read(fileWithMarkerAt(null, size), () => [MARKER]), { kind: "no-marker" });
+    const small = reader.read(fileWithMarkerAt(null, 100), () => [MARKER]);
     assert.equal(small.kind, "text");
     assert.equal(reader.read(fileWithMarkerAt(null, size)).kind, "text");
   });

@@ -194,11 +194,11 @@ describe("extractJsdoc", () => {
     assert.match(r.problems[0]?.message ?? "", /unknown tag @crontabs: did you mean @crontab\?/);
   });
 
-  it("ignores @crontab in strings, line comments, mid-line prose and fenced examples", () => {
+  it("ignores @crontab in strings, a line comment without keys, mid-line prose and fenced examples", () => {
     const text = [
       "const doc = '/** @crontab time: @daily */';",
-      "// @crontab",
-      "//   time: @daily",
+      "// see @crontab below",
+      "//   time is up",
       "const t = `",
       " * @crontab",
       "`;",
@@ -211,6 +211,13 @@ describe("extractJsdoc", () => {
       "",
     ].join("\n");
     assert.equal(extractJsdoc(text, "a.js"), null);
+  });
+
+  it("reports the near misses: @crontab with keys in a // comment, mid-line in a comment", () => {
+    const r = extract("// @crontab\n//   time: @daily\nx();\n/** Jobs: @crontab time: @daily */\n/*\n * Jobs: @crontab\n *   package: p1\n */\n", "a.js");
+    assert.deepEqual(problemsOf(r), ["metadata-syntax@1:4", "metadata-syntax@4:11", "metadata-syntax@6:10"]);
+    assert.match(r.problems[0]?.message ?? "", /in a \/\/ comment is not read/);
+    assert.match(r.problems[1]?.message ?? "", /is not a tag, so its job is not read/);
   });
 
   it("reports @crontab in a /* */ comment that is not JSDoc", () => {

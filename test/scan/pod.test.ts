@@ -35,10 +35,15 @@ describe("extractPod", () => {
   it("returns null without a METADATA block", () => {
     assert.equal(extractPod("#!/bin/sh\necho hi\n"), null);
     assert.equal(extractPod("=head1 NAME\n\nfoo\n\n=cut\n"), null);
-    // Not exactly `=head1 METADATA` at column 1.
-    assert.equal(extractPod(" =head1 METADATA\n<crontab>\ntime: 1\n</crontab>\n"), null);
-    assert.equal(extractPod("=head1 METADATA here\n"), null);
-    assert.equal(extractPod("=head2 METADATA\n"), null);
+    // A heading that only looks like it, with no <crontab> section, in another case: not a near miss.
+    assert.equal(extractPod("=head1 Metadata\n\nThe module keeps metadata.\n\n=cut\n"), null);
+  });
+
+  it("reports near misses of the block instead of dropping their jobs (test/scan/near-miss.test.ts has the table)", () => {
+    assert.deepEqual(problemsOf(" =head1 METADATA\n<crontab>\ntime: 1\n</crontab>\n"), ["metadata-syntax@1:2"]);
+    assert.deepEqual(problemsOf("=head1 METADATA here\n"), ["metadata-syntax@1:1"]);
+    assert.deepEqual(problemsOf("=head2 METADATA\n"), ["metadata-syntax@1:1"]);
+    assert.equal(extractPod("=head2 METADATA\n")?.sections.length, 0);
   });
 
   it("reads the Perl example of the SPEC with exact positions", () => {
@@ -143,7 +148,8 @@ describe("extractPod", () => {
     const tail = "<crontab>\ntime: @daily\n</crontab>\n";
     for (const end of ["=cut", "=head1 NAME", "=head2 X", "=pod", "=begin text", "=encoding utf8"]) {
       const result = extractPod(`=head1 METADATA\n${tail}${end}\nstray text after the block\n<crontab>\n`);
-      assert.deepEqual(result?.problems, [], end);
+      // The <crontab> after the block is a section of no block: reported, not read.
+      assert.deepEqual(result?.problems.map((p) => `${p.pos.line}:${p.pos.column} ${p.message.slice(0, 60)}`), ["7:1 this <crontab> section is outside a METADATA block, so its j"], end);
       assert.equal(result?.sections.length, 1, end);
     }
     assert.equal(extractPod(`=head1 METADATA\n${tail}`)?.sections.length, 1);
