@@ -9,6 +9,7 @@ import { readDebian } from "./debian/read.js";
 import { UsageError } from "./errors.js";
 import { ruleSettingProblems } from "./lint/all-rules.js";
 import { runRules } from "./lint/engine.js";
+import type { SuppressedDiagnostic } from "./lint/suppressions.js";
 import { ScanCache, scanCacheKey } from "./scan/cache.js";
 import { scanTree } from "./scan/index.js";
 import type { Diagnostic, Job, OutputMode } from "./types.js";
@@ -36,6 +37,8 @@ export interface ProjectResult {
   configSource?: string;
   /** Sorted by file, line, column, rule. */
   diagnostics: Diagnostic[];
+  /** Turned off by `# cronmeta-disable` comments (src/lint/suppressions.ts), with their reasons. */
+  suppressed: SuppressedDiagnostic[];
   /** Valid jobs, sorted by package, file, position. */
   jobs: Job[];
   errorCount: number;
@@ -76,6 +79,7 @@ export async function lintProject(options: LintProjectOptions): Promise<ProjectR
     root,
     config,
     diagnostics: output.diagnostics,
+    suppressed: output.suppressed,
     jobs: output.jobs,
     errorCount: output.errorCount,
     warningCount: output.warningCount,

@@ -33,6 +33,14 @@ export interface RawEntry {
   valuePos: Position;
 }
 
+/** A `# cronmeta-disable RULE[, RULE] -- reason` comment line of a section: those rules are off for its job. */
+export interface Suppression {
+  rules: string[];
+  /** The text after ` -- `, when given. */
+  reason?: string;
+  pos: Position;
+}
+
 /** One `<crontab>` (POD) or `@crontab` (JSDoc) section: one job to be. */
 export interface RawSection {
   form: "pod" | "jsdoc";
@@ -41,11 +49,13 @@ export interface RawSection {
   /** 0-based index of the section within its file (the "position in the script"). */
   index: number;
   entries: RawEntry[];
+  /** Its `# cronmeta-disable` comments, when it has any. */
+  suppressions?: Suppression[];
 }
 
 /** A problem the scanner found while extracting blocks (never thrown). */
 export interface ScanProblem {
-  rule: "metadata-syntax" | "metadata-empty" | "jsdoc-comment-closed" | "scan-binary-skipped";
+  rule: "metadata-syntax" | "metadata-empty" | "jsdoc-comment-closed" | "scan-binary-skipped" | "suppression-unused";
   pos: Position;
   message: string;
 }

@@ -10,6 +10,7 @@ import { compareJobs } from "../jobs/order.js";
 import type { Diagnostic, Job, OutputMode, ScannedFile, Severity } from "../types.js";
 import type { RuleContext } from "./rule.js";
 import { RULES, findRule } from "./rules/index.js";
+import { applySuppressions, type SuppressedDiagnostic } from "./suppressions.js";
 
 /** What the engine needs. */
 export interface LintInput {
@@ -22,6 +23,8 @@ export interface LintInput {
 /** What the engine finds. */
 export interface LintOutput {
   diagnostics: Diagnostic[];
+  /** Diagnostics turned off by `# cronmeta-disable` comments, with their reasons. */
+  suppressed: SuppressedDiagnostic[];
   /** Sections without error, as jobs, sorted by package, file, index. */
   jobs: Job[];
   errorCount: number;
@@ -61,22 +64,28 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 export function runRules(input: LintInput): LintOutput {
   const sections: SectionFacts[] = analyseFiles(input.files, input.config, input.debian);
   const context: RuleContext = { ...input, sections };
-  const diagnostics: Diagnostic[] = [];
-  // The one job-drop rule: an error anywhere in a file keeps every section of that file from
-  // becoming a job. It covers a section's own errors (reported in its file) and the file-level
-  // scan problems (e.g. an unclosed section) that make every section of the file suspect.
-  const filesWithErrors = new Set<string>();
+  const found: Diagnostic[] = [];
   for (const rule of RULES) {
     const severity = severityOf(rule.meta.id, rule.meta.defaultSeverity, input.config);
     if (severity === undefined) continue;
-    rule.check(context, (problem) => {
-      diagnostics.push({ ...problem, severity, rule: rule.meta.id });
-      if (severity === "error") filesWithErrors.add(problem.file);
-    });
+    rule.check(context, (problem) => found.push({ ...problem, severity, rule: rule.meta.id }));
   }
+  // `# cronmeta-disable` comments turn non-fatal rules off for their job (suppressions.ts); the
+  // suppression rules themselves (unused, invalid) are reported here, with their config severity.
+  const { kept: diagnostics, suppressed, problems } = applySuppressions(found, input.files, (id) => findRule(id)?.meta);
+  for (const problem of problems) {
+    const meta = findRule(problem.rule)?.meta;
+    const severity = meta === undefined ? undefined : severityOf(problem.rule, meta.defaultSeverity, input.config);
+    if (severity !== undefined) diagnostics.push({ ...problem, severity });
+  }
+  // The one job-drop rule: an error anywhere in a file keeps every section of that file from
+  // becoming a job. It covers a section's own errors (reported in its file) and the file-level
+  // scan problems (e.g. an unclosed section) that make every section of the file suspect.
+  const filesWithErrors = new Set(diagnostics.filter((d) => d.severity === "error").map((d) => d.file));
   diagnostics.sort(compareDiagnostics);
+  suppressed.sort(compareDiagnostics);
   const jobs = sections.filter((facts) => !filesWithErrors.has(facts.file)).map(toJob);
   jobs.sort(compareJobs);
   const errorCount = diagnostics.filter((d) => d.severity === "error").length;
-  return { diagnostics, jobs, errorCount, warningCount: diagnostics.length - errorCount };
+  return { diagnostics, suppressed, jobs, errorCount, warningCount: diagnostics.length - errorCount };
 }

@@ -21,7 +21,7 @@ import type { Position, RawEntry, RawSection, ScanProblem, ScannedFile } from ".
 import { VERSION } from "../version.js";
 
 /** Bump when the cached data or what the scanner extracts changes shape. */
-const CACHE_FORMAT = 5; // 5: near misses of METADATA are reported (issue 17)
+const CACHE_FORMAT = 6; // 5: near misses of METADATA are reported; 6: sections carry their cronmeta-disable comments (issue 17)
 const TOOL = "cronmeta-scan-cache";
 /** Files changed this recently before a scan are re-read next time (timestamps are coarse: a kernel tick, or 2 s on FAT). */
 export const RACY_MARGIN_MS = 3000;

@@ -6,7 +6,7 @@
  */
 import { parse as parseComment, tokenizers, type Spec } from "comment-parser";
 import { METADATA_KEYS } from "../jobs/keys.js";
-import type { RawEntry, RawSection, ScanProblem } from "../types.js";
+import type { RawEntry, RawSection, ScanProblem, Suppression } from "../types.js";
 import { findEarlyClose, mayCloseEarly } from "./closed-comment.js";
 import { fileForm } from "./form.js";
 import { parseJs, pluginSets, type JsComment, type JsParseResult } from "./js-parse.js";
@@ -168,7 +168,8 @@ function readComment(comment: JsComment, source: string, work: string, lines: Li
       }
       continue;
     }
-    out.section({ line: tagLine, column: tagColumn }, readEntries(tag, comment, first, source, lines, out), TAG);
+    const suppressions: Suppression[] = [];
+    out.section({ line: tagLine, column: tagColumn }, readEntries(tag, comment, first, source, lines, out, suppressions), TAG, suppressions);
   }
 }
 
@@ -180,6 +181,7 @@ function readEntries(
   source: string,
   lines: LineTable,
   out: SectionCollector,
+  suppressions: Suppression[],
 ): RawEntry[] {
   const entries: RawEntry[] = [];
   tag.source.forEach((sourceLine, k) => {
@@ -194,6 +196,8 @@ function readEntries(
     if (read.kind === "entry") {
       // `*/` cannot be written inside a block comment: `*\/` stands for it (SPEC 2.2).
       entries.push({ ...read.entry, value: read.entry.value.replaceAll("*\\/", "*/") });
+    } else if (read.kind === "suppression") {
+      suppressions.push(read.suppression);
     } else if (read.kind === "problem") {
       out.problems.push(read.problem);
     }

@@ -2,13 +2,32 @@
  * One line of a METADATA section: `key: value`, a `#` comment, or a blank line.
  * Shared by the POD and JSDoc extractors so both forms read lines the same way (SPEC 2.1).
  */
-import type { RawEntry, ScanProblem } from "../types.js";
+import type { RawEntry, ScanProblem, Suppression } from "../types.js";
 
 /** What one section line holds. */
 export type SectionLine =
   | { kind: "blank" }
   | { kind: "entry"; entry: RawEntry }
+  | { kind: "suppression"; suppression: Suppression }
   | { kind: "problem"; problem: ScanProblem };
+
+/** `# cronmeta-disable RULE[, RULE] [-- reason]`, as in ESLint's `eslint-disable … -- reason`. */
+const DISABLE = /^#[ \t]*cronmeta-disable(?=[ \t]|$)(.*)$/;
+
+/** The suppression of a comment line (trimmed), or undefined when it is an ordinary comment. */
+function suppressionOf(trimmed: string, pos: { line: number; column: number }): SectionLine | undefined {
+  const match = DISABLE.exec(trimmed);
+  if (match === null) return undefined;
+  const rest = match[1] ?? "";
+  const dashes = rest.search(/(^|[ \t])--([ \t]|$)/);
+  const list = dashes < 0 ? rest : rest.slice(0, dashes);
+  const reason = dashes < 0 ? "" : rest.slice(dashes).replace(/^[ \t]*--/, "").trim();
+  const rules = list.split(/[\s,]+/).filter((r) => r !== "");
+  if (rules.length === 0) {
+    return { kind: "problem", problem: { rule: "metadata-syntax", pos, message: 'a cronmeta-disable comment names the rules it turns off: "# cronmeta-disable RULE[, RULE] -- reason"' } };
+  }
+  return { kind: "suppression", suppression: reason === "" ? { rules, pos } : { rules, reason, pos } };
+}
 
 /** Longest excerpt of a bad line quoted in a message. */
 const QUOTE_MAX = 40;
@@ -32,7 +51,8 @@ export function leadingBlanks(text: string): number {
 export function readSectionLine(content: string, line: number, column: number): SectionLine {
   const lead = leadingBlanks(content);
   const trimmed = content.trim();
-  if (trimmed === "" || trimmed.startsWith("#")) return { kind: "blank" };
+  if (trimmed.startsWith("#")) return suppressionOf(trimmed, { line, column: column + lead }) ?? { kind: "blank" };
+  if (trimmed === "") return { kind: "blank" };
   const colon = content.indexOf(":");
   if (colon < 0) {
     return {

@@ -6,7 +6,7 @@
  * perlpodspec: a command paragraph is a line starting with `=` followed by an identifier,
  * so any such line ends the block.
  */
-import type { RawEntry, RawSection, ScanProblem } from "../types.js";
+import type { RawEntry, RawSection, ScanProblem, Suppression } from "../types.js";
 import { leadingBlanks, quoteLine, readSectionLine } from "./key-value.js";
 import { splitLines, stripBom } from "./lines.js";
 import { SectionCollector } from "./sections.js";
@@ -44,6 +44,7 @@ function headingFix(near: NearHeading): string {
 interface OpenSection {
   pos: { line: number; column: number };
   entries: RawEntry[];
+  suppressions: Suppression[];
 }
 
 /**
@@ -63,7 +64,7 @@ export function extractPod(text: string): { sections: RawSection[]; problems: Sc
   let section: OpenSection | null = null;
 
   const closeSection = (): void => {
-    if (section) out.section(section.pos, section.entries, OPEN);
+    if (section) out.section(section.pos, section.entries, OPEN, section.suppressions);
     section = null;
   };
   const endBlock = (): void => {
@@ -135,15 +136,22 @@ export function extractPod(text: string): { sections: RawSection[]; problems: Sc
     }
     if (ignoring) return;
     const trimmed = line.trim();
-    if (trimmed === "" || trimmed.startsWith("#")) return;
+    if (trimmed === "") return;
     const pos = { line: lineNo, column: leadingBlanks(line) + 1 };
+    if (trimmed.startsWith("#")) {
+      const read = readSectionLine(line, lineNo, 1);
+      if (read.kind === "suppression" && section) section.suppressions.push(read.suppression);
+      else if (read.kind === "suppression") out.problem("suppression-unused", pos, "this cronmeta-disable comment is outside a <crontab> section, so it turns nothing off: put it inside the section of the job it is for");
+      else if (read.kind === "problem") out.problems.push(read.problem);
+      return;
+    }
     if (trimmed === OPEN) {
       if (section) {
         out.problem("metadata-syntax", pos, `${OPEN} inside a section opened at line ${section.pos.line}: close it with ${CLOSE} first`);
         closeSection();
       }
       sawSection = true;
-      section = { pos, entries: [] };
+      section = { pos, entries: [], suppressions: [] };
     } else if (trimmed === CLOSE) {
       if (section) closeSection();
       else out.problem("metadata-syntax", pos, `${CLOSE} without a matching ${OPEN}`);

@@ -3,7 +3,7 @@
  * entries into a `metadata-empty` problem instead of a job (the lint rules would otherwise also
  * report every missing key of a section that says nothing).
  */
-import type { Position, RawEntry, RawSection, ScanProblem } from "../types.js";
+import type { Position, RawEntry, RawSection, ScanProblem, Suppression } from "../types.js";
 
 /** Sections and problems of one file, filled by an extractor. */
 export class SectionCollector {
@@ -17,13 +17,15 @@ export class SectionCollector {
     this.problems.push({ rule, pos, message });
   }
 
-  /** Adds a finished section opened at `pos` (`<crontab>` or `@crontab`). */
-  section(pos: Position, entries: RawEntry[], label: string): void {
+  /** Adds a finished section opened at `pos` (`<crontab>` or `@crontab`), with its `# cronmeta-disable` comments. */
+  section(pos: Position, entries: RawEntry[], label: string, suppressions: Suppression[] = []): void {
     if (entries.length === 0) {
       this.problem("metadata-empty", pos, `${label} section has no "key: value" lines`);
       return;
     }
-    this.sections.push({ form: this.form, pos, index: this.sections.length, entries });
+    const section: RawSection = { form: this.form, pos, index: this.sections.length, entries };
+    if (suppressions.length > 0) section.suppressions = suppressions;
+    this.sections.push(section);
   }
 
   /** The result, problems sorted by position. */

@@ -230,6 +230,15 @@ const table: Record<string, Case[]> = {
     { name: "no Depends at all", files: { ...one(P, T), "debian/control": withDepends(undefined) }, expect: ["10:1"] },
     { name: "Depends without it", files: { ...one(P, T), "debian/control": withDepends("${misc:Depends},\n   cronmeta") }, expect: ["11:10"] },
   ],
+  "suppression-unused": [
+    { name: "it turns a warning off", files: one(P, "time: 0 0 13 * fri", "# cronmeta-disable cron-day-or -- on purpose"), expect: [] },
+    { name: "nothing to turn off", files: one(P, T, "# cronmeta-disable cron-day-or -- on purpose"), expect: ["9:5"] },
+  ],
+  "suppression-invalid": [
+    { name: "a non-fatal rule", files: one(P, "time: 0 0 13 * fri", "# cronmeta-disable cron-day-or"), expect: [] },
+    { name: "a fatal rule", files: one(P, T, "user: x y", "# cronmeta-disable user-invalid"), expect: ["10:5"] },
+    { name: "no such rule", files: one(P, T, "# cronmeta-disable cron-day-of"), expect: ["9:5"] },
+  ],
 };
 
 describe("rule tables", () => {

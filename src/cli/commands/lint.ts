@@ -19,6 +19,12 @@ export async function runLint(options: LintOptions, io: Io): Promise<number> {
   // Every file was linted (collisions and duplicates need them all); the named ones are reported.
   const diagnostics = result.diagnostics.filter((d) => select(d.file));
   const errorCount = diagnostics.filter((d) => d.severity === "error").length;
-  const report = { diagnostics, errorCount, warningCount: diagnostics.length - errorCount, jobCount: result.jobs.filter((j) => select(j.file)).length };
+  const report = {
+    diagnostics,
+    errorCount,
+    warningCount: diagnostics.length - errorCount,
+    jobCount: result.jobs.filter((j) => select(j.file)).length,
+    suppressed: result.suppressed.filter((d) => select(d.file)),
+  };
   return emitReport(report, options, io);
 }

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../../types.js";
+import type { SuppressedDiagnostic } from "../suppressions.js";
 
 /** What every formatter formats: one sorted, flat list plus counts. */
 export interface LintReport {
@@ -6,4 +7,6 @@ export interface LintReport {
   errorCount: number;
   warningCount: number;
   jobCount: number;
+  /** Diagnostics turned off by `# cronmeta-disable` comments (json and sarif show them, with the reason). */
+  suppressed?: SuppressedDiagnostic[];
 }

@@ -1,6 +1,32 @@
 import { VERSION } from "../../version.js";
+import type { Diagnostic } from "../../types.js";
 import { ALL_RULE_METAS } from "../all-rules.js";
+import type { SuppressedDiagnostic } from "../suppressions.js";
 import type { LintReport } from "./result.js";
+
+/** One SARIF result; `suppressed` marks it turned off in the source (`# cronmeta-disable`). */
+function result(d: Diagnostic, index: ReadonlyMap<string, number>, suppressed?: SuppressedDiagnostic): Record<string, unknown> {
+  return {
+    ruleId: d.rule,
+    ruleIndex: index.get(d.rule) ?? -1,
+    level: d.severity === "error" ? "error" : "warning",
+    message: { text: d.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: encodeURI(d.file), uriBaseId: "%SRCROOT%" },
+          region: {
+            startLine: d.line,
+            startColumn: d.column,
+            ...(d.endLine !== undefined ? { endLine: d.endLine } : {}),
+            ...(d.endColumn !== undefined ? { endColumn: d.endColumn } : {}),
+          },
+        },
+      },
+    ],
+    ...(suppressed === undefined ? {} : { suppressions: [{ kind: "inSource", ...(suppressed.reason === undefined ? {} : { justification: suppressed.reason }) }] }),
+  };
+}
 
 /** `--format sarif`: a SARIF 2.1.0 log with one run, the full rule list and one result per diagnostic. */
 export function formatSarif(report: LintReport): string {
@@ -19,25 +45,8 @@ export function formatSarif(report: LintReport): string {
       {
         tool: { driver: { name: "cronmeta", version: VERSION, informationUri: "https://www.npmjs.com/package/cronmeta", rules } },
         columnKind: "utf16CodeUnits",
-        results: report.diagnostics.map((d) => ({
-          ruleId: d.rule,
-          ruleIndex: index.get(d.rule) ?? -1,
-          level: d.severity === "error" ? "error" : "warning",
-          message: { text: d.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: encodeURI(d.file), uriBaseId: "%SRCROOT%" },
-                region: {
-                  startLine: d.line,
-                  startColumn: d.column,
-                  ...(d.endLine !== undefined ? { endLine: d.endLine } : {}),
-                  ...(d.endColumn !== undefined ? { endColumn: d.endColumn } : {}),
-                },
-              },
-            },
-          ],
-        })),
+        // Suppressed diagnostics stay in the log, marked in-source with their reason (SARIF 2.1.0, 3.27.23).
+        results: [...report.diagnostics.map((d) => result(d, index)), ...(report.suppressed ?? []).map((d) => result(d, index, d))],
       },
     ],
   };

@@ -31,6 +31,8 @@ import { scriptNotInstalled } from "./script-not-installed.js";
 import { installLineUnsupported } from "./install-line-unsupported.js";
 import { switchmanDependencyMissing } from "./switchman-dependency-missing.js";
 import { outputNotGenerated } from "./output-not-generated.js";
+import { suppressionInvalid } from "./suppression-invalid.js";
+import { suppressionUnused } from "./suppression-unused.js";
 
 /** All rules. */
 export const RULES: readonly Rule[] = [
@@ -65,6 +67,8 @@ export const RULES: readonly Rule[] = [
   installLineUnsupported,
   switchmanDependencyMissing,
   outputNotGenerated,
+  suppressionUnused,
+  suppressionInvalid,
 ];
 
 /** A rule by id. */
