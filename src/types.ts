@@ -144,6 +144,8 @@ export interface Job {
   command: string;
   /** The whole cron.d line: `<time> <user> <command>`. */
   cronLine: string;
+  /** METADATA `timeout` (`2h`, `30m`, `90s`): switchman's `--timeout` on the line. */
+  timeout?: string;
   /** Set when `time` was written with `H` forms: `time` is their resolution (docs/spread.md). */
   timeSource?: TimeSource;
 }

@@ -10,6 +10,7 @@ import { parseCronTime } from "../cron/parse.js";
 import type { CronTimeResult, Job, RawEntry, RawSection, ScannedFile } from "../types.js";
 import { buildCommand, escapeForCron } from "./command.js";
 import { type MetadataKey, isMetadataKey } from "./keys.js";
+import { parseDuration } from "../syntax/duration.js";
 import { defaultLockname } from "./lockname.js";
 import { balanceSections, hashSpread, type SectionSpread, timeSourceOf } from "./spread.js";
 
@@ -39,6 +40,8 @@ export interface SectionFacts {
   lock: boolean | undefined;
   params: string;
   description?: string;
+  /** METADATA `timeout`, when it is a valid duration (src/syntax/duration.ts). */
+  timeout?: string;
   install?: InstalledFile;
   scriptPath: string;
   /** Escaped command part of the cron line. */
@@ -105,7 +108,11 @@ export function analyseSection(file: string, section: RawSection, config: Config
   const scriptPath = install?.path ?? `${config.installDir.replace(/\/+$/, "")}/${fileName}`;
   const group = value(facts, "group") ?? pkg ?? "";
   const lockname = explicitLockname ?? defaultLockname(fileName, params);
-  const command = escapeForCron(buildCommand({ scriptPath, params, group, lockname, lock: lock !== false }, config));
+  // A timeout that is not a duration is metadata-value-invalid's (a fatal error): it never reaches a line.
+  const timeoutValue = value(facts, "timeout");
+  const timeout = timeoutValue !== undefined && parseDuration(timeoutValue) !== undefined ? timeoutValue : undefined;
+  const parts = { scriptPath, params, group, lockname, lock: lock !== false, ...(pkg === undefined ? {} : { package: pkg }), ...(timeout === undefined ? {} : { timeout }) };
+  const command = escapeForCron(buildCommand(parts, config));
   const user = value(facts, "user") ?? config.user;
   // H forms are resolved from the job's identity before Debian's grammar sees the time.
   const spread = timeRaw === undefined ? undefined : hashSpread(timeRaw, { package: pkg ?? "", lockname }, config, parseTime);
@@ -135,6 +142,7 @@ export function analyseSection(file: string, section: RawSection, config: Config
   if (pkg !== undefined) result.package = pkg;
   const description = value(facts, "description");
   if (description !== undefined) result.description = description;
+  if (timeout !== undefined) result.timeout = timeout;
   if (install !== undefined) result.install = install;
   if (time?.time !== undefined) result.cronLine = `${time.time.text} ${user} ${command}`;
   return result;
@@ -168,6 +176,7 @@ export function toJob(facts: SectionFacts): Job {
     cronLine: facts.cronLine,
   };
   if (facts.description !== undefined) job.description = facts.description;
+  if (facts.timeout !== undefined) job.timeout = facts.timeout;
   const source = timeSourceOf(facts.spread);
   if (source !== undefined) job.timeSource = source;
   return job;

@@ -35,6 +35,10 @@ export interface CommandParts {
   group: string;
   lockname: string;
   lock: boolean;
+  /** The job's package: passed as `--package` when it is not the group (switchman takes the group otherwise). */
+  package?: string;
+  /** METADATA `timeout` (src/syntax/duration.ts), passed as `--timeout`. */
+  timeout?: string;
 }
 
 /** The unescaped shell command: guard, switchman wrapper, `--`, script and params. */
@@ -43,8 +47,12 @@ export function buildCommand(parts: CommandParts, config: Config): string {
   if (config.guard) words.push(`[ -x ${parts.scriptPath} ] &&`);
   if (config.switchman !== false) {
     words.push(config.switchman.bin, "--config", config.switchman.config, "--group", parts.group);
+    // The run records name a job by package and lock name. The group is the package unless
+    // METADATA says otherwise, so --package is written only then: lines stay short and the same.
+    if (parts.package !== undefined && parts.package !== parts.group) words.push("--package", parts.package);
     if (parts.lock) words.push("--lockname", parts.lockname);
     else words.push("--no-lock");
+    if (parts.timeout !== undefined) words.push("--timeout", parts.timeout);
     words.push("--");
   }
   words.push(parts.scriptPath);

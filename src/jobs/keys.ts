@@ -1,5 +1,5 @@
-/** The METADATA keys of SPEC 2.3. */
-export const METADATA_KEYS = ["time", "package", "params", "user", "group", "lockname", "lock", "description"] as const;
+/** The METADATA keys of SPEC 2.3, and `timeout` (issue 15: the job's time limit, switchman's `--timeout`). */
+export const METADATA_KEYS = ["time", "package", "params", "user", "group", "lockname", "lock", "timeout", "description"] as const;
 
 /** A known METADATA key. */
 export type MetadataKey = (typeof METADATA_KEYS)[number];

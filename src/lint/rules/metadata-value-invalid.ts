@@ -1,17 +1,22 @@
 import { atValue, type Rule } from "../rule.js";
 import { CONTROL_CHARACTER, codePointLabel } from "../../syntax/control.js";
+import { DURATION_RULE, durationProblem, durationSuggestion } from "../../syntax/duration.js";
 
 export const metadataValueInvalid: Rule = {
   meta: {
     id: "metadata-value-invalid",
-    description: "A `lock` other than yes/no, a `lockname` with `lock: no`, or a control character in a value.",
+    description: "A `lock` other than yes/no, a `lockname` with `lock: no`, a `timeout` that is not a duration, or a control character in a value.",
     defaultSeverity: "error",
     fatal: true,
     docs: {
       details:
-        "`lock` is `yes` (the default) or `no`. A `lockname` together with `lock: no` contradicts itself. No value may contain a control character (it could break the cron.d line or the comment above it).",
-      bad: "<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lock: false\n</crontab>",
-      good: "<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lock: no\n</crontab>",
+        "`lock` is `yes` (the default) or `no`. A `lockname` together with `lock: no` contradicts itself. " +
+        `\`timeout\` is the job's time limit, written on the cron line as switchman's \`--timeout\`: ${DURATION_RULE}; ` +
+        "switchman stops the job when it runs longer (SIGTERM to its process group, SIGKILL after `termination_timeout`) and exits 124. " +
+        "It needs the switchman wrapper (config `switchman` not `false`). " +
+        "No value may contain a control character (it could break the cron.d line or the comment above it).",
+      bad: "<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lock: false\n    timeout: 2 hours\n</crontab>",
+      good: "<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lock: no\n    timeout: 2h\n</crontab>",
     },
   },
   check(context, report) {
@@ -23,6 +28,16 @@ export const metadataValueInvalid: Rule = {
       const lockname = facts.values.lockname;
       if (lockname !== undefined && facts.lock === false) {
         report(atValue(facts, lockname, 'lockname has no effect with "lock: no"; remove one of them'));
+      }
+      const timeout = facts.values.timeout;
+      if (timeout !== undefined) {
+        const problem = durationProblem(timeout.value);
+        if (problem !== undefined) {
+          const suggestion = durationSuggestion(timeout.value);
+          report(atValue(facts, timeout, `timeout "${timeout.value}" ${problem}${suggestion === undefined ? "" : `; write "${suggestion}"`}`));
+        } else if (context.config.switchman === false) {
+          report(atValue(facts, timeout, 'timeout needs the switchman wrapper, which stops the job at its limit, but config "switchman" is false: remove timeout or turn switchman on'));
+        }
       }
       for (const entry of Object.values(facts.values)) {
         if (entry.key === "time" || entry.key === "params") continue; // their own rules say more
