@@ -67,10 +67,14 @@ function openLockFile(path: string): number {
     throw new SwitchmanError(`cannot open lock file ${path} as ${describeUser()}: ${(error as Error).message}${hint}`, EXIT_LOCKDIR);
   }
   const stat = fstatSync(fd);
-  if (!stat.isFile() || stat.uid !== effectiveUid()) {
+  if (!stat.isFile() || stat.uid !== effectiveUid() || stat.nlink !== 1) {
     closeSync(fd);
-    const what = stat.isFile() ? `belongs to ${describeUser(stat.uid)}` : "is not a regular file";
-    throw new SwitchmanError(`lock file ${path} ${what}, not to the job's ${describeUser()}: switchman never uses it; remove it as root (rm ${path})`, EXIT_LOCKDIR);
+    const what = !stat.isFile()
+      ? "is not a regular file"
+      : stat.uid !== effectiveUid()
+        ? `belongs to ${describeUser(stat.uid)}, not to the job's ${describeUser()}`
+        : `has ${stat.nlink} hard links`;
+    throw new SwitchmanError(`lock file ${path} ${what}: switchman never uses it; remove it as root (rm ${path})`, EXIT_LOCKDIR);
   }
   return fd;
 }
@@ -88,8 +92,10 @@ function openLegacyLockFile(path: string): number | undefined {
   } catch {
     return undefined; // absent, a symlink, a directory (a user's own), or not ours to open
   }
+  // One link only: in a world-writable directory a hard link to some other file of this user
+  // (say root's /etc/passwd, on the same file system) could be planted under a lock's name.
   const stat = fstatSync(fd);
-  if (!stat.isFile() || stat.uid !== effectiveUid()) {
+  if (!stat.isFile() || stat.uid !== effectiveUid() || stat.nlink !== 1) {
     closeSync(fd);
     return undefined;
   }

@@ -5,7 +5,7 @@
 // (lock directory) or 2 (config), and the command never runs unlocked.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -207,6 +207,18 @@ test("root's own lock in the 0.1.0 place, held by a job started before the upgra
   await new Promise((resolve) => setTimeout(resolve, 200));
   const free = await runAs("root", ["--lockname", "upgraded", "--", "echo", "ran"]);
   assert.equal(free.stdout, "ran\n");
+});
+
+test("a hard link to another file of root's, under a lock's name in the 0.1.0 place, is left alone", async () => {
+  // Where fs.protected_hardlinks is 0 any user can link a file it cannot write into the sticky
+  // lock directory; made here by root, so that the test does not depend on that sysctl.
+  const precious = join(dir, "precious");
+  writeFileSync(precious, "root's\n", { mode: 0o644 });
+  linkSync(precious, join(lockdir, "precious-lock"));
+  const result = await runAs("root", ["--lockname", "precious-lock", "--", "echo", "ran"]);
+  assert.equal(result.stdout, "ran\n", result.stderr);
+  assert.equal(statSync(precious).mode & 0o777, 0o644, "switchman changed the mode of a file it merely found linked");
+  assert.equal(readFileSync(precious, "utf8"), "root's\n");
 });
 
 test("a user directory planted by another user is refused with exit 75 naming both, and nothing runs", async () => {
