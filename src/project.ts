@@ -5,9 +5,9 @@
 import { stat } from "node:fs/promises";
 import type { Config } from "./config/schema.js";
 import { loadConfig } from "./config/load.js";
-import { readDebian } from "./debian/read.js";
+import { type DebianInfo, readDebian } from "./debian/read.js";
+import { ConfigProblems } from "./config/problems.js";
 import { UsageError } from "./errors.js";
-import { ruleSettingProblems } from "./lint/all-rules.js";
 import { runRules } from "./lint/engine.js";
 import type { SuppressedDiagnostic } from "./lint/suppressions.js";
 import { ScanCache, scanCacheKey } from "./scan/cache.js";
@@ -49,31 +49,38 @@ export interface ProjectResult {
   cacheProblem?: string;
 }
 
-/** Lints a project. Throws UsageError for an unreadable root or a bad configuration. */
+/** Config `packages` that debian/control does not define, as a problem line (none without debian/control). */
+function packagesProblem(packages: readonly string[], debian: DebianInfo, label: string): string | undefined {
+  const known = new Set(debian.control.packages.map((p) => p.name));
+  const unknown = debian.controlFound ? packages.filter((p) => !known.has(p)) : [];
+  if (unknown.length === 0) return undefined;
+  return `${label}: packages: ${unknown.map((p) => `"${p}"`).join(", ")} not a Package: in ${debian.controlFile}`;
+}
+
+/** Lints a project. Throws UsageError for an unreadable root or a bad configuration (every problem of it at once). */
 export async function lintProject(options: LintProjectOptions): Promise<ProjectResult> {
   const { root } = options;
   const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read root ${root}: ${error.code ?? error.message}`);
   });
   if (!info.isDirectory()) throw new UsageError(`root ${root} is not a directory`);
-  const loaded = await loadConfig(root, options.configPath);
+  const loaded = await loadConfig(root, options.configPath).catch(async (error: unknown) => {
+    // Every configuration problem in one run (issue 17): add the packages debian/control lacks.
+    if (!(error instanceof ConfigProblems)) throw error;
+    const raw = error.raw as { debianDir?: unknown; packages?: unknown } | null;
+    const debianDir = typeof raw?.debianDir === "string" && raw.debianDir !== "" ? raw.debianDir : "debian";
+    const packages = Array.isArray(raw?.packages) ? raw.packages.filter((p): p is string => typeof p === "string") : [];
+    const more = packages.length === 0 ? undefined : packagesProblem(packages, await readDebian(root, debianDir, { only: [] }), error.label);
+    throw more === undefined ? error : new ConfigProblems([...error.problems, more], error.raw, error.label);
+  });
   const { config } = loaded;
-  const settingProblems = ruleSettingProblems(config.rules);
-  if (settingProblems.length > 0) {
-    throw new UsageError(settingProblems.map((p) => `${loaded.source ?? "config"}: ${p}`).join("\n"));
-  }
   const cache = options.cacheLocation === undefined ? undefined : await ScanCache.load(options.cacheLocation, scanCacheKey(config));
   const files = await scanTree(root, config, cache === undefined ? {} : { cache });
   // After the scan: only the scripts with METADATA need to be found in the install files.
   const debian = await readDebian(root, config.debianDir, { only: files.map((f) => f.file) });
   const saved = await cache?.save();
-  const known = new Set(debian.control.packages.map((p) => p.name));
-  const unknownPackages = debian.controlFound ? (config.packages ?? []).filter((p) => !known.has(p)) : [];
-  if (unknownPackages.length > 0) {
-    throw new UsageError(
-      `${loaded.source ?? "config"}: packages: ${unknownPackages.map((p) => `"${p}"`).join(", ")} not a Package: in ${debian.controlFile}`,
-    );
-  }
+  const unknownPackages = packagesProblem(config.packages ?? [], debian, loaded.source ?? "config");
+  if (unknownPackages !== undefined) throw new UsageError(unknownPackages);
   const output = runRules({ config, debian, mode: options.mode ?? "source", files });
   const result: ProjectResult = {
     root,

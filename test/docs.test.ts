@@ -1,9 +1,10 @@
 // Files derived from code must be current, and every rule must be documented.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { configDefaultsModuleText, configJsonSchemaText } from "../src/config/json-schema.js";
+import { CHECK_ONLY_RULES } from "../src/check/rules/index.js";
+import { SCHEMA_PATH, configDefaultsModuleText, configJsonSchemaText } from "../src/config/json-schema.js";
 import { configDefaults } from "../src/config/defaults.generated.js";
 import { defaultConfig } from "../src/config/schema.js";
 import { RULES } from "../src/lint/rules/index.js";
@@ -55,8 +56,20 @@ describe("documentation", () => {
     const schema = JSON.parse(configJsonSchemaText()) as { additionalProperties: boolean; properties: Record<string, unknown> };
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(Object.keys(schema.properties).sort(), [
-      "debianDir", "defaultPackage", "env", "exclude", "guard", "include", "installDir", "packages",
+      "$schema", "debianDir", "defaultPackage", "env", "exclude", "guard", "include", "installDir", "packages",
       "rules", "spread", "stampedeThreshold", "switchman", "templates", "timezone", "user", "users",
     ]);
+  });
+
+  it("the JSON Schema names every rule id for config rules, and its $id is the shipped file (issue 17)", () => {
+    const schema = JSON.parse(configJsonSchemaText()) as { $id: string; properties: { rules: { propertyNames: { enum: string[] } } } };
+    const ids = [...RULES.map((r) => r.meta.id), ...CHECK_ONLY_RULES.map((r) => r.meta.id)];
+    assert.deepEqual(schema.properties.rules.propertyNames.enum, ids);
+    assert.ok(!ids.includes("cron-time-nevr"));
+    const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { name: string; version: string; files: string[]; exports: Record<string, string> };
+    assert.equal(schema.$id, `https://unpkg.com/${pkg.name}@${pkg.version}/${SCHEMA_PATH}`);
+    assert.equal(pkg.exports["./schema.json"], `./${SCHEMA_PATH}`);
+    assert.ok(pkg.files.includes(SCHEMA_PATH.split("/")[0] ?? ""), "the schema directory is published");
+    assert.ok(existsSync(join(repoRoot, SCHEMA_PATH)));
   });
 });

@@ -1,15 +1,28 @@
 /** The JSON Schema of cronmeta.config.json, generated from the zod schema (the single source of truth). */
 import { z } from "zod";
+import { ALL_RULE_METAS } from "../lint/all-rules.js";
+import { VERSION } from "../version.js";
 import { configSchema } from "./schema.js";
+
+/** Where the schema is shipped inside the npm package (package.json "files", exports "./schema.json"). */
+export const SCHEMA_PATH = "schema/cronmeta.config.schema.json";
+
+/**
+ * The schema's `$id`: the file of this very release on unpkg, which serves every file of every
+ * published npm package version (the npmjs.com page it used to name is no file at all). Editors
+ * can also point `"$schema"` at ./node_modules/cronmeta/schema/cronmeta.config.schema.json.
+ */
+export function schemaId(version = VERSION): string {
+  return `https://unpkg.com/cronmeta@${version}/${SCHEMA_PATH}`;
+}
 
 /** The schema as the JSON text shipped in schema/cronmeta.config.schema.json. */
 export function configJsonSchemaText(): string {
-  const schema = z.toJSONSchema(configSchema, { io: "input", target: "draft-2020-12" });
-  const withId = {
-    $id: "https://www.npmjs.com/package/cronmeta/schema/cronmeta.config.schema.json",
-    title: "cronmeta configuration",
-    ...schema,
-  };
+  const schema = z.toJSONSchema(configSchema, { io: "input", target: "draft-2020-12" }) as { properties?: Record<string, Record<string, unknown>> };
+  // Rule ids live in the rule registries, not in zod: an editor flags a misspelt one (cron-time-nevr).
+  const rules = schema.properties?.rules;
+  if (rules !== undefined) rules.propertyNames = { enum: ALL_RULE_METAS.map((m) => m.id) };
+  const withId = { $id: schemaId(), title: "cronmeta configuration", ...schema };
   return JSON.stringify(withId, null, 2) + "\n";
 }
 

@@ -38,8 +38,16 @@ export const switchmanSchema = z.strictObject({
   config: absolutePath.default("/etc/switchman.conf"),
 });
 
+/** The env lines every cron.d file has unless config `env` drops them (set to null). */
+export const DEFAULT_ENV: Readonly<Record<string, string>> = {
+  SHELL: "/bin/sh",
+  PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+};
+
 export const configSchema = z
   .strictObject({
+    // Editors add it to point at the JSON Schema; cronmeta ignores it.
+    $schema: z.string().optional().describe("the JSON Schema of this file, for editors (ignored by cronmeta)"),
     include: z.array(relativeGlob).min(1).default(["**/*"]),
     exclude: z.array(relativeGlob).default([]),
     debianDir: z
@@ -53,18 +61,27 @@ export const configSchema = z
     users: z.array(userName).min(1).default(["root"]),
     installDir: absolutePath.default("/usr/bin"),
     env: z
-      .record(envName, envValue)
+      .record(envName, envValue.nullable())
       // Only values a cron.d line can carry exactly (Debian's load_env(): src/cron/env-line.ts).
       .superRefine((env, ctx) => {
         for (const [name, value] of Object.entries(env)) {
+          if (value === null) continue;
           const line = envLine(name, value);
           if (!line.ok) ctx.addIssue({ code: "custom", path: [name], message: line.problem });
         }
       })
-      .default({
-        SHELL: "/bin/sh",
-        PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      }),
+      .default({})
+      // The names given merge over the defaults (issue 17: a MAILTO alone used to drop SHELL and
+      // PATH from every file); null drops a name on purpose.
+      .transform((given) => {
+        const env: Record<string, string> = { ...DEFAULT_ENV };
+        for (const [name, value] of Object.entries(given)) {
+          if (value === null) delete env[name];
+          else env[name] = value;
+        }
+        return env;
+      })
+      .describe(`environment lines of every cron.d file, merged over the defaults (${Object.entries(DEFAULT_ENV).map(([n, v]) => `${n}=${v}`).join(", ")}); null drops one`),
     switchman: z.union([z.literal(false), switchmanSchema]).default({
       bin: "/usr/bin/switchman",
       config: "/etc/switchman.conf",

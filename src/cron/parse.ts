@@ -15,6 +15,7 @@ import { CRON_FIELDS } from "./fields.js";
 import { parseField, type StepItem } from "./parse-field.js";
 import { explainBadKeyword, isCronKeyword, keywordTime } from "./parse-keyword.js";
 import { dayOrWarning, neverWarning, onceWarnings, rebootWarning, type FieldSpan } from "./parse-warnings.js";
+import { readPhrase } from "./parse-phrases.js";
 import { explainForeignChar, explainForeignWord } from "./parse-words.js";
 
 const FIVE_FIELDS = "cron has five fields: minute hour day-of-month month day-of-week";
@@ -30,9 +31,46 @@ export function parseCronTime(text: string): CronTimeResult {
     const message = `the time is empty; ${FIVE_FIELDS}: write them, e.g. "0 3 * * *", or an @ keyword`;
     return { problems: [invalid(message, 0, text.length)] };
   }
+  // `0 3 * * *   # nightly`: a `#` word (not Quartz's `fri#2` or `#2`) starts a comment.
+  const comment = fields.findIndex((f) => /^#(?![0-9])/.test(f.text));
+  if (comment >= 0) return trailingComment(text, fields, comment);
+  const phrase = readPhrase(text);
+  if (phrase !== undefined) {
+    const fix = phrase.time !== undefined && isValid(phrase.time) ? `write "${phrase.time}"` : `write five fields (${phrase.why ?? "see docs/time-grammar.md"})`;
+    return { problems: [invalid(`"${phrase.phrase}" is English, not a cron time; ${FIVE_FIELDS}: ${fix}`, first.offset, text.trimEnd().length - first.offset)] };
+  }
   if (first.text.startsWith("@")) return parseKeyword(text, fields);
   if (fields.length !== 5) return { problems: fieldCountProblems(text, fields).sort((a, b) => a.offset - b.offset) };
   return parseFiveFields(fields);
+}
+
+/** True when `text` is a time without errors (every suggestion is checked with it). */
+function isValid(text: string): boolean {
+  return !parseCronTime(text).problems.some((p) => p.severity === "error");
+}
+
+/**
+ * A comment after the time. cron has no trailing comments: in a crontab line everything after
+ * the time is the user and the command, so the comment would become part of them.
+ */
+function trailingComment(text: string, fields: FieldSpan[], index: number): CronTimeResult {
+  const at = fields[index]?.offset ?? 0;
+  const written = text.slice(at).trimEnd();
+  const before = text.slice(0, at);
+  const rest = before.trim() === "" ? undefined : parseCronTime(before);
+  const fix =
+    rest === undefined
+      ? "; write the time itself"
+      : rest.time !== undefined
+        ? `; write "${rest.time.text}"`
+        : "";
+  const problem = invalid(
+    `"${written}": cron has no trailing comments (in a crontab line everything after the time is the user and the command): ` +
+      `put the comment on a line of its own (a # line in the section)${fix}`,
+    at,
+    written.length,
+  );
+  return { problems: [problem, ...(rest?.problems.filter((p) => p.severity === "error") ?? [])].sort((a, b) => a.offset - b.offset) };
 }
 
 /** Fields are separated by blanks and tabs (cron's Skip_Blanks). */
@@ -88,19 +126,23 @@ function fieldCountProblems(text: string, fields: FieldSpan[]): CronTimeProblem[
   const join = (list: FieldSpan[]): string => list.map((f) => f.text).join(" ");
   if (n < 5) {
     const start = firstField.offset;
+    // A suggestion only when the padded time is one (`every 5 minutes * *` is none).
+    const padded = `${join(fields)}${" *".repeat(5 - n)}`;
     problems.push(invalid(`${FIVE_FIELDS}; this time has ${n}: add the missing ` +
-      `field${n === 4 ? "" : "s"}, e.g. "${join(fields)}${" *".repeat(5 - n)}"`, start,
+      `field${n === 4 ? "" : "s"}${isValid(padded) ? `, e.g. "${padded}"` : ""}`, start,
     lastField.offset + lastField.text.length - start));
   } else if (n === 6 && looksLikeYear(lastField.text)) {
-    problems.push(invalid(`"${lastField.text}" looks like a year field; ${FIVE_FIELDS}, no year: write ` +
-      `"${join(fields.slice(0, 5))}" and test the year in the script`, lastField.offset, lastField.text.length));
-  } else if (n === 6 || n === 7) {
+    const five = join(fields.slice(0, 5));
+    problems.push(invalid(`"${lastField.text}" looks like a year field; ${FIVE_FIELDS}, no year: ` +
+      `${isValid(five) ? `write "${five}"` : "remove it"} and test the year in the script`, lastField.offset, lastField.text.length));
+  } else if (n === 6) {
+    problems.push(invalid(sixFieldsMessage(fields), firstField.offset, firstField.text.length));
+  } else if (n === 7) {
+    const five = join(fields.slice(1, 6));
     problems.push(invalid(`"${firstField.text}" looks like a seconds field; ${FIVE_FIELDS}, no seconds ` +
-      `(cron runs jobs on the minute): write "${join(fields.slice(1, 6))}"`, firstField.offset, firstField.text.length));
-    if (n === 7) {
-      problems.push(invalid(`"${lastField.text}" looks like a year field; ${FIVE_FIELDS}, no year: remove it (write ` +
-        `the five fields only) and test the year in the script`, lastField.offset, lastField.text.length));
-    }
+      `(cron runs jobs on the minute): ${isValid(five) ? `write "${five}"` : "remove it"}`, firstField.offset, firstField.text.length));
+    problems.push(invalid(`"${lastField.text}" looks like a year field; ${FIVE_FIELDS}, no year: remove it (write ` +
+      `the five fields only) and test the year in the script`, lastField.offset, lastField.text.length));
   } else {
     const sixth = fields[5] ?? lastField;
     problems.push(invalid(`${FIVE_FIELDS}; this time has ${n}: remove "${text.slice(sixth.offset).trim()}"`,
@@ -108,6 +150,28 @@ function fieldCountProblems(text: string, fields: FieldSpan[]): CronTimeProblem[
   }
   for (const field of fields) problems.push(...foreignSyntax(field));
   return problems;
+}
+
+/**
+ * Six fields: a seconds field first (Quartz, Spring: `0 *\/5 * * * *`) or one field too many at
+ * the end (`*\/5 * * * * *`, meant as every five minutes). Each reading is offered only when it
+ * gives a valid time; dropping a first field that is not a plain number (`*\/5`) would change how
+ * often the job runs, so that reading needs a last field other than `*`.
+ */
+function sixFieldsMessage(fields: FieldSpan[]): string {
+  const join = (list: FieldSpan[]): string => list.map((f) => f.text).join(" ");
+  const first = fields[0]?.text ?? "";
+  const last = fields[5]?.text ?? "";
+  const seconds = join(fields.slice(1, 6));
+  const trailing = join(fields.slice(0, 5));
+  const plainSeconds = /^[0-9]+$/.test(first);
+  const options: string[] = [];
+  if (last === "*" && isValid(trailing) && !plainSeconds) options.push(`"${trailing}" (the last "*" is one field too many)`);
+  if (isValid(seconds) && (plainSeconds || last !== "*")) options.push(`"${seconds}" if "${first}" is a seconds field (as in Quartz or Spring)`);
+  if (last === "*" && isValid(trailing) && plainSeconds) options.push(`"${trailing}" if the last "*" is one field too many`);
+  const head = `"${first}" looks like a seconds field${last === "*" ? `, or the last "*" like one field too many` : ""}; ${FIVE_FIELDS}, no seconds (cron runs jobs on the minute)`;
+  if (options.length === 0) return `${head}: remove ${plainSeconds ? `"${first}" if it is a seconds field` : "the extra field"} and fix the other fields`;
+  return `${head}: write ${options.join(", or ")}`;
 }
 
 function looksLikeYear(field: string): boolean {

@@ -10,15 +10,20 @@ export interface ParamsProblem {
   message: string;
 }
 
+/** What to write instead, by kind of shell syntax (each message says it, issue 17). */
+const WRAPPER = "put the commands in a wrapper script and schedule that, or do it inside the script";
+const REDIRECT = "redirect inside the script (cron mails what a job prints), or call a wrapper script that redirects";
+const SUBSTITUTION = "compute the value inside the script (e.g. have it call date itself), or schedule a wrapper script that passes it";
+
 const FORBIDDEN: Record<string, string> = {
-  ";": "chains commands",
-  "&": "runs commands in the background or chains them",
-  "|": "pipes into another command",
-  "<": "redirects input",
-  ">": "redirects output",
-  "`": "substitutes a command",
-  "(": "starts a subshell",
-  ")": "ends a subshell",
+  ";": `chains commands: ${WRAPPER}`,
+  "&": `runs commands in the background or chains them: ${WRAPPER}`,
+  "|": `pipes into another command: ${WRAPPER}`,
+  "<": `redirects input: ${REDIRECT}`,
+  ">": `redirects output: ${REDIRECT}`,
+  "`": `substitutes a command: ${SUBSTITUTION}`,
+  "(": `starts a subshell: quote it ('(') if it is a literal parenthesis, else ${WRAPPER}`,
+  ")": `ends a subshell: quote it (')') if it is a literal parenthesis, else ${WRAPPER}`,
 };
 
 /** Checks params against SPEC 2.3. */
@@ -31,7 +36,7 @@ export function paramsProblem(params: string): ParamsProblem | undefined {
     if (quote !== undefined) {
       if (ch === quote) quote = undefined;
       else if (quote === '"' && (ch === "`" || (ch === "$" && params[i + 1] === "("))) {
-        return { offset: i, message: `${ch === "`" ? "`" : "$("} substitutes a command, even inside double quotes` };
+        return { offset: i, message: `${ch === "`" ? "`" : "$("} substitutes a command, even inside double quotes: ${SUBSTITUTION}` };
       }
       continue;
     }
@@ -40,13 +45,13 @@ export function paramsProblem(params: string): ParamsProblem | undefined {
       quoteOffset = i;
       continue;
     }
-    if (ch === "$" && params[i + 1] === "(") return { offset: i, message: "$( substitutes a command" };
+    if (ch === "$" && params[i + 1] === "(") return { offset: i, message: `"$(" substitutes a command, on every run: ${SUBSTITUTION}` };
     const reason = FORBIDDEN[ch];
     if (reason !== undefined) return { offset: i, message: `${JSON.stringify(ch)} ${reason}` };
     if (ch === "#" && (i === 0 || /\s/.test(params[i - 1]!))) {
       return { offset: i, message: `"#" at the start of a word makes the shell ignore the rest of the line; quote it ('#')` };
     }
   }
-  if (quote !== undefined) return { offset: quoteOffset, message: `unbalanced ${quote} quote` };
+  if (quote !== undefined) return { offset: quoteOffset, message: `unbalanced ${quote} quote: close it, or quote the character with the other quote` };
   return undefined;
 }

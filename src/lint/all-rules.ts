@@ -4,6 +4,7 @@
  */
 import { CHECK_ONLY_RULES } from "../check/rules/index.js";
 import type { Config } from "../config/schema.js";
+import { closest } from "../jobs/keys.js";
 import type { RuleMeta } from "./rule.js";
 import { RULES } from "./rules/index.js";
 
@@ -20,7 +21,10 @@ export function ruleSettingProblems(rules: Config["rules"]): string[] {
   const problems: string[] = [];
   for (const [id, setting] of Object.entries(rules)) {
     const meta = findAnyRule(id);
-    if (meta === undefined) problems.push(`rules.${id}: unknown rule (see docs/rules.md)`);
+    if (meta === undefined) {
+      const guess = closest(id, ALL_RULE_METAS.map((m) => m.id));
+      problems.push(`rules.${id}: unknown rule${guess === undefined ? "" : ` (did you mean "${guess}"?)`} (see docs/rules.md)`);
+    }
     else if (meta.fatal && setting !== "error") {
       problems.push(`rules.${id}: cannot be "${setting}": gen cannot write a correct cron line while this problem exists`);
     }

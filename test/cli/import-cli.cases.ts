@@ -123,7 +123,7 @@ export function defineImportCliCases(runners: Runner[]): void {
         expectNote(/^etc\/cron\.d\/mytools:1: MAILTO=ops@example\.org is set here but not in config env/);
         expectNote(/^etc\/cron\.d\/mytools:4: bin\/cleanup\.pl: the line has no switchman wrapper; gen will run the job under switchman/);
         expectNote(/^etc\/cron\.d\/mytools:6: not imported: \/usr\/sbin\/logrotate is not a script of this tree/);
-        expectNote(/^etc\/cron\.d\/mytools:7: error: bin\/report\.sh: params "> \/tmp\/log" are not plain shell words \(">" redirects output\)/);
+        expectNote(/^etc\/cron\.d\/mytools:7: error: bin\/report\.sh: params "> \/tmp\/log" are not plain shell words \(">" redirects output: redirect inside the script/);
         expectNote(/^bin\/has\.pl: not written: it already has METADATA with other jobs: merge the block by hand/);
         assert.match(r.stdout, /^# bin\/report\.sh: 1 job from etc\/cron\.d\/mytools:3 .*\n=head1 METADATA\n\n<crontab>\n {4}package: mytools\n {4}time: 0 3 \* \* \*\n {4}params: --all\n {4}description: Nightly report\n<\/crontab>\n\n=cut\n/m);
         assert.match(r.stdout, /<crontab>\n {4}package: mytools\n {4}time: \*\/10 \* \* \* \*\n {4}params: --older-than 2d\n {4}user: www-data\n<\/crontab>/);

@@ -110,7 +110,16 @@ describe("config", () => {
   it("accepts env values that need quoting but that a cron.d line carries exactly", async () => {
     const env = { MAILTO: "", GREETING: "  hi", Q: '"x', S: "'y", BOTH: `it's "ok"`, HASH: "a#b" };
     await withProject({ "cronmeta.config.json": JSON.stringify({ env }) }, async (root) => {
-      assert.deepEqual((await loadConfig(root)).config.env, env);
+      assert.deepEqual((await loadConfig(root)).config.env, { ...defaultConfig().env, ...env });
+    });
+  });
+
+  it("merges env over the defaults, and drops a name set to null (issue 17)", async () => {
+    await withProject({ "cronmeta.config.json": JSON.stringify({ env: { MAILTO: "ops@example.org" } }) }, async (root) => {
+      assert.deepEqual((await loadConfig(root)).config.env, { SHELL: "/bin/sh", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", MAILTO: "ops@example.org" });
+    });
+    await withProject({ "cronmeta.config.json": JSON.stringify({ env: { PATH: null, SHELL: "/bin/bash" } }) }, async (root) => {
+      assert.deepEqual((await loadConfig(root)).config.env, { SHELL: "/bin/bash" });
     });
   });
 

@@ -106,7 +106,7 @@ for (const [how, run] of runners) {
     it("escapes % and \\ for cron, writes the guard and MAILTO=\"\"", async () => {
       const files = project({
         "bin/stamp.sh": pod(["package: scripts2", "time: 0 * * * *", "params: --format +%Y-%m-%d --dir C:\\\\tmp"]),
-        "cronmeta.config.json": JSON.stringify({ env: { SHELL: "/bin/sh", MAILTO: "" } }),
+        "cronmeta.config.json": JSON.stringify({ env: { SHELL: "/bin/sh", MAILTO: "", PATH: null } }),
       });
       await withProject(files, async (root) => {
         const r = await run(["gen"], root);

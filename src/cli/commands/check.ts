@@ -4,8 +4,6 @@ import type { CrontabType } from "../../check/crontab-kind.js";
 import { loadConfig } from "../../config/load.js";
 import { configDefaults } from "../../config/defaults.generated.js";
 import type { Config } from "../../config/schema.js";
-import { UsageError } from "../../errors.js";
-import { ruleSettingProblems } from "../../lint/all-rules.js";
 import { findProjectRoot } from "../../project-root.js";
 import type { Io } from "../io.js";
 import type { ReportingOptions } from "../options.js";
@@ -24,10 +22,8 @@ export interface CheckCommandOptions extends ReportingOptions {
 async function configFor(options: CheckCommandOptions, io: Io): Promise<Config> {
   const root = findProjectRoot(io.cwd);
   if (options.configPath === undefined && root === undefined) return configDefaults();
-  const loaded = await loadConfig(root ?? io.cwd, options.configPath);
-  const problems = ruleSettingProblems(loaded.config.rules);
-  if (problems.length > 0) throw new UsageError(problems.map((p) => `${loaded.source ?? "config"}: ${p}`).join("\n"));
-  return loaded.config;
+  // loadConfig validates rule ids too (config/validate.ts).
+  return (await loadConfig(root ?? io.cwd, options.configPath)).config;
 }
 
 /** `cronmeta check`: 0 when no file has an error (warnings within --max-warnings), 1 otherwise. */
