@@ -10,7 +10,11 @@ export interface SwitchmanCall {
   bin: string;
   config?: string;
   group?: string;
+  /** `--package`, which cronmeta writes when the group is not the job's package. */
+  package?: string;
   lockname?: string;
+  /** `--timeout` (METADATA `timeout`). */
+  timeout?: string;
   noLock: boolean;
 }
 
@@ -42,12 +46,14 @@ function next(text: string, from: number): Token | undefined {
 }
 
 /** Switchman options that take a value, by every spelling switchman accepts (src/switchman/args.ts). */
-const VALUE_OPTIONS: Readonly<Record<string, "config" | "group" | "lockname">> = {
+const VALUE_OPTIONS: Readonly<Record<string, "config" | "group" | "package" | "lockname" | "timeout">> = {
   "--config": "config",
   "-c": "config",
   "--group": "group",
   "-g": "group",
+  "--package": "package",
   "--lockname": "lockname",
+  "--timeout": "timeout",
 };
 
 /** The switchman call starting at `from` (after its binary), up to `--` or its first non-option (switchman stops there too). */

@@ -89,7 +89,8 @@ export interface ImportPlan {
   jobCount: number;
 }
 
-const GENERATED_SOURCE = /^#[ \t]?([^ \t:]+):(\d+)(?::[ \t](.*))?$/;
+/** cronmeta's `# FILE:LINE` comment above a job (`: description` after it in the built-in template). */
+const GENERATED_SOURCE = /^#[ \t]?([^ \t:]+):(\d+)\b(.*)$/;
 
 /** The package of a cron file's jobs: --package, cronmeta's marker, the file's name, defaultPackage. */
 function packageOf(source: ImportSource, context: ImportContext): string | undefined {
@@ -189,7 +190,9 @@ function importSource(source: ImportSource, context: ImportContext): SourceJobs 
       note(entry.line, `${file}: the command has an unescaped %, which feeds the rest of the line to the script as input; METADATA cannot say that: move it into the script`, true);
       continue;
     }
-    if (pkg === undefined) {
+    // switchman's --package (written when the group is not the package) names the job's package.
+    const jobPackage = context.package ?? parsed.switchman?.package ?? pkg;
+    if (jobPackage === undefined) {
       note(entry.line, `${file}: cannot tell the package of ${source.display} (no cronmeta marker, no debian/PACKAGE.cron.d name, no config defaultPackage): pass --package NAME`, true);
       continue;
     }
@@ -199,14 +202,15 @@ function importSource(source: ImportSource, context: ImportContext): SourceJobs 
       continue;
     }
     const values: Partial<Record<(typeof KEY_ORDER)[number], string>> = {};
-    if (pkg !== config.defaultPackage) values.package = pkg;
+    if (jobPackage !== config.defaultPackage) values.package = jobPackage;
     values.time = time.text;
     if (parsed.params !== "") values.params = parsed.params;
     const user = source.type === "cron.d" ? job.user?.text : posix.basename(posix.dirname(source.path)) === "crontabs" ? posix.basename(source.path) : undefined;
     if (user !== undefined && user !== config.user) values.user = user;
     const sw = parsed.switchman;
     if (sw !== undefined) {
-      if (sw.group !== undefined && sw.group !== pkg) values.group = sw.group;
+      if (sw.group !== undefined && sw.group !== jobPackage) values.group = sw.group;
+      if (sw.timeout !== undefined) values.timeout = sw.timeout;
       if (sw.noLock) values.lock = "no";
       else if (sw.lockname !== undefined && sw.lockname !== defaultLockname(posix.basename(file), parsed.params)) values.lockname = sw.lockname;
     }
@@ -215,7 +219,8 @@ function importSource(source: ImportSource, context: ImportContext): SourceJobs 
     const generated = comment === undefined ? null : GENERATED_SOURCE.exec(`# ${comment}`);
     if (generated !== null && generated[1] === file) {
       order = Number(generated[2]);
-      if (generated[3] !== undefined && generated[3] !== "") values.description = generated[3];
+      const description = /^:[ \t](.+)$/.exec(generated[3] ?? "")?.[1];
+      if (description !== undefined) values.description = description;
     } else if (comment !== undefined && !/^[0-9*@]/.test(comment)) {
       values.description = comment;
     }
