@@ -99,6 +99,9 @@ const table: Record<string, Case[]> = {
     { name: "bad minute", files: one(P, "time: 60 3 * * *"), expect: ["8:11"] },
     { name: "bad weekday field", files: one(P, "time: 0 3 * * MON#2"), expect: ["8:22"] },
     { name: "six fields", files: one(P, "time: 0 0 3 * * *"), expect: ["8:*"] },
+    { name: "names in any case (written in lower case by gen)", files: one(P, "time: 0 3 * JAN-Mar FRI"), expect: [] },
+    { name: "step larger than the minute range", files: one(P, "time: */60 * * * *"), expect: ["8:13"] },
+    { name: "step whose int counter wraps in cron", files: one(P, "time: 0 0 */2147483647 * *"), expect: ["8:17"] },
   ],
   "cron-time-never": [
     { name: "feb 29", files: one(P, "time: 0 0 29 2 *"), expect: [] },
@@ -106,7 +109,9 @@ const table: Record<string, Case[]> = {
   ],
   "cron-time-once": [
     { name: "every 30 min", files: one(P, "time: */30 * * * *"), expect: [] },
-    { name: "*/60", files: one(P, "time: */60 * * * *"), expect: ["8:11"] },
+    { name: "*/7 on weekdays (0 and 7 are both Sunday)", files: one(P, "time: 0 0 * * */7"), expect: ["8:19"] },
+    { name: "10-20/15", files: one(P, "time: 10-20/15 * * * *"), expect: ["8:11"] },
+    { name: "*/60 is an error instead", files: one(P, "time: */60 * * * *"), expect: [] },
   ],
   "cron-day-or": [
     { name: "*/2 day with weekday", files: one(P, "time: 0 0 */2 * sun"), expect: [] },
