@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
-PKGS="zookeeper debhelper lintian dpkg-dev fakeroot cron faketime chromium util-linux mount hostname man-db perl git bash time"
+PKGS="zookeeper debhelper lintian dpkg-dev fakeroot cron faketime chromium util-linux mount hostname man-db perl git bash time mmdebstrap locales prometheus-node-exporter prometheus"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
