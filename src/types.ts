@@ -146,6 +146,10 @@ export interface Job {
   cronLine: string;
   /** METADATA `timeout` (`2h`, `30m`, `90s`): switchman's `--timeout` on the line. */
   timeout?: string;
+  /** METADATA `grace` or config `grace`: a start this long after its slot is still on time (docs/monitor.md). */
+  grace?: string;
+  /** METADATA `alert-after` or config `alertAfter`: consecutive failures before the monitor alerts. */
+  alertAfter?: number;
   /** Set when `time` was written with `H` forms: `time` is their resolution (docs/spread.md). */
   timeSource?: TimeSource;
 }

@@ -25,7 +25,10 @@ const DEFAULTS: Config = {
   "guard": true,
   "rules": {},
   "spread": "hash",
-  "stampedeThreshold": 5
+  "stampedeThreshold": 5,
+  "grace": "5m",
+  "alertAfter": 1,
+  "manifest": true
 };
 
 /** The configuration with every default filled in (a fresh copy each time). */

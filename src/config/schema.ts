@@ -6,6 +6,7 @@ import { z } from "zod";
 import { envLine } from "../cron/env-line.js";
 import { isValidZone } from "../cron/zone.js";
 import { DEBIAN_PACKAGE_NAME, USER_NAME } from "../syntax/debian.js";
+import { ALERT_AFTER_RULE, DURATION_RULE, parseAlertAfter, parseDuration } from "../syntax/duration.js";
 
 const severitySetting = z.enum(["error", "warning", "off"]);
 
@@ -94,6 +95,12 @@ export const configSchema = z
     spread: z.enum(["hash", "balanced"]).default("hash"),
     timezone: z.string().refine(isValidZone, "must be an IANA time zone the platform knows (e.g. Europe/Berlin, UTC)").optional(),
     stampedeThreshold: z.int().min(1).default(5),
+    // The monitor (docs/monitor.md): defaults of METADATA grace and alert-after, and the manifests.
+    grace: z.string().refine((v) => parseDuration(v) !== undefined, `must be ${DURATION_RULE}`).default("5m")
+      .describe("how long after its slot a start still counts as on time, unless METADATA grace says otherwise"),
+    alertAfter: z.int().refine((v) => parseAlertAfter(String(v)) !== undefined, `must be ${ALERT_AFTER_RULE}`).default(1)
+      .describe("consecutive failures before a job counts as an alert, unless METADATA alert-after says otherwise"),
+    manifest: z.boolean().default(true).describe("write each package's monitor manifest next to its cron.d file (docs/monitor.md)"),
   })
   .describe("cronmeta configuration (cronmeta.config.json or the \"cronmeta\" key of package.json)");
 

@@ -9,6 +9,7 @@ import type { Diagnostic, OutputMode } from "../types.js";
 import { planChangesAnything } from "./diff.js";
 import { planWrites, type OutputTarget, type WritePlan } from "./plan.js";
 import { renderCronFiles, type RenderedFile } from "./render.js";
+import { renderManifests } from "./manifest.js";
 import { loadTemplates } from "./templates.js";
 import { applyPlan, type WriteHooks, type WriteReport } from "./write.js";
 
@@ -36,7 +37,7 @@ export interface GenerateResult {
   diagnostics: Diagnostic[];
   errorCount: number;
   warningCount: number;
-  /** Rendered files (empty when lint found errors). */
+  /** Rendered cron.d files and their manifests, by path (empty when lint found errors). */
   files: RenderedFile[];
   /** The comparison with the disk (absent when lint found errors). */
   plan?: WritePlan;
@@ -67,7 +68,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (project.errorCount > 0) return result;
 
   const templates = await loadTemplates(project.root, project.config.templates);
-  result.files = renderCronFiles({ jobs: project.jobs, config: project.config, mode, templates });
+  const cronFiles = renderCronFiles({ jobs: project.jobs, config: project.config, mode, templates });
+  // Each cron.d file's monitor manifest (docs/monitor.md), planned and written with it.
+  result.files = [...cronFiles, ...renderManifests(cronFiles, project.jobs, project.config, mode)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const target: OutputTarget = { root: project.root, mode, debianDir: project.config.debianDir };
   if (options.out !== undefined) target.out = options.out;
   if (mode === "dir") {

@@ -8,6 +8,7 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Diagnostic, OutputMode } from "../types.js";
 import { confinementProblem, isInside, lstatOrUndefined } from "./confine.js";
+import { isGeneratedManifest, INSTALLED_MANIFEST_DIR, manifestPackage } from "./manifest.js";
 import { hasMarker, markerPackage } from "./marker.js";
 import { normaliseDebianDir } from "./output-path.js";
 import type { RenderedFile } from "./render.js";
@@ -63,6 +64,16 @@ export interface WritePlan {
 /** Generated files are written with this mode (SPEC 4.1; cron(8) ignores group/other-writable files). */
 export const FILE_MODE = 0o644;
 
+/** True for a file cronmeta wrote: a cron.d file with the marker, or a manifest (manifest.ts). */
+function isGenerated(content: string): boolean {
+  return hasMarker(content) || isGeneratedManifest(content);
+}
+
+/** The package a generated file names. */
+function ownerOf(content: string): string | undefined {
+  return markerPackage(content) ?? manifestPackage(content);
+}
+
 /** Turns an absolute path into the one shown to users: relative to the root when inside it. */
 export function displayPathFor(root: string, path: string): string {
   const rel = relative(root, path);
@@ -92,7 +103,8 @@ async function regularFiles(dir: string): Promise<string[]> {
 
 /**
  * Directories where cronmeta's files live in this mode (SPEC 4.4): source `<debianDir>`,
- * tree `<debianDir>/<any>/etc/cron.d`, dir `--out`. Links are never followed.
+ * tree `<debianDir>/<any>/etc/cron.d` and `<debianDir>/<any>/usr/share/cronmeta/manifests`, dir
+ * `--out`. Links are never followed.
  */
 async function outputDirs(target: OutputTarget, confineDir: string): Promise<string[]> {
   if (target.mode !== "tree") return [confineDir];
@@ -101,10 +113,17 @@ async function outputDirs(target: OutputTarget, confineDir: string): Promise<str
   const dirs: string[] = [];
   for (const entry of await readdir(confineDir, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
-    const etc = join(confineDir, entry.name, "etc");
-    const cronD = join(etc, "cron.d");
-    if ((await lstatOrUndefined(etc))?.isDirectory() === true && (await lstatOrUndefined(cronD))?.isDirectory() === true) {
-      dirs.push(cronD);
+    for (const parts of [["etc", "cron.d"], INSTALLED_MANIFEST_DIR.slice(1).split("/")]) {
+      let dir = join(confineDir, entry.name);
+      let isDir = true;
+      for (const part of parts) {
+        dir = join(dir, part);
+        if ((await lstatOrUndefined(dir))?.isDirectory() !== true) {
+          isDir = false;
+          break;
+        }
+      }
+      if (isDir) dirs.push(dir);
     }
   }
   return dirs.sort();
@@ -113,7 +132,7 @@ async function outputDirs(target: OutputTarget, confineDir: string): Promise<str
 function isStaleCandidate(target: OutputTarget, path: string): boolean {
   const name = path.slice(path.lastIndexOf(sep) + 1);
   if (TEMP_FILE.test(name)) return false;
-  return target.mode !== "source" || name.endsWith(".cron.d");
+  return target.mode !== "source" || name.endsWith(".cron.d") || name.endsWith(".cronmeta.json");
 }
 
 /** True for a temp file whose writer is gone (a live pid may still be writing it). */
@@ -164,7 +183,7 @@ export async function planWrites(files: readonly RenderedFile[], target: OutputT
     }
     const oldContent = await readFile(absPath, "utf8");
     const oldMode = info.mode & 0o7777;
-    if (!hasMarker(oldContent)) {
+    if (!isGenerated(oldContent)) {
       diagnostics.push(
         notGenerated(
           displayPath,
@@ -186,9 +205,9 @@ export async function planWrites(files: readonly RenderedFile[], target: OutputT
       if (isLeftover(name)) leftovers.push(path);
       if (produced.has(path) || !isStaleCandidate(target, path)) continue;
       const oldContent = await readFile(path, "utf8");
-      if (!hasMarker(oldContent)) continue;
+      if (!isGenerated(oldContent)) continue;
       if (target.mode === "dir" && own !== undefined) {
-        const owner = markerPackage(oldContent);
+        const owner = ownerOf(oldContent);
         if (owner === undefined || !own.has(owner)) continue;
       }
       const oldMode = (await lstatOrUndefined(path))?.mode ?? 0;

@@ -10,7 +10,7 @@ import { parseCronTime } from "../cron/parse.js";
 import type { CronTimeResult, Job, RawEntry, RawSection, ScannedFile } from "../types.js";
 import { buildCommand, escapeForCron } from "./command.js";
 import { type MetadataKey, isMetadataKey } from "./keys.js";
-import { parseDuration } from "../syntax/duration.js";
+import { parseAlertAfter, parseDuration } from "../syntax/duration.js";
 import { defaultLockname } from "./lockname.js";
 import { balanceSections, hashSpread, type SectionSpread, timeSourceOf } from "./spread.js";
 
@@ -42,6 +42,10 @@ export interface SectionFacts {
   description?: string;
   /** METADATA `timeout`, when it is a valid duration (src/syntax/duration.ts). */
   timeout?: string;
+  /** METADATA `grace` when valid, else config `grace` (metadata-value-invalid reports the invalid one). */
+  grace: string;
+  /** METADATA `alert-after` when valid, else config `alertAfter`. */
+  alertAfter: number;
   install?: InstalledFile;
   scriptPath: string;
   /** Escaped command part of the cron line. */
@@ -111,6 +115,9 @@ export function analyseSection(file: string, section: RawSection, config: Config
   // A timeout that is not a duration is metadata-value-invalid's (a fatal error): it never reaches a line.
   const timeoutValue = value(facts, "timeout");
   const timeout = timeoutValue !== undefined && parseDuration(timeoutValue) !== undefined ? timeoutValue : undefined;
+  const graceValue = value(facts, "grace");
+  const grace = graceValue !== undefined && parseDuration(graceValue) !== undefined ? graceValue : config.grace;
+  const alertAfter = parseAlertAfter(value(facts, "alert-after") ?? "") ?? config.alertAfter;
   const parts = { scriptPath, params, group, lockname, lock: lock !== false, ...(pkg === undefined ? {} : { package: pkg }), ...(timeout === undefined ? {} : { timeout }) };
   const command = escapeForCron(buildCommand(parts, config));
   const user = value(facts, "user") ?? config.user;
@@ -135,6 +142,8 @@ export function analyseSection(file: string, section: RawSection, config: Config
     params,
     scriptPath,
     command,
+    grace,
+    alertAfter,
   };
   if (time !== undefined) result.time = time;
   if (spread !== undefined) result.spread = spread;
@@ -174,6 +183,8 @@ export function toJob(facts: SectionFacts): Job {
     scriptPath: facts.scriptPath,
     command: facts.command,
     cronLine: facts.cronLine,
+    grace: facts.grace,
+    alertAfter: facts.alertAfter,
   };
   if (facts.description !== undefined) job.description = facts.description;
   if (facts.timeout !== undefined) job.timeout = facts.timeout;

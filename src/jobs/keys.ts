@@ -1,5 +1,8 @@
-/** The METADATA keys of SPEC 2.3, and `timeout` (issue 15: the job's time limit, switchman's `--timeout`). */
-export const METADATA_KEYS = ["time", "package", "params", "user", "group", "lockname", "lock", "timeout", "description"] as const;
+/**
+ * The METADATA keys of SPEC 2.3, `timeout` (issue 15: the job's time limit, switchman's `--timeout`),
+ * and the monitor's `grace` and `alert-after` (issue 18, docs/monitor.md).
+ */
+export const METADATA_KEYS = ["time", "package", "params", "user", "group", "lockname", "lock", "timeout", "grace", "alert-after", "description"] as const;
 
 /** A known METADATA key. */
 export type MetadataKey = (typeof METADATA_KEYS)[number];

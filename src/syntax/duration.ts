@@ -70,3 +70,16 @@ function suggestSeconds(seconds: number): string | undefined {
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > DURATION_MAX_S) return undefined;
   return formatDuration(seconds);
 }
+
+/** The most consecutive failures `alert-after` may wait for. */
+export const ALERT_AFTER_MAX = 1000;
+
+/** METADATA `alert-after` and config `alertAfter`, in one line, for messages. */
+export const ALERT_AFTER_RULE = `a whole number of consecutive failures from 1 to ${ALERT_AFTER_MAX}`;
+
+/** METADATA `alert-after` (consecutive failures before an alert, issue 18): 1 to 1000, or undefined. */
+export function parseAlertAfter(text: string): number | undefined {
+  if (!/^[1-9][0-9]{0,3}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= ALERT_AFTER_MAX ? n : undefined;
+}

@@ -14,9 +14,14 @@ import { control, pod, withProject } from "../helpers/project.js";
 const S1 = "package: scripts1";
 const S2 = "package: scripts2";
 
-/** A small clean project: two packages with jobs, scripts installed to /usr/share/demo/bin. */
+/**
+ * A small clean project: two packages with jobs, scripts installed to /usr/share/demo/bin. These
+ * tests are about the cron.d files: the monitor manifests written beside them are off here
+ * (test/generate/manifest.test.ts has theirs).
+ */
 function project(extra: Record<string, string | { text: string; mode: number }> = {}): Record<string, string | { text: string; mode: number }> {
   return {
+    "cronmeta.config.json": JSON.stringify({ manifest: false }),
     "debian/control": control("demo", "scripts1", "scripts2", "scripts3"),
     "debian/demo.install": "bin/* usr/share/demo/bin\n",
     "bin/queue.pl": pod([S1, "time: */2 * * * *", "params: --mod 2 --rem 0"], [S1, "time: */2 * * * *", "params: --mod 2 --rem 1"]),
@@ -131,7 +136,7 @@ describe("gen writes", () => {
   });
 
   it("gives config `packages` without jobs a file, and removes it once unlisted", async () => {
-    const config = (packages: string[]) => JSON.stringify({ packages });
+    const config = (packages: string[]) => JSON.stringify({ packages, manifest: false });
     await withProject(project({ "cronmeta.config.json": config(["scripts1", "scripts3"]) }), async (root) => {
       const first = await gen(root);
       assert.deepEqual(first.report?.written.map((f) => f.displayPath), ["debian/scripts1.cron.d", "debian/scripts2.cron.d", "debian/scripts3.cron.d"]);
@@ -228,7 +233,7 @@ describe("gen writes", () => {
   });
 
   it("with a missing debian directory: lint errors when there are jobs, a quiet no-op when there are none", async () => {
-    const config = JSON.stringify({ debianDir: "packaging" });
+    const config = JSON.stringify({ debianDir: "packaging", manifest: false });
     await withProject(project({ "cronmeta.config.json": config }), async (root) => {
       const result = await gen(root);
       assert.ok(result.diagnostics.some((d) => d.rule === "package-unknown" && /packaging\/control was not found/.test(d.message)));

@@ -1,11 +1,11 @@
 import { atValue, type Rule } from "../rule.js";
 import { CONTROL_CHARACTER, codePointLabel } from "../../syntax/control.js";
-import { DURATION_RULE, durationProblem, durationSuggestion } from "../../syntax/duration.js";
+import { ALERT_AFTER_RULE, DURATION_RULE, durationProblem, durationSuggestion, parseAlertAfter } from "../../syntax/duration.js";
 
 export const metadataValueInvalid: Rule = {
   meta: {
     id: "metadata-value-invalid",
-    description: "A `lock` other than yes/no, a `lockname` with `lock: no`, a `timeout` that is not a duration, or a control character in a value.",
+    description: "A `lock` other than yes/no, a `lockname` with `lock: no`, a `timeout` or `grace` that is not a duration, an `alert-after` that is not a count, or a control character in a value.",
     defaultSeverity: "error",
     fatal: true,
     docs: {
@@ -14,6 +14,8 @@ export const metadataValueInvalid: Rule = {
         `\`timeout\` is the job's time limit, written on the cron line as switchman's \`--timeout\`: ${DURATION_RULE}; ` +
         "switchman stops the job when it runs longer (SIGTERM to its process group, SIGKILL after `termination_timeout`) and exits 124. " +
         "It needs the switchman wrapper (config `switchman` not `false`). " +
+        `\`grace\` (how long after its slot a start still counts as on time, for \`cronmeta monitor\`) is a duration too; ` +
+        `\`alert-after\` (consecutive failures before the monitor alerts) is ${ALERT_AFTER_RULE}. ` +
         "No value may contain a control character (it could break the cron.d line or the comment above it).",
       bad: "<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lock: false\n    timeout: 2 hours\n</crontab>",
       good: "<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lock: no\n    timeout: 2h\n</crontab>",
@@ -38,6 +40,20 @@ export const metadataValueInvalid: Rule = {
         } else if (context.config.switchman === false) {
           report(atValue(facts, timeout, 'timeout needs the switchman wrapper, which stops the job at its limit, but config "switchman" is false: remove timeout or turn switchman on'));
         }
+      }
+      const grace = facts.values.grace;
+      if (grace !== undefined) {
+        const problem = durationProblem(grace.value);
+        if (problem !== undefined) {
+          const suggestion = durationSuggestion(grace.value);
+          report(atValue(facts, grace, `grace "${grace.value}" ${problem}${suggestion === undefined ? "" : `; write "${suggestion}"`}`));
+        }
+      }
+      const alertAfter = facts.values["alert-after"];
+      if (alertAfter !== undefined && parseAlertAfter(alertAfter.value) === undefined) {
+        const whole = /^\s*0*([1-9][0-9]*)\s*(?:times?|failures?)?\s*$/i.exec(alertAfter.value)?.[1];
+        const suggestion = whole !== undefined && parseAlertAfter(whole) !== undefined ? whole : undefined;
+        report(atValue(facts, alertAfter, `alert-after "${alertAfter.value}" is not ${ALERT_AFTER_RULE}${suggestion === undefined ? "" : `; write "${suggestion}"`}`));
       }
       for (const entry of Object.values(facts.values)) {
         if (entry.key === "time" || entry.key === "params") continue; // their own rules say more
