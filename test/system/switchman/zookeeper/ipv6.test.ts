@@ -49,6 +49,43 @@ function accepts(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** A standalone server listening on ::1 only (clientPortAddress=::1), started. */
+function startServerOnIpv6Loopback(port: number): { server: ZkServer; dataRoot: string; logFile: string } {
+  const dataRoot = mkdtempSync(join(tmpdir(), "cronmeta-zk-ipv6-"));
+  const dataDir = join(dataRoot, "server1");
+  mkdirSync(dataDir);
+  const configFile = join(dataDir, "zoo.cfg");
+  writeFileSync(
+    configFile,
+    [
+      "tickTime=500",
+      `dataDir=${dataDir}`,
+      `clientPort=${port}`,
+      "clientPortAddress=::1",
+      "admin.enableServer=false",
+      "minSessionTimeout=1000",
+      "maxSessionTimeout=60000",
+      "",
+    ].join("\n"),
+  );
+  mkdirSync(join(testOutputDir, "zookeeper"), { recursive: true });
+  const logFile = join(testOutputDir, "zookeeper", `server-ipv6-${port}.log`);
+  const server = new ZkServer(1, port, configFile, logFile);
+  server.start();
+  return { server, dataRoot, logFile };
+}
+
+/** Waits until the server accepts TCP on [::1]:port (the harness's own probe speaks IPv4). */
+async function waitServing(server: ZkServer, port: number, timeoutMs: number): Promise<"serving" | "exited" | "timeout"> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!server.isRunning) return "exited";
+    if (await accepts("::1", port)) return "serving";
+    await sleep(100);
+  }
+  return "timeout";
+}
+
 /**
  * The test's own client on [::1]. node-zookeeper-client cannot parse `[::1]:PORT` itself, so the
  * test sets its server list by hand (the same internal switchman uses, see session.ts); this only
@@ -58,7 +95,13 @@ async function ipv6Client(port: number): Promise<Client> {
   const client = zookeeper.createClient(`localhost:${port}`, { sessionTimeout: 30_000, spinDelay: 100 });
   client.connectionManager.servers = [{ host: "::1", port }];
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`test client: no session with [::1]:${port} within 60 s`)), 60_000);
+    const timer = setTimeout(() => {
+      // A client left reconnecting would keep this test file's process alive for ever.
+      client.close();
+      client.connectionManager.socket?.destroy();
+      setTimeout(() => client.connectionManager.socket?.destroy(), 300).unref(); // a retry already under way
+      reject(new Error(`test client: no session with [::1]:${port} within 60 s`));
+    }, 60_000);
     client.once("connected", () => {
       clearTimeout(timer);
       resolve();
@@ -81,28 +124,19 @@ describe("zkhosts with an IPv6 literal: [::1]:PORT loads and connects", () => {
   before(async () => {
     requireZooKeeper();
     requireIpv6Loopback();
-    port = await freePortOnIpv6Loopback();
-    const dataRoot = mkdtempSync(join(tmpdir(), "cronmeta-zk-ipv6-"));
-    const dataDir = join(dataRoot, "server1");
-    mkdirSync(dataDir);
-    const configFile = join(dataDir, "zoo.cfg");
-    writeFileSync(
-      configFile,
-      [
-        "tickTime=500",
-        `dataDir=${dataDir}`,
-        `clientPort=${port}`,
-        "clientPortAddress=::1",
-        "admin.enableServer=false",
-        "minSessionTimeout=1000",
-        "maxSessionTimeout=60000",
-        "",
-      ].join("\n"),
-    );
-    mkdirSync(join(testOutputDir, "zookeeper"), { recursive: true });
-    const server = new ZkServer(1, port, configFile, join(testOutputDir, "zookeeper", `server-ipv6-${port}.log`));
-    cluster = new ZkCluster([server], dataRoot);
-    server.start();
+    // A port found free on ::1 may be taken by the time the JVM binds it: then the server exits,
+    // and it is started again on another port.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePortOnIpv6Loopback();
+      const server = startServerOnIpv6Loopback(port);
+      cluster = new ZkCluster([server.server], server.dataRoot);
+      const outcome = await waitServing(server.server, port, 60_000);
+      if (outcome === "serving") break;
+      await cluster.stop();
+      if (outcome === "timeout" || attempt === 3) {
+        throw new Error(`ZooKeeper on [::1]:${port} ${outcome === "timeout" ? "not serving after 60 s" : "exited at start"} (log: ${server.logFile})`);
+      }
+    }
     client = await ipv6Client(port);
     await call<string>((cb) => client.create("/ipv6", null, zookeeper.ACL.OPEN_ACL_UNSAFE, zookeeper.CreateMode.PERSISTENT, cb));
     const data = Buffer.from(JSON.stringify({ groups: { g: HOST } }));
@@ -123,7 +157,7 @@ describe("zkhosts with an IPv6 literal: [::1]:PORT loads and connects", () => {
   });
 
   it("a config with zkhosts [::1]:PORT loads, and switchman runs the job under the lock through it", async () => {
-    const settings = { zkhosts: `[::1]:${port}`, prefix: PREFIX, session_timeout: 6, termination_timeout: 1, connect_timeout: 5 };
+    const settings = { zkhosts: `[::1]:${port}`, prefix: PREFIX, session_timeout: 7, termination_timeout: 1, connect_timeout: 5 };
     assert.ok("config" in validateConfig(settings), "config load accepts it");
     const config = writeConfig(tmp.path, "ipv6", settings);
     const record = join(tmp.path, "record");
@@ -148,7 +182,7 @@ describe("zkhosts with an IPv6 literal: [::1]:PORT loads and connects", () => {
 
   it("[::1] where nothing listens is unreachable (exit 75), not a configuration error", async () => {
     const closed = await freePortOnIpv6Loopback();
-    const config = writeConfig(tmp.path, "ipv6-closed", { zkhosts: `[::1]:${closed}`, prefix: PREFIX, connect_timeout: 1, session_timeout: 6, termination_timeout: 1 });
+    const config = writeConfig(tmp.path, "ipv6-closed", { zkhosts: `[::1]:${closed}`, prefix: PREFIX, connect_timeout: 1, session_timeout: 7, termination_timeout: 1 });
     const result = await runSwitchman(["-c", config, "--", "true"], { host: HOST });
     assert.equal(result.code, 75, result.stderr);
     assert.match(result.stderr, new RegExp(`cannot reach ZooKeeper at \\[::1\\]:${closed}`));
