@@ -49,6 +49,13 @@ const ioImports = [
   "node-zookeeper-client", // talks to ZooKeeper
 ];
 
+/** What the pure modules may not import (types only are fine). */
+const pureImportPaths = [
+  ...ioImports.map((name) => ({ name, message: ioMessage, allowTypeImports: true })),
+  // isIP and friends only parse text.
+  ...["net", "node:net"].map((name) => ({ name, message: ioMessage, allowTypeImports: true, allowImportNames: ["isIP", "isIPv4", "isIPv6"] })),
+];
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "examples/**", "test/fixtures/**", "debian/**", "bench/out/**", "test-output/**"] },
   js.configs.recommended,
@@ -78,17 +85,21 @@ export default tseslint.config(
     files: ["src/**/*.ts"],
     ignores: ioModules,
     rules: {
-      "no-restricted-imports": ["error", {
-        paths: [
-          ...ioImports.map((name) => ({ name, message: ioMessage, allowTypeImports: true })),
-          // isIP and friends only parse text.
-          ...["net", "node:net"].map((name) => ({ name, message: ioMessage, allowTypeImports: true, allowImportNames: ["isIP", "isIPv4", "isIPv6"] })),
-        ],
-      }],
+      "no-restricted-imports": ["error", { paths: pureImportPaths }],
       "no-restricted-syntax": ["error", {
         // Dynamic import() of the same modules (esquery's regex cannot hold a "/": "." stands for it).
         selector: "ImportExpression[source.value=/^(node:)?(fs(.promises)?|child_process|worker_threads|net|dgram|dns|https?|http2|tls|readline|cluster)$|^(fast-glob|node-zookeeper-client)$/]",
         message: ioMessage,
+      }],
+    },
+  },
+  {
+    // The shared name syntaxes are read on switchman's skip path, which must not pay for zod:
+    // schemas wrap them, never the other way round.
+    files: ["src/syntax/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        paths: [...pureImportPaths, { name: "zod", message: "src/syntax is zod-free: export a predicate and its message, and let the schemas wrap them." }],
       }],
     },
   },

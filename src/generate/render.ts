@@ -12,6 +12,7 @@ import { envLines, type EnvLine } from "./env-lines.js";
 import { hasMarker, MARKER_PREFIX, markerLine } from "./marker.js";
 import { outputPath, regenerateCommand } from "./output-path.js";
 import { MAIN_TEMPLATE, type TemplateSet } from "./templates.js";
+import { hasControlCharacter } from "../syntax/control.js";
 
 /** One file to write. */
 export interface RenderedFile {
@@ -62,17 +63,8 @@ function compareStrings(a: string, b: string): number {
 
 // Lint has validated every value; a newline or control character reaching the file would
 // split a job in two or hide one, so it is a bug, not a user error.
-/** True when `text` holds a C0 control character or DEL, other than those in `allowed`. */
-function hasControl(text: string, allowed = ""): boolean {
-  for (const ch of text) {
-    const code = ch.charCodeAt(0);
-    if ((code < 0x20 || code === 0x7f) && !allowed.includes(ch)) return true;
-  }
-  return false;
-}
-
 function assertOneLine(value: string, what: string, job: Job): void {
-  if (hasControl(value)) {
+  if (hasControlCharacter(value)) {
     throw new Error(`cronmeta bug: ${what} of the job at ${job.file}:${job.line} holds a newline or control character`);
   }
 }
@@ -120,7 +112,7 @@ function finish(content: string, origin: string, path: string): string {
       `${path} would have ${lines} lines, and Debian's cron ignores a cron.d file longer than ${MAX_FILE_LINES} lines: spread the jobs over more packages`,
     );
   }
-  if (text.startsWith("\uFEFF") || hasControl(text, "\t\n")) {
+  if (text.startsWith("\uFEFF") || hasControlCharacter(text.replace(/[\t\n]/g, ""))) {
     throw new UsageError(`template ${origin}: the output for ${path} holds a carriage return or control character`);
   }
   if (!hasMarker(text)) {
