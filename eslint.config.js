@@ -9,6 +9,8 @@ import tseslint from "typescript-eslint";
 const ioModules = [
   "src/cli/**",
   "src/project.ts",
+  "src/monitor/manifests.ts", // reads the manifests (cronmeta monitor)
+  "src/monitor/records.ts", // reads the run records: ZooKeeper or the state directory
   "src/project-root.ts",
   "src/version.ts",
   "src/config/load.ts",

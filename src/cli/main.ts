@@ -244,6 +244,26 @@ export async function main(argv: string[], io: Io): Promise<number> {
       );
     });
 
+  program
+    .command("monitor")
+    .description("classify the recent runs of the installed jobs against their schedule (docs/monitor.md)")
+    .argument("[manifest...]", "manifest files or directories (default: /usr/share/cronmeta/manifests)")
+    .addOption(new Option("-f, --format <format>", "output").choices(["table", "json", "prometheus", "nagios"]).default("table"))
+    .option("--switchman-config <file>", "switchman's config: ZooKeeper or local mode, groups", "/etc/switchman.conf")
+    .option("--job <lockname...>", "only these jobs")
+    .option("--package <name...>", "only the jobs of these packages")
+    .option("--group <name...>", "only the jobs of these groups")
+    .option("--window <seconds>", "how far back slots are counted", nonNegativeInteger, 86400)
+    .option("--timeout <ms>", "give up on ZooKeeper after this long", nonNegativeInteger, 5000)
+    .action(async (manifests: string[], raw: { format: "table" | "json" | "prometheus" | "nagios"; switchmanConfig: string; job?: string[]; package?: string[]; group?: string[]; window: number; timeout: number }) => {
+      const { runMonitor } = await import("./commands/monitor.js");
+      const filters = { ...(raw.job === undefined ? {} : { jobs: raw.job }), ...(raw.package === undefined ? {} : { packages: raw.package }), ...(raw.group === undefined ? {} : { groups: raw.group }) };
+      exitCode = await runMonitor(
+        { manifests: manifests.map((m) => resolve(io.cwd, m)), format: raw.format, switchmanConfig: resolve(io.cwd, raw.switchmanConfig), filters, windowS: raw.window, timeoutMs: raw.timeout },
+        io,
+      );
+    });
+
   try {
     if (argv.length === 0) {
       program.outputHelp();

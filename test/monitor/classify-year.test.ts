@@ -218,7 +218,7 @@ describe("the classifier over a simulated year", () => {
         if (h.slots.length > 2000 && i % (h.slots.length > 10_000 ? 50 : 5) !== 0 && !h.expected.has(at)) return;
         instants.push({ at: following - 1000, want: h.expected.get(at) ?? "ok", slot: at });
       });
-      for (const [start, end] of h.hangs) instants.push({ at: start + ((h.job.timeout_s ?? 0) + 120) * 1000, want: "running too long" });
+      for (const [start] of h.hangs) instants.push({ at: start + ((h.job.timeout_s ?? 0) + 120) * 1000, want: "running too long" });
       instants.sort((a, b) => a.at - b.at);
       let record = emptyFleetRecord();
       let e = 0;
