@@ -43,11 +43,37 @@ const groupTable = z.unknown().check((ctx) => {
   for (const { path, message } of groupTableProblems(ctx.value)) ctx.issues.push({ code: "custom", message, path, input: ctx.value });
 }).transform((value) => value as GroupTable);
 
+/** Run records (docs/switchman-records.md): the per-user state directory, default per Debian Policy 9.1.1. */
+export const DEFAULT_STATE_DIR = "/var/lib/switchman";
+/** Debian's directory for prometheus-node-exporter's textfile collector. */
+export const DEFAULT_TEXTFILE_DIR = "/var/lib/prometheus/node-exporter";
+/** Both journal generations together, bytes (about 13,000 runs of START and FINISH lines). */
+export const DEFAULT_JOURNAL_MAX_BYTES = 8 * 1024 * 1024;
+const MIN_JOURNAL_MAX_BYTES = 64 * 1024;
+
+/** An absolute path, or false to turn the thing off. */
+const pathOrOff = (what: string) =>
+  z.union([z.literal(false), z.string()], { error: `must be an absolute path, or false to turn ${what} off` }).check((ctx) => {
+    if (ctx.value === false) return;
+    if (!ctx.value.startsWith("/") || CONTROL_CHARACTER.test(ctx.value)) {
+      ctx.issues.push({ code: "custom", message: `must be an absolute path without control characters, or false to turn ${what} off`, input: ctx.value });
+    }
+  });
+
 /** Keys of both modes. */
 const common = {
   logfile: absolutePath.optional(),
   loglevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   termination_timeout: seconds("0 or more").nonnegative("must be 0 or more seconds").default(10),
+  // Run records: optional, their defaults filled in by recordsSettings() (one place).
+  state_dir: pathOrOff("the journal and the host records").optional(),
+  journal_max_bytes: z
+    .number({ error: "must be a number of bytes" })
+    .int("must be a whole number of bytes")
+    .min(MIN_JOURNAL_MAX_BYTES, `must be at least ${MIN_JOURNAL_MAX_BYTES} bytes`)
+    .optional(),
+  textfile_dir: pathOrOff("the Prometheus textfile").optional(),
+  record_timeout: seconds("more than 0").positive("must be more than 0 seconds").optional(),
 };
 
 const zooKeeperMode = z
@@ -56,6 +82,7 @@ const zooKeeperMode = z
     prefix: checked("must be a string (a znode path)", prefixProblem),
     session_timeout: seconds("more than 0").positive("must be more than 0 seconds").default(30),
     connect_timeout: seconds("more than 0").positive("must be more than 0 seconds").default(10),
+    run_records: z.boolean({ error: "must be true or false" }).optional(),
     ...common,
   })
   .check((ctx) => {
@@ -87,6 +114,33 @@ const switchmanConfigSchema = z.union([zooKeeperMode, localMode]);
 /** The validated configuration with every default filled in. */
 export type SwitchmanConfig = z.output<typeof switchmanConfigSchema>;
 
+/** Default of `record_timeout`, seconds. */
+export const DEFAULT_RECORD_TIMEOUT_S = 2;
+
+/** The run-record keys of a config, every default filled in (docs/switchman-records.md). */
+export interface RecordsConfig {
+  stateDir: string | false;
+  journalMaxBytes: number;
+  textfileDir: string | false;
+  /** True when textfile_dir is not set: a missing default directory only means node_exporter is not installed. */
+  textfileDirIsDefault: boolean;
+  recordTimeoutS: number;
+  /** ZooKeeper mode: write `<prefix>/runs/<lockname>`. */
+  runRecords: boolean;
+}
+
+/** The run-record settings of `config`, defaults applied. */
+export function recordsConfig(config: SwitchmanConfig): RecordsConfig {
+  return {
+    stateDir: config.state_dir ?? DEFAULT_STATE_DIR,
+    journalMaxBytes: config.journal_max_bytes ?? DEFAULT_JOURNAL_MAX_BYTES,
+    textfileDir: config.textfile_dir ?? DEFAULT_TEXTFILE_DIR,
+    textfileDirIsDefault: config.textfile_dir === undefined,
+    recordTimeoutS: config.record_timeout ?? DEFAULT_RECORD_TIMEOUT_S,
+    runRecords: config.mode === "zookeeper" ? (config.run_records ?? true) : false,
+  };
+}
+
 /** Keys that make sense only in one mode: in the other they would be silently ignored, so they are errors that say why. */
 const ONLY_IN: Record<string, string> = {
   prefix: "only for ZooKeeper mode (with zkhosts)",
@@ -94,6 +148,7 @@ const ONLY_IN: Record<string, string> = {
   connect_timeout: "only for ZooKeeper mode (with zkhosts)",
   groups: "only for local mode (without zkhosts); with ZooKeeper, groups live in the prefix node's data",
   lockdir: "only for local mode (without zkhosts)",
+  run_records: "only for ZooKeeper mode (with zkhosts): local mode keeps its records in state_dir",
 };
 
 function keyName(path: PropertyKey[]): string {
