@@ -5,11 +5,21 @@
  * threads ask for them, so a thread that meets a slow batch (a bundle, many JavaScript files)
  * simply takes fewer.
  *
- * Measured on the 100,000-file benchmark tree on 2 CPUs (docs/benchmarks.md): a little faster
- * than this thread alone (1.54 s against 1.61 s), where workers alone would leave a core idle
- * while this thread waits, and a worker that only parses (the design before Babel read only the
- * head of a file) now idles while this thread reads. The two threads slow each other (memory and
- * kernel are shared), so the gain is well below the number of CPUs.
+ * Why it is kept (issue 10: kept only if it pays). `cronmeta lint` on the 100,000-file
+ * benchmark tree, 2 CPUs, this thread alone (no worker) against this thread and one worker,
+ * same build, runs interleaved, medians; four sessions in which lint had the CPUs (two while the
+ * machine was quieter, two with the measured process at nice -19 on a busy machine):
+ *   alone 1.79 s, with the worker 1.63 s (9 runs; faster in 9 of 9 pairs)
+ *   alone 2.14 s, with the worker 1.93 s (11 runs; 9 of 11)
+ *   alone 2.63 s, with the worker 2.70 s (11 runs; 8 of 11, a few pairs disturbed)
+ *   alone 2.14 s, with the worker 1.93 s (11 runs; 9 of 11)
+ * so about 10% less wall time. The price: 10-20% more CPU time (3.04 s against 2.73 s in the
+ * last session) and about 27 MB more peak memory (184 MB against 157 MB), and when both CPUs are
+ * already busy with other processes the worker only adds work (unprioritised at a load of 5,
+ * lint was 10-20% slower with it). Workers alone would leave a core idle while this thread waits, and a
+ * worker that only parses (the design before Babel read only the head of a file) now idles
+ * while this thread reads. The two threads slow each other (memory and kernel are shared), so
+ * the gain is well below the number of CPUs.
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
