@@ -85,7 +85,7 @@ class TreeWriter {
 
 function debianFiles(out: TreeWriter): void {
   const stanzas = Array.from({ length: PACKAGE_COUNT }, (_, i) =>
-    `Package: ${packageName(i)}\nArchitecture: all\nDepends: \${misc:Depends}, perl, python3, nodejs\nDescription: service ${i + 1} of the acme monorepo\n The scripts and cron jobs of service ${i + 1}.\n`,
+    `Package: ${packageName(i)}\nArchitecture: all\nDepends: \${misc:Depends}, \${cronmeta:Depends}, perl, python3, nodejs\nDescription: service ${i + 1} of the acme monorepo\n The scripts and cron jobs of service ${i + 1}.\n`,
   );
   out.write(
     "debian/control",

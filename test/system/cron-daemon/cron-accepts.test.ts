@@ -33,6 +33,7 @@ function writeProject(root: string, outDir: string, longPad: string): void {
     join(root, "cronmeta.config.json"),
     JSON.stringify({
       switchman: false,
+      manifest: false, // this test is about what cron reads: the cron.d files alone
       installDir: join(root, "bin"),
       env: { SHELL: "/bin/sh", PATH: "/usr/bin:/bin", MAILTO: "" },
       rules: { "script-not-installed": "off", "cron-reboot": "off" },
