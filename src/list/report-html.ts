@@ -46,6 +46,8 @@ export interface HeatTable {
   rows: HeatRow[];
   /** Rows left out beyond MAX_SERIES_ROWS. */
   hidden: number;
+  /** Numbers in the cells: only in the overall tables, and only while they fit the cells (else colour and tooltip). */
+  numbers: boolean;
 }
 
 /** A summary card. */
@@ -121,7 +123,7 @@ function minuteTables(report: ScheduleReport): HeatTable[] {
   const minuteTitle = (i: number): string => `:${pad(i)}`;
   const overall: HeatTable = {
     kind: "minute-of-hour", series: "all", caption: "Jobs starting in each minute of the hour, all jobs",
-    columns: MINUTES, spans: [], hidden: 0,
+    columns: MINUTES, spans: [], hidden: 0, numbers: max < 100,
     rows: [
       {
         label: "every hour", total: m.jobCount.everyHour,
@@ -136,7 +138,7 @@ function minuteTables(report: ScheduleReport): HeatTable[] {
   const columns = MINUTES.map((c, i) => (i % 5 === 0 ? c : ""));
   const strip = (series: "package" | "group", counts: Record<string, number[]>, totals: Record<string, number>): HeatTable => ({
     kind: "minute-of-hour", series, caption: `Most jobs starting in each minute of one hour, by ${series === "package" ? "package" : "switchman group"}`,
-    columns, spans: [],
+    columns, spans: [], numbers: false,
     ...rowsOf(counts, totals, (label, i, count) => `${series} ${label}: at most ${jobs(count)} at ${minuteTitle(i)} in one hour`),
   });
   return [overall, strip("package", m.byPackage, m.jobCount.byPackage), strip("group", m.byGroup, m.jobCount.byGroup)];
@@ -147,7 +149,7 @@ function hourTables(report: ScheduleReport): HeatTable[] {
   const max = Math.max(0, ...h.all);
   const overall: HeatTable = {
     kind: "hour-of-week", series: "all", caption: "Jobs starting in each hour of the week (jobs that start in every hour left out)",
-    columns: HOURS, spans: [], hidden: 0,
+    columns: HOURS, spans: [], hidden: 0, numbers: max < 10_000,
     rows: WEEKDAYS.map((day, d) => ({
       label: day,
       total: h.jobCount.byDay[d] ?? 0,
@@ -158,7 +160,7 @@ function hourTables(report: ScheduleReport): HeatTable[] {
   const columns = WEEKDAYS.flatMap(() => HOURS);
   const strip = (series: "package" | "group", counts: Record<string, number[]>, totals: Record<string, number>): HeatTable => ({
     kind: "hour-of-week", series, caption: `Jobs starting in each hour of the week, by ${series === "package" ? "package" : "switchman group"}`,
-    columns, spans,
+    columns, spans, numbers: false,
     ...rowsOf(counts, totals, (label, i, count) => `${series} ${label}, ${hourTitle(i)}: ${jobs(count)} start`),
   });
   return [overall, strip("package", h.byPackage, h.jobCount.byPackage), strip("group", h.byGroup, h.jobCount.byGroup)];
@@ -183,7 +185,7 @@ function cards(report: ScheduleReport): Card[] {
     list.push({ id: "peak-with-h", label: "with H forms", value: String(after.peakAfter), note: `most in one minute if ${jobs(after.changes.length)} took the suggested H minute` });
   }
   list.push(
-    { id: "every-minute", label: "every-minute jobs", value: String(report.everyMinuteJobs.length), note: report.everyMinuteJobs.length > 0 ? "listed apart, not in the maps" : "none to set apart" },
+    { id: "every-minute-jobs", label: "every-minute jobs", value: String(report.everyMinuteJobs.length), note: report.everyMinuteJobs.length > 0 ? "listed apart, not in the maps" : "none to set apart" },
     { id: "start-count", label: "starts a day", value: String(Math.round(report.startsPerWeek / 7)), note: `${report.startsPerWeek} in the week` },
   );
   return list;

@@ -14,12 +14,15 @@
 //   leaves them out and shows the rest: warm-cache on weekdays 08:00-20:59, the dailies and so on.
 // - At most 7 jobs start in one minute (144 minutes of the week).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { buildReport, type ScheduleReport } from "../../../src/list/report.js";
+import { renderReportHtml } from "../../../src/list/report-html.js";
+import { loadReportTemplate } from "../../../src/list/report-template.js";
+import { jobOf } from "../../list/jobs.js";
 import { lintProject } from "../../../src/project.js";
 import { runInProcess } from "../../helpers/cli.js";
 import { repoRoot, testOutputDir } from "../../helpers/paths.js";
@@ -68,6 +71,22 @@ after(async () => {
   if (userDataDir !== undefined) rmSync(userDataDir, { recursive: true, force: true });
 });
 
+/** What sticks out sideways on the page shown: [scrollWidth, clientWidth], wider boxes, boxes past the edge. */
+async function overflowOf(target: Page): Promise<{ page: number[]; wider: string[]; outside: string[] }> {
+  return target.evaluate((width) => {
+    const g = globalThis as unknown as PageGlobals;
+    const root = g.document.documentElement;
+    const all = Array.from(g.document.querySelectorAll("body *"));
+    return {
+      page: [root.scrollWidth, root.clientWidth],
+      // Every box, table cells included: a cell whose content is wider is cut off or spills over.
+      wider: all.filter((el) => el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && el.tagName !== "svg")
+        .map((el) => `${el.tagName}.${el.className} ${el.scrollWidth}>${el.clientWidth}: ${(el.textContent ?? "").slice(0, 60)}`),
+      outside: all.filter((el) => el.getBoundingClientRect().right > width + 0.5).map((el) => `${el.tagName}.${el.className}`),
+    };
+  }, WIDTH);
+}
+
 /** The data-count values of one heat map row. */
 async function rowCounts(kind: string, series: string, row: string): Promise<number[]> {
   const cells = page.locator(`table[data-heatmap="${kind}"][data-series="${series}"] tr[data-row="${row}"] td[data-count]`);
@@ -84,6 +103,7 @@ interface PageGlobals {
 }
 interface PageElement {
   tagName: string;
+  textContent: string | null;
   className: string;
   scrollWidth: number;
   clientWidth: number;
@@ -92,27 +112,16 @@ interface PageElement {
 
 describe("schedule report in Chromium at 1400 px", () => {
   it("overflows nowhere: the page, every table and every box fit the window", async () => {
-    const overflow = await page.evaluate((width) => {
-      const g = globalThis as unknown as PageGlobals;
-      const root = g.document.documentElement;
-      const all = Array.from(g.document.querySelectorAll("body *"));
-      return {
-        page: [root.scrollWidth, root.clientWidth],
-        wider: all.filter((el) => el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && el.tagName !== "svg" && !["TD", "TH"].includes(el.tagName))
-          .map((el) => `${el.tagName}.${el.className} ${el.scrollWidth}>${el.clientWidth}`),
-        outside: all.filter((el) => el.getBoundingClientRect().right > width + 0.5).map((el) => `${el.tagName}.${el.className}`),
-      };
-    }, WIDTH);
+    const overflow = await overflowOf(page);
     assert.deepEqual(overflow.page, [WIDTH, WIDTH], "no horizontal scrollbar");
-    assert.deepEqual(overflow.wider, [], "no element scrolls or clips sideways");
+    assert.deepEqual(overflow.wider, [], "no element is cut off, scrolls or spills sideways");
     assert.deepEqual(overflow.outside, [], "nothing reaches past the right edge");
     // The cells the old page cut off: :58, :59 and the jobs column of the per-minute map.
-    for (const selector of [
-      'table[data-heatmap="minute-of-hour"][data-series="all"] tr[data-row="every hour"] td[data-count]:nth-last-of-type(1)',
-      'table[data-heatmap="minute-of-hour"][data-series="all"] tr[data-row="every hour"] td.total',
-    ]) {
-      const box = await page.locator(selector).first().boundingBox();
-      assert.ok(box !== null && box.x + box.width <= WIDTH && box.width > 4, `${selector}: ${JSON.stringify(box)}`);
+    const row = page.locator('table[data-heatmap="minute-of-hour"][data-series="all"] tr[data-row="every hour"]');
+    for (const [what, cell] of [[":58", row.locator("td[data-count]").nth(58)], [":59", row.locator("td[data-count]").nth(59)], ["jobs", row.locator("td.total")]] as const) {
+      const box = await cell.boundingBox();
+      assert.ok(box !== null && box.x + box.width <= WIDTH && box.width > 4, `${what}: ${JSON.stringify(box)}`);
+      assert.ok(await cell.isVisible(), what);
     }
     const cells = await rowCounts("minute-of-hour", "all", "every hour");
     assert.equal(cells.length, 60);
@@ -125,7 +134,7 @@ describe("schedule report in Chromium at 1400 px", () => {
     assert.equal(await page.locator("#peak-minute").getAttribute("data-value"), "7");
     assert.equal(await page.locator("#peak-with-h").getAttribute("data-value"), String(expected.spreadAll.peakAfter));
     assert.ok(expected.spreadAll.peakAfter < 7, "the H forms lower the peak");
-    assert.equal(await page.locator("#every-minute").getAttribute("data-value"), "0");
+    assert.equal(await page.locator("#every-minute-jobs").getAttribute("data-value"), "0");
     const headlines = await page.locator("ul.glance li").allTextContents();
     assert.equal(headlines[0], "6 jobs start at :00 of every hour, and up to 7 in one hour (first Mon 00:00).");
     assert.match(headlines[1] ?? "", /^Besides the 7 jobs that start in every hour, the busiest hour of the week is /);
@@ -214,6 +223,26 @@ describe("schedule report in Chromium at 1400 px", () => {
     const frequent = await page.locator('table[data-table="frequent"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-job")));
     assert.deepEqual(frequent.sort(), ["bin/check-replication:6", "bin/process-queue.pl:30", "bin/process-queue.pl:35"]);
     assert.equal(await page.locator('table[data-table="jobs"] tbody tr').count(), expected.jobCount);
+  });
+
+  it("fits 1400 px for a big project too: 3000 jobs, 60 long package names, every-minute jobs", async () => {
+    const times = ["*/5 * * * *", "0 * * * *", "15 3 * * *", "*/2 * * * *", "0 0 * * 0", "30 */6 * * *", "@daily", "0 9-17 * * 1-5", "* * * * *", "18-59/20 9 * jan,jul *"];
+    const many = Array.from({ length: 3000 }, (_, i) => jobOf(times[i % times.length] ?? "@daily", `services/billing-and-invoicing/bin/job-with-a-long-name-${i}.sh`, {
+      package: `acme-billing-and-invoicing-service-${i % 60}`, group: `acme-billing-and-invoicing-group-${i % 60}`, params: `--shard ${i % 7} --of 7 --region eu-central-1`,
+    }));
+    const file = join(userDataDir ?? tmpdir(), "big-report.html");
+    writeFileSync(file, renderReportHtml(buildReport(many, "UTC"), await loadReportTemplate(), "cronmeta test"));
+    const big = await context!.newPage();
+    try {
+      await big.goto(`file://${file}`);
+      const overflow = await overflowOf(big);
+      assert.deepEqual(overflow.page, [WIDTH, WIDTH]);
+      assert.deepEqual(overflow.wider, []);
+      assert.deepEqual(overflow.outside, []);
+      await big.screenshot({ path: join(testOutputDir, "report-big.png"), clip: { x: 0, y: 0, width: WIDTH, height: 2400 } });
+    } finally {
+      await big.close();
+    }
   });
 
   it("fetches nothing and saves a screenshot", async () => {
