@@ -101,8 +101,10 @@ describe("examples/my-project built with dpkg-buildpackage and the cronmeta add-
         etc.map((e) => [e.path, e.mode, e.owner]),
         [[`/etc/cron.d/${pkg}`, "-rw-r--r--", "root/root"]],
       );
-      const others = files.filter((e) => !e.path.startsWith("/etc/")).map((e) => e.path);
-      assert.deepEqual(others, [`/usr/share/doc/${pkg}/changelog.gz`, `/usr/share/doc/${pkg}/copyright`]);
+      const others = files.filter((e) => !e.path.startsWith("/etc/")).map((e) => e.path).sort();
+      // dh_cronmeta installs the monitor manifest that cronmeta gen wrote beside the cron.d file.
+      assert.deepEqual(others, [`/usr/share/cronmeta/manifests/${pkg}.json`, `/usr/share/doc/${pkg}/changelog.gz`, `/usr/share/doc/${pkg}/copyright`]);
+      assert.equal(files.find((e) => e.path === `/usr/share/cronmeta/manifests/${pkg}.json`)?.mode, "-rw-r--r--");
 
       // dh_installdeb marks it a conffile: an upgrade replaces the jobs (asking if edited by hand).
       const conffiles = runOk("dpkg-deb", ["-I", deb, "conffiles"], { cwd: work }).stdout;
@@ -139,6 +141,17 @@ describe("examples/my-project built with dpkg-buildpackage and the cronmeta add-
     assert.match(three, /--no-lock -- \/usr\/share\/my-project\/bin\/check-disk\.sh --threshold 90$/m);
     assert.match(three, / -- \/usr\/share\/my-project\/bin\/export-stats\.mjs --name stats-\\%Y-\\%m\.csv$/m);
     assert.match(expected.get("my-project-scripts2") ?? "", /^\*\/10 \* \* \* \* root .* --incremental$/m);
+  });
+
+  it("${cronmeta:Depends} gives each cron package a dependency on switchman, and the scripts package none", () => {
+    const field = (deb: string, name: string): string => runOk("dpkg-deb", ["-f", deb, name], { cwd: work }).stdout.trim();
+    for (const pkg of CRON_PACKAGES) {
+      const depends = field(debs.get(pkg) as string, "Depends").split(/,\s*/);
+      assert.ok(depends.includes("switchman"), `${pkg}: Depends: ${depends.join(", ")}`);
+      assert.equal(depends.includes("cronmeta"), false, `${pkg} must not need the build tool at run time`);
+    }
+    assert.doesNotMatch(field(debs.get("my-project") as string, "Depends"), /switchman/);
+    assert.doesNotMatch(buildLog, /substitution variable \$\{cronmeta:Depends\}/, "dpkg-gencontrol warned about the substvar");
   });
 
   it("puts every script, executable, into the my-project package and no cron file", () => {
@@ -189,7 +202,7 @@ describe("examples/my-project built with dpkg-buildpackage and the cronmeta add-
     writeFileSync(handWritten, "# maintained by hand\n0 1 * * * root true\n");
     const clean = runOk("debian/rules", ["clean"], { cwd: sourceDir, env });
     assert.match(clean.stdout, /dh_cronmeta_clean/);
-    const left = readdirSync(join(sourceDir, "debian")).filter((f) => f.endsWith(".cron.d"));
+    const left = readdirSync(join(sourceDir, "debian")).filter((f) => f.endsWith(".cron.d") || f.endsWith(".cronmeta.json"));
     assert.deepEqual(left, ["hand-written.cron.d"]);
     for (const pkg of CRON_PACKAGES) assert.equal(existsSync(join(sourceDir, "debian", pkg)), false);
   });

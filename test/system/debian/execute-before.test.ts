@@ -54,7 +54,8 @@ describe("debian/rules with execute_before_dh_installcron: cronmeta gen", { time
     mkdirSync(join(work, "build"));
     sourceDir = copyExample(join(work, "build", "my-project"));
     const control = join(sourceDir, "debian", "control");
-    writeFileSync(control, readFileSync(control, "utf8").replace(/^\s*dh-sequence-cronmeta,\n/m, ""));
+    // Without dh_cronmeta nothing sets ${cronmeta:Depends}: the cron packages name switchman themselves.
+    writeFileSync(control, readFileSync(control, "utf8").replace(/^\s*dh-sequence-cronmeta,\n/m, "").replaceAll("${cronmeta:Depends}", "switchman"));
     writeFileSync(join(sourceDir, "debian", "rules"), RULES, { mode: 0o755 });
     // The generated files are build products: debian/clean tells dh_clean to remove them.
     writeFileSync(join(sourceDir, "debian", "clean"), CRON_PACKAGES.map((p) => `debian/${p}.cron.d\n`).join(""));
@@ -70,6 +71,13 @@ describe("debian/rules with execute_before_dh_installcron: cronmeta gen", { time
 
   it("builds without -d: every build dependency is installed", () => {
     assert.deepEqual([...debs.keys()].sort(), ["my-project", ...CRON_PACKAGES]);
+  });
+
+  it("the cron packages depend on switchman, named in debian/control", () => {
+    for (const pkg of CRON_PACKAGES) {
+      const depends = runOk("dpkg-deb", ["-f", debs.get(pkg) as string, "Depends"], { cwd: work }).stdout.trim().split(/,\s*/);
+      assert.ok(depends.includes("switchman"), `${pkg}: ${depends.join(", ")}`);
+    }
   });
 
   for (const pkg of CRON_PACKAGES) {

@@ -2,8 +2,8 @@
 // lintian runs in temp directories, with cronmeta's add-on and CLI taken from this checkout.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { accessSync, chmodSync, constants, cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
-import { delimiter, join, relative, sep } from "node:path";
+import { accessSync, chmodSync, constants, cpSync, existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join, relative, sep } from "node:path";
 import { builtBin, cronmetaBin, repoRoot } from "../../helpers/paths.js";
 
 /** Result of a finished command. */
@@ -187,4 +187,39 @@ export function changesFile(dir: string): string {
   const files = readdirSync(dir).filter((f) => f.endsWith(".changes"));
   assert.equal(files.length, 1, `expected one .changes file in ${dir}, found: ${files.join(", ")}`);
   return join(dir, files[0]!);
+}
+
+/** Copies the files git would see (tracked or not ignored) into `dest`; node_modules is linked. */
+export function copyWorkingTree(dest: string): void {
+  const listed = runOk("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repoRoot }).stdout;
+  for (const file of listed.split("\0").filter((f) => f !== "")) {
+    const from = join(repoRoot, file);
+    if (!existsSync(from)) continue; // deleted in the working tree
+    mkdirSync(dirname(join(dest, file)), { recursive: true });
+    cpSync(from, join(dest, file), { verbatimSymlinks: true });
+  }
+  // The package build reads node_modules (tsc, production modules) but never writes to it.
+  symlinkSync(join(repoRoot, "node_modules"), join(dest, "node_modules"));
+}
+
+/** The two binary packages built from this repository's debian/. */
+export const OWN_PACKAGES = ["cronmeta", "switchman"];
+
+/**
+ * Builds this repository's packages with dpkg-buildpackage from a copy of the working tree in
+ * `work` (build products never land in the checkout). Returns the .debs by package name and
+ * the build's output.
+ */
+export function buildOwnPackages(work: string): { debs: Map<string, string>; log: string; source: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, LC_ALL: "C.UTF-8", DEB_BUILD_OPTIONS: "nocheck" };
+  delete env.MAKEFLAGS;
+  delete env.MAKELEVEL;
+  delete env.DH_VERBOSE;
+  const source = join(work, "cronmeta");
+  copyWorkingTree(source);
+  runOk("dpkg-checkbuilddeps", [], { cwd: source, env });
+  const build = runOk("dpkg-buildpackage", ["-us", "-uc", "-b"], { cwd: source, env });
+  const debs = builtDebs(work);
+  assert.deepEqual([...debs.keys()].sort(), OWN_PACKAGES, "dpkg-buildpackage built other packages than expected");
+  return { debs, log: build.stdout + build.stderr, source };
 }
