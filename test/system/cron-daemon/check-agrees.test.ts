@@ -26,7 +26,8 @@ interface Trap {
 
 const NOBODY = 65534;
 const filler = (n: number) => "# filler\n".repeat(n);
-const echo = (bytes: number) => `* * * * * root /bin/echo ${"x".repeat(bytes - "/bin/echo ".length)} >/dev/null\n`;
+/** A job whose command (as cron reads it, after the one blank behind the user) is exactly `bytes` long. */
+const echo = (bytes: number) => `* * * * * root /bin/echo ${"x".repeat(bytes - "/bin/echo ".length - " >/dev/null".length)} >/dev/null\n`;
 
 const TRAPS: Trap[] = [
   { name: "clean", lines: "", cron: "reads", rules: [] },
