@@ -56,6 +56,7 @@ describe("Debian's cron accepts the generated files", () => {
       it(`${testCase.name} --mode ${mode}`, async () => {
         const { files } = await readExpected(testCase, mode);
         for (const [path, content] of files) {
+          if (path.endsWith(".json")) continue; // the monitor manifest beside each cron.d file
           const check = await crontabCheck(content);
           assert.ok(check.ok, `${path}: ${check.output}`);
           assert.match(check.output, /The syntax of the crontab file was successfully checked/);
