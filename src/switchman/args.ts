@@ -4,6 +4,8 @@
  */
 import { basename } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { DEBIAN_PACKAGE_NAME_RULE, isDebianPackageName } from "../syntax/debian.js";
+import { DURATION_RULE, durationProblem, parseDuration } from "../syntax/duration.js";
 import { LOCKNAME_RULE, locknameProblem } from "../syntax/lockname.js";
 import { DEFAULT_CONFIG_PATH } from "./config.js";
 
@@ -11,17 +13,36 @@ import { DEFAULT_CONFIG_PATH } from "./config.js";
 export type Invocation =
   | { kind: "help" }
   | { kind: "version" }
-  | { kind: "run"; config: string; group?: string; lockname?: string; command: string[] };
+  | {
+      kind: "run";
+      config: string;
+      group?: string;
+      lockname?: string;
+      /** `--package`: names the job in the run records (default: the group). */
+      package?: string;
+      /** `--timeout`: CMD's time limit, as written and in seconds. */
+      timeout?: { text: string; seconds: number };
+      command: string[];
+    }
+  | { kind: "status"; config: string; names: string[]; local: boolean; format: "table" | "json" };
 
 const options = {
   config: { type: "string", short: "c" },
   group: { type: "string", short: "g" },
+  package: { type: "string" },
   lockname: { type: "string" },
   "no-lock": { type: "boolean" },
+  timeout: { type: "string" },
   lease: { type: "string", multiple: true },
+  status: { type: "boolean" },
+  local: { type: "boolean" },
+  format: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } satisfies ParseArgsConfig["options"];
+
+/** The options `--status` takes; the others belong to a run. */
+const STATUS_OPTIONS = new Set(["config", "status", "local", "format", "help", "version"]);
 
 /** Why `name` cannot be a lock name, as switchman says it; undefined when it can. */
 export function locknameError(name: string): string | undefined {
@@ -30,22 +51,30 @@ export function locknameError(name: string): string | undefined {
 }
 
 /** Usage text for `--help`. */
-export const USAGE = `Usage: switchman [-c|--config FILE] [-g|--group GROUP] [--lockname NAME] [--no-lock] -- CMD [ARGS...]
+export const USAGE = `Usage: switchman [-c|--config FILE] [-g|--group GROUP] [--package PKG] [--lockname NAME] [--no-lock]
+                 [--timeout DURATION] -- CMD [ARGS...]
+       switchman [-c|--config FILE] --status [--local] [--format table|json] [LOCKNAME...]
 
 Runs CMD under a fleet-wide lock (ZooKeeper) or a host-local lock (flock), only on the
-hosts of GROUP, and stops it when the lock or the group is lost.
+hosts of GROUP, stops it when the lock or the group is lost or its time is up, and records
+every run (ZooKeeper <prefix>/runs, a journal and a Prometheus textfile on the host).
 
-  -c, --config FILE   configuration (default ${DEFAULT_CONFIG_PATH})
-  -g, --group GROUP   run only on hosts of this group
-      --lockname NAME lock name (default: the base name of CMD)
-      --no-lock       run without the exclusive lock (group check only)
-      --lease R=C:T   resource leases (not supported yet)
-  -h, --help          show this help
-  -v, --version       show the version
+  -c, --config FILE     configuration (default ${DEFAULT_CONFIG_PATH})
+  -g, --group GROUP     run only on hosts of this group
+      --package PKG     the job's package, for the run records (default: GROUP)
+      --lockname NAME   lock name (default: the base name of CMD)
+      --no-lock         run without the exclusive lock (group check only)
+      --timeout DURATION  stop CMD when it runs longer (90s, 30m, 2h): exit 124
+      --lease R=C:T     resource leases (not supported yet)
+      --status          print the run records (ZooKeeper's, or this host's in local mode)
+      --local           with --status: this host's records, also in ZooKeeper mode
+      --format FORMAT   with --status: table (default) or json
+  -h, --help            show this help
+  -v, --version         show the version
 
 Exit status: CMD's exit code; 128+N if CMD died of signal N; 0 when skipped (not in the
 group, lock held); 2 usage or configuration error; 75 ZooKeeper unreachable at start;
-70 CMD stopped because the lock or the group was lost.
+70 CMD stopped because the lock or the group was lost; 124 CMD stopped at --timeout.
 `;
 
 /** Parses switchman's arguments. */
@@ -69,6 +98,7 @@ export function parseInvocation(argv: string[]): Invocation | { error: string } 
   }
   const ours = argv.slice(0, end);
   const command = argv.slice(commandStart);
+  if (ours.includes("--status")) return parseStatus(argv);
 
   let parsed;
   try {
@@ -88,7 +118,19 @@ export function parseInvocation(argv: string[]): Invocation | { error: string } 
   if (values.lease !== undefined) {
     return { error: "--lease is not supported yet (leases come in a later release); remove it from the command line" };
   }
+  for (const name of ["local", "format"] as const) {
+    if (values[name] !== undefined) return { error: `--${name} goes with --status` };
+  }
   if (values["no-lock"] && values.lockname !== undefined) return { error: "--lockname and --no-lock exclude each other" };
+  if (values.package !== undefined && !isDebianPackageName(values.package)) {
+    return { error: `--package ${JSON.stringify(values.package)} is not a Debian package name (${DEBIAN_PACKAGE_NAME_RULE})` };
+  }
+  let timeout: { text: string; seconds: number } | undefined;
+  if (values.timeout !== undefined) {
+    const seconds = parseDuration(values.timeout);
+    if (seconds === undefined) return { error: `--timeout ${JSON.stringify(values.timeout)} ${durationProblem(values.timeout) ?? `is not ${DURATION_RULE}`}` };
+    timeout = { text: values.timeout, seconds };
+  }
   if (values.group === "") return { error: "--group must not be empty" };
   if (values.config === "") return { error: "--config must not be empty" };
   const [program] = command;
@@ -96,6 +138,8 @@ export function parseInvocation(argv: string[]): Invocation | { error: string } 
 
   const invocation: Invocation = { kind: "run", config: values.config ?? DEFAULT_CONFIG_PATH, command };
   if (values.group !== undefined) invocation.group = values.group;
+  if (values.package !== undefined) invocation.package = values.package;
+  if (timeout !== undefined) invocation.timeout = timeout;
   if (!values["no-lock"]) {
     const lockname = values.lockname ?? basename(program);
     const problem = locknameError(lockname);
@@ -105,6 +149,34 @@ export function parseInvocation(argv: string[]): Invocation | { error: string } 
     invocation.lockname = lockname;
   }
   return invocation;
+}
+
+/** `--status [--local] [--format table|json] [LOCKNAME...]`: every argument is ours, names are lock names. */
+function parseStatus(argv: string[]): Invocation | { error: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true, tokens: true });
+  } catch (error) {
+    return { error: parseErrorMessage(error as Error & { code?: string }) };
+  }
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option") continue;
+    if (!STATUS_OPTIONS.has(token.name)) return { error: `--${token.name} does not go with --status (see switchman --help)` };
+    if (seen.has(token.name)) return { error: `option --${token.name} given more than once` };
+    seen.add(token.name);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: "help" };
+  if (values.version) return { kind: "version" };
+  if (values.config === "") return { error: "--config must not be empty" };
+  const format = values.format ?? "table";
+  if (format !== "table" && format !== "json") return { error: `--format must be table or json, not ${JSON.stringify(format)}` };
+  for (const name of positionals) {
+    const problem = locknameError(name);
+    if (problem !== undefined) return { error: problem };
+  }
+  return { kind: "status", config: values.config ?? DEFAULT_CONFIG_PATH, names: positionals, local: values.local === true, format };
 }
 
 // node's messages suggest `--` for unknown options, which would make them CMD: say it plainly.

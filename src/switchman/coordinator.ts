@@ -3,6 +3,8 @@
  * ZooKeeper (src/switchman/zookeeper/) and local mode (src/switchman/local/).
  */
 
+import type { RunRecordAccess } from "./records/zookeeper-records.js";
+
 /** What switchman asks for before it runs the command. */
 export interface AcquireRequest {
   /** `--group`; undefined = no group check. */
@@ -55,6 +57,12 @@ export interface Coordinator {
    * CMD or its children still run.
    */
   lockFd?(): number | undefined;
+  /**
+   * Optional, after a `{ run: true }` with a lock: the session calls that the fleet run record
+   * (`<prefix>/runs/<lockname>`, records/zookeeper-records.ts) is written with; undefined when
+   * the back end keeps none (local mode, `--no-lock`, config `run_records: false`).
+   */
+  runRecords?(): RunRecordAccess | undefined;
 }
 
 /** switchman's own failures, with the exit status SPEC 8.3 gives them. */

@@ -4,26 +4,35 @@
  *   1. prepare    the command line, the config file, the log          (here; usage errors exit 2)
  *   2. acquire    the coordinator's decision: group, then lock        (phases/acquire.ts)
  *   3. supervise  START, CMD under supervision, losses and signals    (phases/supervise.ts)
- *   4. report     FINISH and the exit status                          (phases/report.ts)
+ *   4. report     FINISH and the exit status                          (phases/report.ts, phases/outcome.ts)
+ *
+ * The run records (records/recorder.ts) follow the phases: a skip's at the end of phase 2, the
+ * START as CMD starts in phase 3, the FINISH after phase 4, before the coordinator is closed.
+ * `--status` prints the records instead of running anything (status.ts).
  *
  * The coordinator is closed whatever happens after it was made (the lock disappears at once),
  * and the forwarded signals are caught from phase 1 on: each phase says where they go.
  * Returns the exit status of SPEC 8.3; never exits.
  */
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
+import { isLockname } from "../syntax/lockname.js";
 import { VERSION } from "../version.js";
-import { USAGE, parseInvocation } from "./args.js";
+import { USAGE, parseInvocation, type Invocation } from "./args.js";
 import { createCoordinator } from "./backend.js";
-import { loadConfig, type SwitchmanConfig } from "./config.js";
-import { SwitchmanError, type Coordinator } from "./coordinator.js";
+import { loadConfig, recordsConfig, type SwitchmanConfig } from "./config.js";
+import { SwitchmanError, type AcquireRequest, type Coordinator } from "./coordinator.js";
 import { hostFqdn } from "./hostname.js";
 import { configAccessHint } from "./job-user.js";
 import { Logger } from "./log.js";
 import { acquire } from "./phases/acquire.js";
 import { failureStatus } from "./phases/failure.js";
+import { finishFacts, timeLimitStatus } from "./phases/outcome.js";
 import { report } from "./phases/report.js";
 import { supervise } from "./phases/supervise.js";
+import { RunRecorder, type RunIdentity } from "./records/recorder.js";
+import { FleetRecordWriter } from "./records/zookeeper-records.js";
 import { SignalRelay } from "./signals.js";
+import { printStatus } from "./status.js";
 
 /** Where switchman prints: `--help`/`--version` on stdout, its own errors on stderr. */
 export interface SwitchmanIo {
@@ -38,9 +47,20 @@ export interface MainDependencies {
 
 /** A run that phase 1 prepared: what the later phases work with. */
 interface Prepared {
+  kind: "run";
   command: string[];
   group: string | undefined;
   lockname: string | undefined;
+  package: string | undefined;
+  timeout: { text: string; seconds: number } | undefined;
+  config: SwitchmanConfig;
+  configPath: string;
+}
+
+/** `--status`, prepared. */
+interface PreparedStatus {
+  kind: "status";
+  invocation: Extract<Invocation, { kind: "status" }>;
   config: SwitchmanConfig;
   configPath: string;
 }
@@ -54,6 +74,7 @@ export async function main(
 ): Promise<number> {
   const prepared = prepare(argv, io);
   if (typeof prepared === "number") return prepared;
+  if (prepared.kind === "status") return printStatus(prepared.invocation, prepared.config, prepared.configPath, io);
   const { config } = prepared;
   const log = new Logger({ level: config.loglevel, pid: process.pid, stderr: io.stderr, ...(config.logfile ? { file: config.logfile } : {}) });
   const signals = new SignalRelay();
@@ -67,7 +88,7 @@ export async function main(
 }
 
 /** Phase 1: the command line and the config file; a number is the exit status (help, version, usage or config error). */
-function prepare(argv: string[], io: SwitchmanIo): Prepared | number {
+function prepare(argv: string[], io: SwitchmanIo): Prepared | PreparedStatus | number {
   const invocation = parseInvocation(argv);
   if ("error" in invocation) {
     io.stderr(`switchman: ${invocation.error}\n`);
@@ -84,7 +105,17 @@ function prepare(argv: string[], io: SwitchmanIo): Prepared | number {
   const configPath = resolve(invocation.config);
   try {
     const config = loadConfig(configPath);
-    return { command: invocation.command, group: invocation.group, lockname: invocation.lockname, config, configPath };
+    if (invocation.kind === "status") return { kind: "status", invocation, config, configPath };
+    return {
+      kind: "run",
+      command: invocation.command,
+      group: invocation.group,
+      lockname: invocation.lockname,
+      package: invocation.package,
+      timeout: invocation.timeout,
+      config,
+      configPath,
+    };
   } catch (error) {
     if (!(error instanceof SwitchmanError)) throw error;
     io.stderr(`switchman: ${error.message}${configAccessHint(configPath)}\n`);
@@ -110,10 +141,75 @@ async function run(
   }
   try {
     const acquired = await acquire(coordinator, request, signals, log);
-    if (!acquired.run) return acquired.status;
-    const supervised = await supervise({ coordinator, request, command, env, config, signals, log });
-    return report(lockname, supervised, log);
+    if (!acquired.run) {
+      if (acquired.skip !== undefined) await recorder(prepared, request, env, log)?.skip(acquired.skip.reason, acquired.skip.detail);
+      return acquired.status;
+    }
+    const records = recorder(prepared, request, env, log, coordinator);
+    const supervised = await supervise({
+      coordinator,
+      request,
+      command,
+      env,
+      config,
+      signals,
+      log,
+      timeout: prepared.timeout,
+      onStarted: () => records?.start(),
+    });
+    const status = timeLimitStatus(report(lockname, supervised, log), supervised, prepared.timeout?.text, log);
+    // Before the session closes: the lock still excludes the next run, whose START reads this FINISH.
+    await records?.finish(finishFacts(supervised, status));
+    return status;
   } finally {
     await coordinator.close();
   }
+}
+
+/**
+ * This run's records, or undefined when it has no name: the lock name, or with `--no-lock`
+ * CMD's base name when that is a valid lock name. The fleet record is written only under a lock.
+ */
+function recorder(
+  prepared: Prepared,
+  request: AcquireRequest,
+  env: Record<string, string | undefined>,
+  log: Logger,
+  coordinator?: Coordinator,
+): RunRecorder | undefined {
+  const name = prepared.lockname ?? basename(prepared.command[0] ?? "");
+  if (!isLockname(name)) {
+    log.debug(`no run records: CMD's base name ${JSON.stringify(name)} is not a valid lock name (pass --lockname or use a lock)`);
+    return undefined;
+  }
+  const settings = recordsConfig(prepared.config);
+  const identity: RunIdentity = { lockname: name, host: request.host, pid: request.pid };
+  const pkg = prepared.package ?? prepared.group;
+  if (pkg !== undefined) identity.package = pkg;
+  if (prepared.group !== undefined) identity.group = prepared.group;
+  if (env.CRONMETA_BUILD !== undefined && env.CRONMETA_BUILD !== "") identity.build = env.CRONMETA_BUILD.slice(0, 100);
+  if (prepared.timeout !== undefined) identity.timeoutS = prepared.timeout.seconds;
+  const timeoutMs = settings.recordTimeoutS * 1000;
+  const access = settings.runRecords && prepared.lockname !== undefined ? coordinator?.runRecords?.() : undefined;
+  const fleet =
+    access === undefined
+      ? undefined
+      : new FleetRecordWriter({
+          ...access,
+          lockname: prepared.lockname as string,
+          timeoutMs,
+          log: (level, message) => log.log(level, message),
+        });
+  return new RunRecorder(
+    {
+      stateDir: settings.stateDir,
+      journalMaxBytes: settings.journalMaxBytes,
+      textfileDir: settings.textfileDir,
+      textfileDirIsDefault: settings.textfileDirIsDefault,
+      timeoutMs,
+    },
+    identity,
+    (level, message) => log.log(level, message),
+    fleet,
+  );
 }

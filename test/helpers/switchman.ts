@@ -95,6 +95,12 @@ export async function runSwitchman(args: string[], options: StartOptions & { tim
   }
 }
 
+/**
+ * Run records off unless a test turns them on: switchman's defaults (/var/lib/switchman and
+ * node_exporter's textfile directory) belong to the machine, not to a test.
+ */
+export const RECORDS_OFF = { state_dir: false, textfile_dir: false } as const;
+
 /** A temporary directory with a config file, a lock directory and a log file. */
 export interface Sandbox {
   dir: string;
@@ -116,7 +122,7 @@ export function sandbox(): Sandbox {
     lockdir: join(dir, "locks"),
     logfile: join(dir, "switchman.log"),
     writeConfig(config) {
-      writeFileSync(box.config, JSON.stringify({ lockdir: box.lockdir, logfile: box.logfile, loglevel: "debug", ...config }));
+      writeFileSync(box.config, JSON.stringify({ lockdir: box.lockdir, logfile: box.logfile, loglevel: "debug", ...RECORDS_OFF, ...config }));
     },
     log: () => (existsSync(box.logfile) ? readFileSync(box.logfile, "utf8") : ""),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
@@ -131,10 +137,10 @@ export function tempDir(): { path: string; cleanup: () => void } {
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Writes a switchman config (JSON) and returns its path. */
+/** Writes a switchman config (JSON, run records off unless `config` sets them) and returns its path. */
 export function writeConfig(dir: string, name: string, config: Record<string, unknown>): string {
   const path = join(dir, `${name}.json`);
-  writeFileSync(path, JSON.stringify(config));
+  writeFileSync(path, JSON.stringify({ ...RECORDS_OFF, ...config }));
   return path;
 }
 

@@ -2,19 +2,21 @@
  * Phase 2 of a run, acquire: the coordinator's decision (group, then lock), taken once.
  *
  * Contract: resolves to `{ run: true }` when CMD may start (the lock, if any, is held), or to the
- * exit status when it may not: 0 for a skip (not in the group, lock held; logged at info), the
+ * exit status when it may not: 0 for a skip (not in the group, lock held; logged at info, and
+ * its reason returned for the run records), the
  * SwitchmanError's status for a failure (logged at critical), 128+N for signal N received before
  * CMD started. A signal during this phase closes the session at once (a connect may take up to
  * connect_timeout). Nothing awaits between this phase's last check and the supervise phase's
  * start, so no signal can fall between the two.
  */
 import type { AcquireRequest, Coordinator, Decision } from "../coordinator.js";
+import type { SkipReason } from "../records/record.js";
 import type { Logger } from "../log.js";
 import { signalNumber, type SignalRelay } from "../signals.js";
 import { failureStatus } from "./failure.js";
 
-/** What acquire leaves to the next phase. */
-export type Acquired = { run: true } | { run: false; status: number };
+/** What acquire leaves to the next phase; a skip says why (for the run records). */
+export type Acquired = { run: true } | { run: false; status: number; skip?: { reason: SkipReason; detail: string } };
 
 /** Takes the decision; see the module comment for the contract. */
 export async function acquire(coordinator: Coordinator, request: AcquireRequest, signals: SignalRelay, log: Logger): Promise<Acquired> {
@@ -33,7 +35,7 @@ export async function acquire(coordinator: Coordinator, request: AcquireRequest,
   if (decision === undefined) throw new Error("acquire returned nothing");
   if (!decision.run) {
     log.info(`SKIP ${decision.reason}: ${decision.detail}; lockname=${request.lockname ?? "-"} group=${request.group ?? "-"}`);
-    return { run: false, status: 0 };
+    return { run: false, status: 0, skip: { reason: decision.reason, detail: decision.detail } };
   }
   return { run: true };
 }

@@ -7,6 +7,11 @@
  * (reported at most once by the coordinator, possibly before CMD has even started) is logged at
  * warning and terminates CMD's group; a forwarded signal is passed on to the group. The guard
  * process gets the deadline by which CMD must be dead (see guardDeadline).
+ *
+ * With `--timeout`, CMD that still runs when its time is up is terminated the same way (logged
+ * at warning) and the result says so (`timedOut`); a loss before that wins. `onStarted` runs
+ * once CMD has been spawned (the run records' START: CMD never waits for it). A loss reported
+ * after CMD and its group are gone (while the FINISH is written) changes nothing.
  */
 import { DETECTION_BUDGET_S, SAFETY_MARGIN_S } from "../budget.js";
 import type { SwitchmanConfig } from "../config.js";
@@ -20,7 +25,12 @@ export interface Supervised {
   result: ChildResult;
   /** Set when CMD was stopped because the lock or the group was lost. */
   lost?: LossReport;
+  /** Set when CMD was stopped at `--timeout`. */
+  timedOut?: true;
 }
+
+/** setTimeout's longest delay (2^31 - 1 ms, about 24.8 days); longer limits are reached in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What supervise needs. */
 export interface SuperviseOptions {
@@ -31,6 +41,10 @@ export interface SuperviseOptions {
   config: SwitchmanConfig;
   signals: SignalRelay;
   log: Logger;
+  /** `--timeout`: CMD's time limit, as written and in seconds. */
+  timeout?: { text: string; seconds: number } | undefined;
+  /** Called once CMD has been spawned. */
+  onStarted?: () => void;
 }
 
 /** Runs CMD to its end; see the module comment for the contract. */
@@ -41,10 +55,12 @@ export async function supervise(options: SuperviseOptions): Promise<Supervised> 
       `command=${JSON.stringify(command)}`,
   );
   let lost: LossReport | undefined;
+  let timedOut = false;
+  let finished = false;
   // The watch starts first and may report before CMD runs: then CMD is terminated once started.
   const started: { supervisor?: Supervisor } = {};
   coordinator.watch((loss) => {
-    if (lost !== undefined) return;
+    if (lost !== undefined || finished) return;
     lost = loss;
     log.warning(`${loss.reason}: ${loss.detail}; stopping CMD (SIGTERM, SIGKILL after ${config.termination_timeout} s)`);
     started.supervisor?.terminate();
@@ -63,8 +79,36 @@ export async function supervise(options: SuperviseOptions): Promise<Supervised> 
     log.info(`received ${signal}: forwarding it to CMD's process group`);
     running.terminate(signal);
   });
+  options.onStarted?.();
+  const limit = options.timeout;
+  const timer = limit === undefined ? undefined : timeLimit(limit.seconds * 1000, () => {
+    if (lost !== undefined || finished) return;
+    timedOut = true;
+    log.warning(
+      `timeout: CMD ran longer than ${limit.text} (--timeout); stopping it (SIGTERM, SIGKILL after ${config.termination_timeout} s)`,
+    );
+    running.terminate();
+  });
   const result = await running.finished;
-  return lost === undefined ? { result } : { result, lost };
+  finished = true;
+  timer?.cancel();
+  const supervised: Supervised = { result };
+  if (lost !== undefined) supervised.lost = lost;
+  else if (timedOut) supervised.timedOut = true;
+  return supervised;
+}
+
+/** Calls `fire` after `ms` (in steps of at most MAX_TIMER_MS); cancel() stops it. */
+function timeLimit(ms: number, fire: () => void): { cancel: () => void } {
+  const deadline = performance.now() + ms; // monotonic: a clock step neither shortens nor stretches the limit
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    const left = deadline - performance.now();
+    if (left <= 0) fire();
+    else timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+  };
+  arm();
+  return { cancel: () => clearTimeout(timer) };
 }
 
 /**

@@ -7,22 +7,29 @@
  * the newest `<seq>.json`, writes the next record to a temporary file and publishes it with
  * link(2) as `<seq+1>.json`: link never replaces an existing name, so of two updates from the
  * same `seq` exactly one wins, and the other reads again and retries. A published file is
- * complete (written before the link). Older sequence files are removed, keeping the last two,
- * so a reader that listed the directory just before an update still finds its file; an update
- * that read so long ago that its `seq + 1` was already removed again sees a newer file after
- * its link, takes its own back and retries. Readers always take the highest number.
+ * complete (written before the link). Readers always take the highest number.
+ *
+ * Old files go, but a name is freed only when it is the third newest or older *and* more than
+ * a minute old, so that an update that read `seq` and was then stopped for that long (SIGSTOP)
+ * could find `seq + 1` free again and link into it (ABA). Every record carries its own random
+ * `rev` and the `base` rev it was computed from, so such a late link is recognised: after a
+ * link that is not the newest, the next file must have been built on it (`base` equal to its
+ * `rev`) — a file a minute old cannot be missing for a record just made —, or the link is taken
+ * back and the update retried from the newest record.
  *
  * Asynchronous (libuv's thread pool): a slow or hung file system never blocks switchman's
  * event loop, where the lock watch's heartbeat runs.
  */
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, readdir, unlink, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, readdir, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { emptyHostRecord, parseHostRecord, recordFileName, type HostRecord } from "./record.js";
 import { RecordsUnavailable } from "./state-dir.js";
 
 /** Gives up after this many lost races in a row (each one means another update went through). */
 const MAX_ATTEMPTS = 200;
+/** A sequence file below the newest two is removed once this old, ms (see the module comment). */
+const REMOVE_AFTER_MS = 60_000;
 /** After the n-th lost race in a row, wait a random time up to min(2^n, this) ms: racers spread out (exponential backoff). */
 const MAX_BACKOFF_MS = 64;
 
@@ -73,18 +80,41 @@ async function removeOrphans(dir: string): Promise<void> {
   }
 }
 
+/** A sequence file: its record (undefined when it is not one of this job) and its revision tokens. */
+interface Published {
+  record: HostRecord | undefined;
+  rev: string;
+  base: string;
+}
+
+/** Reads one sequence file; throws ENOENT when it is gone. */
+async function readPublished(path: string, lockname: string): Promise<Published> {
+  const text = await readFile(path, "utf8");
+  const record = parseHostRecord(text);
+  let tokens: { rev?: unknown; base?: unknown } = {};
+  try {
+    tokens = JSON.parse(text) as typeof tokens;
+  } catch {
+    // damaged: no tokens
+  }
+  return {
+    // A file that is not a record of this job (damaged, foreign) restarts the counters.
+    record: record?.lockname === lockname ? record : undefined,
+    rev: typeof tokens.rev === "string" ? tokens.rev : "",
+    base: typeof tokens.base === "string" ? tokens.base : "",
+  };
+}
+
 /** The newest record in `dir` and its sequence number (0 and undefined when there is none). */
-async function newest(dir: string, lockname: string): Promise<{ seq: number; record: HostRecord | undefined }> {
+async function newest(dir: string, lockname: string): Promise<{ seq: number } & Published> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const seq = (await sequenceNumbers(dir)).at(-1);
-    if (seq === undefined) return { seq: 0, record: undefined };
+    if (seq === undefined) return { seq: 0, record: undefined, rev: "", base: "" };
     try {
-      const record = parseHostRecord(await readFile(join(dir, `${seq}.json`)));
-      // A file that is not a record of this job (damaged, foreign) restarts the counters.
-      return { seq, record: record?.lockname === lockname ? record : undefined };
+      return { seq, ...(await readPublished(join(dir, `${seq}.json`), lockname)) };
     } catch (error) {
       if (!isMissing(error)) throw error;
-      // Removed by two newer updates since the listing: list again.
+      // Removed since the listing: list again.
     }
   }
   throw new RecordsUnavailable(`host record of ${lockname} in ${dir} keeps changing; gave up reading it`);
@@ -110,6 +140,8 @@ export async function updateHostRecord(
   userDir: string,
   lockname: string,
   update: (previous: HostRecord) => HostRecord,
+  /** Test seam: runs between the read and the link (a process stopped there). */
+  beforeLink?: () => Promise<void>,
 ): Promise<{ seq: number; record: HostRecord }> {
   const dir = jobDir(userDir, lockname);
   await mkdir(dir, { recursive: true, mode: 0o755 });
@@ -118,30 +150,54 @@ export async function updateHostRecord(
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await newest(dir, lockname);
       const record = update(current.record ?? emptyHostRecord(lockname));
-      await writeFile(temp, `${JSON.stringify(record)}\n`, { mode: 0o644 });
+      const rev = randomBytes(8).toString("hex");
+      await writeFile(temp, `${JSON.stringify({ ...record, rev, base: current.rev })}\n`, { mode: 0o644 });
       const seq = current.seq + 1;
+      const name = join(dir, `${seq}.json`);
+      await beforeLink?.();
       try {
-        await link(temp, join(dir, `${seq}.json`));
+        await link(temp, name);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         // Another update won: read again, after a random pause so that many racers do not collide again.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, MAX_BACKOFF_MS)));
         continue;
       }
-      // A name freed by the clean-up below can be linked again by an update that read long ago
-      // (ABA): such a file is never the newest, so it is taken back and the update retried.
-      if ((await sequenceNumbers(dir)).some((other) => other > seq)) {
-        await removeQuietly(join(dir, `${seq}.json`));
+      const seqs = await sequenceNumbers(dir);
+      if ((seqs.at(-1) ?? seq) > seq && !(await builtOn(dir, seq + 1, rev, lockname))) {
+        await removeQuietly(name); // a late link into a freed name (ABA): not part of the chain
         continue;
       }
-      // Keep `seq` and `seq - 1`; the older ones (a gap left by a killed process included) go.
-      for (let old = current.seq - 1; old > 0 && old >= current.seq - 3; old--) await removeQuietly(join(dir, `${old}.json`));
+      await removeOld(dir, seqs);
       if (seq % 64 === 0) await removeOrphans(dir); // now and then: orphans are rare and small
       return { seq, record };
     }
     throw new RecordsUnavailable(`host record of ${lockname} in ${dir}: ${MAX_ATTEMPTS} updates in a row lost the race; gave up`);
   } finally {
     await removeQuietly(temp);
+  }
+}
+
+/** True when the record at `seq` was computed from the revision `rev`. */
+async function builtOn(dir: string, seq: number, rev: string, lockname: string): Promise<boolean> {
+  try {
+    return (await readPublished(join(dir, `${seq}.json`), lockname)).base === rev;
+  } catch (error) {
+    if (isMissing(error)) return false; // only a file a minute old is ever removed
+    throw error;
+  }
+}
+
+/** Removes sequence files below the newest two that are more than REMOVE_AFTER_MS old. */
+async function removeOld(dir: string, seqs: number[]): Promise<void> {
+  const now = Date.now();
+  for (const seq of seqs.slice(0, -2)) {
+    const path = join(dir, `${seq}.json`);
+    try {
+      if (now - (await stat(path)).mtimeMs > REMOVE_AFTER_MS) await unlink(path);
+    } catch {
+      // removed by another update meanwhile
+    }
   }
 }
 

@@ -117,7 +117,7 @@ export function emptyFleetRecord(): FleetRecord {
 
 /** A fresh host record for `lockname`. */
 export function emptyHostRecord(lockname: string): HostRecord {
-  return { ...emptyFleetRecord(), lockname, failures: 0, skips: { "not-in-group": 0, "lock-held": 0 } };
+  return { lockname, ...emptyFleetRecord(), failures: 0, skips: { "not-in-group": 0, "lock-held": 0 } };
 }
 
 function startOnly(facts: StartFacts): RunStart {
@@ -234,11 +234,8 @@ function parseFinish(value: unknown): RunFinish | undefined {
 function parseFleetFields(data: Json): FleetRecord | undefined {
   const v = count(data.v);
   if (v === undefined || v < 1) return undefined;
-  const record: FleetRecord = {
-    v,
-    consecutive_failures: count(data.consecutive_failures) ?? 0,
-    runs: count(data.runs) ?? 0,
-  };
+  // Built in the order writers use, so that what a reader prints reads like what was written.
+  const record: Partial<FleetRecord> = { v };
   const pkg = text(data.package);
   if (pkg !== undefined) record.package = pkg;
   const group = text(data.group);
@@ -249,7 +246,9 @@ function parseFleetFields(data: Json): FleetRecord | undefined {
   if (finish !== undefined) record.finish = finish;
   const lastSuccess = text(data.last_success);
   if (lastSuccess !== undefined) record.last_success = lastSuccess;
-  return record;
+  record.consecutive_failures = count(data.consecutive_failures) ?? 0;
+  record.runs = count(data.runs) ?? 0;
+  return record as FleetRecord;
 }
 
 function parseJson(source: string | Buffer): Json | undefined {
@@ -277,8 +276,8 @@ export function parseHostRecord(source: string | Buffer): HostRecord | undefined
   if (fleet === undefined || lockname === undefined) return undefined;
   const skips = isObject(data.skips) ? data.skips : {};
   const record: HostRecord = {
-    ...fleet,
     lockname,
+    ...fleet,
     failures: count(data.failures) ?? 0,
     skips: { "not-in-group": count(skips["not-in-group"]) ?? 0, "lock-held": count(skips["lock-held"]) ?? 0 },
   };
@@ -308,7 +307,8 @@ function shortened(value: string, max: number): string {
  * of them are cut (ending in `…`), step by step, until it does. Deterministic.
  */
 export function serializeFleetRecord(record: FleetRecord): Buffer {
-  const copy: FleetRecord = structuredClone(record);
+  // Parsing back gives a copy with the fields in the readers' order (v, package, …, runs).
+  const copy: FleetRecord = parseFleetRecord(JSON.stringify(record)) ?? structuredClone(record);
   const fields: Shortenable[] = [
     { get: () => copy.start?.build, set: (v) => copy.start && (copy.start.build = v) },
     { get: () => copy.group, set: (v) => (copy.group = v) },

@@ -65,6 +65,14 @@ export interface RecordStore {
   setData(path: string, data: Buffer, version: number, timeoutMs: number): Promise<number>;
 }
 
+/** What a coordinator that keeps fleet records offers (ZooKeeper mode, after a lock was taken). */
+export interface RunRecordAccess {
+  store: RecordStore;
+  /** A fresh session's store, for a FINISH after the session expired. */
+  reopen?: (timeoutMs: number) => Promise<RecordStore>;
+  prefix: string;
+}
+
 /** `<prefix>/runs`, the parent of every fleet record. */
 export function runsPath(prefix: string): string {
   return `${prefix}/runs`;

@@ -2,12 +2,12 @@
 // journal's cap and rotation, the lock-free host record, the atomic textfile.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chownSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JOURNAL_FILE, JOURNAL_ROTATED_FILE, appendJournal } from "../../../src/switchman/records/journal.js";
 import { jobDir, listHostRecords, readHostRecord, updateHostRecord } from "../../../src/switchman/records/host-state.js";
-import { hostWithSkip, journalLine } from "../../../src/switchman/records/record.js";
+import { hostWithSkip, journalLine, type HostRecord } from "../../../src/switchman/records/record.js";
 import { RecordsUnavailable, userStateDir } from "../../../src/switchman/records/state-dir.js";
 import { textfileName, writeTextfileAtomically } from "../../../src/switchman/records/textfile-write.js";
 
@@ -86,9 +86,38 @@ test("host record: concurrent updates lose nothing (compare-and-swap by link)", 
     const found = await readHostRecord(dir, "job");
     assert.deepEqual(found?.record.skips, { "not-in-group": 50, "lock-held": 50 });
     assert.equal(found?.seq, 100);
-    const files = readdirSync(jobDir(dir, "job")).sort();
-    assert.deepEqual(files, ["100.json", "99.json"], "two generations kept, no temporary file left");
+    assert.deepEqual(readdirSync(jobDir(dir, "job")).filter((f) => !/^\d+\.json$/.test(f)), [], "no temporary file left");
+    // Files a minute old go at the next update, but for the newest two.
+    const old = new Date(Date.now() - 120_000);
+    for (const file of readdirSync(jobDir(dir, "job"))) utimesSync(join(jobDir(dir, "job"), file), old, old);
+    await updateHostRecord(dir, "job", (r) => hostWithSkip(r, "lock-held", "t"));
+    assert.deepEqual(readdirSync(jobDir(dir, "job")).sort(), ["100.json", "101.json"]);
     assert.deepEqual((await listHostRecords(dir)).map((r) => r.lockname), ["job"]);
+  });
+});
+
+test("host record: an update stopped between its read and its link, whose name was freed meanwhile, counts once (ABA)", async () => {
+  await withDir(async (dir) => {
+    const skip = (r: HostRecord): HostRecord => hostWithSkip(r, "lock-held", "t");
+    await updateHostRecord(dir, "job", skip); // 1.json
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let stopped: () => void = () => undefined;
+    const reachedLink = new Promise<void>((resolve) => (stopped = resolve));
+    const late = updateHostRecord(dir, "job", skip, async () => {
+      stopped();
+      await gate; // read 1.json, will link 2.json
+    });
+    await reachedLink;
+    for (let i = 0; i < 3; i++) await updateHostRecord(dir, "job", skip); // 2, 3, 4
+    const old = new Date(Date.now() - 120_000);
+    for (const file of readdirSync(jobDir(dir, "job")).filter((f) => f.endsWith(".json"))) utimesSync(join(jobDir(dir, "job"), file), old, old);
+    await updateHostRecord(dir, "job", skip); // 5; 1-3 removed: 2.json is free again
+    assert.equal(existsSync(join(jobDir(dir, "job"), "2.json")), false);
+    release();
+    const { seq } = await late;
+    assert.equal(seq, 6, "the late update was taken back from 2.json and made again on top");
+    assert.equal((await readHostRecord(dir, "job"))?.record.skips["lock-held"], 6, "every update counted exactly once");
   });
 });
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { builtBin, switchmanBin } from "../../helpers/paths.js";
-import { requireTools, waitFor } from "../../helpers/switchman.js";
+import { RECORDS_OFF, requireTools, waitFor } from "../../helpers/switchman.js";
 
 /** The job users: uid and gid as in Debian's base-passwd. */
 const USERS = { root: 0, "www-data": 33, nobody: 65534 } as const;
@@ -49,7 +49,7 @@ after(() => {
 
 function writeConfig(name: string, body: Record<string, unknown>, mode = 0o644): string {
   const path = join(dir, name);
-  writeFileSync(path, JSON.stringify(body));
+  writeFileSync(path, JSON.stringify({ ...RECORDS_OFF, ...body })); // run records: test/system/switchman/records/
   chmodSync(path, mode);
   return path;
 }
