@@ -52,8 +52,6 @@ const GUARD_SCRIPT = [
 const GUARD_RETIRE_MS = 2000;
 /** Seconds between beats to the guard. */
 const GUARD_BEAT_MS = 1000;
-/** The guard fires this much before the deadline: its own wake-up and the kill take time. */
-const GUARD_LEAD_S = 0.25;
 
 /** How to start the guard. */
 export interface GuardProcessOptions {
@@ -109,7 +107,10 @@ export class GuardProcess {
 
   /**
    * Hands the guard CMD's process group and starts the beats: one now, then one every second,
-   * each the time until the next must arrive, from `remainingMs` (undefined = no limit). Call it
+   * each the time until the next must arrive, from `remainingMs` (undefined = no limit). That is
+   * the kill-by time itself: switchman's own SIGKILL of a loss is due KILL_LEAD_S before it
+   * (budget.ts), so the guard never cuts a termination short; it acts only when switchman is
+   * stopped or blocked, and its own wake-up is part of the safety margin. Call it
    * in the same tick as CMD's spawn: the write is synchronous for a pipe with room (libuv tries
    * it at once), so no tick passes between CMD's start and the guard knowing its group.
    */
@@ -117,7 +118,8 @@ export class GuardProcess {
     this.process?.stdin?.write(`${pgid}\n`);
     const beat = (): void => {
       const ms = remainingMs();
-      this.process?.stdin?.write(`${ms === undefined ? "-" : Math.max(0.05, ms / 1000 - GUARD_LEAD_S).toFixed(2)}\n`);
+      // Rounded down to the 10 ms bash's read -t is given: never later than the kill-by time.
+      this.process?.stdin?.write(`${ms === undefined ? "-" : Math.max(0.05, Math.floor(ms / 10) / 100).toFixed(2)}\n`);
     };
     beat();
     this.beatTimer = setInterval(beat, GUARD_BEAT_MS);

@@ -3,7 +3,8 @@
  * Only what cronmeta uses is declared; names and shapes follow the package's index.js and
  * lib/*.js. `connectionManager` is internal to the package: switchman reaches into it for
  * the things the public API cannot do (drop a socket to a silent server, connect to IPv6
- * addresses; see src/switchman/zookeeper/session.ts).
+ * addresses, choose the member of each reconnect; see src/switchman/zookeeper/session.ts and
+ * member-choice.ts). `lib/jute` is the package's wire encoding, used by grant-probe.ts.
  */
 declare module "node-zookeeper-client" {
   import type { EventEmitter } from "node:events";
@@ -95,6 +96,16 @@ declare module "node-zookeeper-client" {
     socket?: Socket;
     /** The servers to connect to, in the order tried (net.connect options). */
     servers: { host: string; port: number | string }[];
+    /** The timeout the next connect request asks for, ms: the last one granted. */
+    sessionTimeout: number;
+    /** Picks the server of the next connect attempt and calls back with it (asynchronously). */
+    findNextServer(callback: (server: { host: string; port: number | string }) => void): void;
+  }
+
+  /** lib/Transaction.js: a multi request. */
+  export interface Transaction {
+    check(path: string, version?: number): Transaction;
+    commit(callback: (error: ZooKeeperException | null, results: unknown[]) => void): void;
   }
 
   type Callback<T> = (error: ZooKeeperException | null, result: T) => void;
@@ -126,6 +137,7 @@ declare module "node-zookeeper-client" {
     getData(path: string, callback: (error: ZooKeeperException | null, data: Buffer | undefined, stat: Stat) => void): void;
     setData(path: string, data: Buffer, version: number, callback: Callback<Stat>): void;
     getChildren(path: string, callback: (error: ZooKeeperException | null, children: string[], stat: Stat) => void): void;
+    transaction(): Transaction;
   }
 
   export function createClient(connectionString: string, options?: ClientOptions): Client;
@@ -138,4 +150,34 @@ declare module "node-zookeeper-client" {
     ACL: typeof ACL;
   };
   export default zookeeper;
+}
+
+/** lib/jute: the package's encoding of ZooKeeper's wire records (only what cronmeta uses). */
+declare module "node-zookeeper-client/lib/jute/index.js" {
+  interface JuteRecord {
+    byteLength(): number;
+    serialize(buffer: Buffer, offset: number): number;
+    deserialize(buffer: Buffer, offset: number): number;
+  }
+  interface ConnectRequest extends JuteRecord {
+    timeOut: number;
+  }
+  interface ConnectResponse extends JuteRecord {
+    protocolVersion: number;
+    timeOut: number;
+    sessionId: Buffer;
+    passwd: Buffer;
+  }
+  const jute: {
+    PROTOCOL_VERSION: number;
+    OP_CODES: { readonly CLOSE_SESSION: number };
+    /** A request: `toBuffer()` prefixes the records with their length. */
+    Request: new (header: JuteRecord | null, payload: JuteRecord | null) => { toBuffer(): Buffer };
+    protocol: {
+      ConnectRequest: new (protocolVersion: number, lastZxidSeen: Buffer, timeOut: number, sessionId: Buffer, passwd: Buffer) => ConnectRequest;
+      ConnectResponse: new () => ConnectResponse;
+      RequestHeader: new (xid: number, type: number) => JuteRecord;
+    };
+  };
+  export default jute;
 }

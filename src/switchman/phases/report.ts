@@ -33,12 +33,17 @@ export function report(lockname: string | undefined, { result, lost }: Supervise
   return result.status;
 }
 
-/** `FINISH lockname=… exit=N|signal=SIG… duration=…s user=…s sys=…s maxrss=…KiB`. */
+/**
+ * `FINISH lockname=… exit=N|signal=SIG… duration=…s user=…s sys=…s maxrss=…KiB`, then
+ * `killed=SIGKILL` when switchman SIGKILLed the group, `killed=SIGKILL by=guard` when its guard
+ * process did.
+ */
 function finishMessage(lockname: string | undefined, result: ChildResult): string {
   const how = result.signal !== null ? `signal=${result.signal}` : `exit=${result.exitCode ?? "-"}`;
+  const killed = result.killed ? " killed=SIGKILL" : result.guardFired ? " killed=SIGKILL by=guard" : "";
   return (
     `FINISH lockname=${lockname ?? "-"} ${how} status=${result.status} duration=${result.wallS.toFixed(3)}s ` +
     `user=${result.userS.toFixed(2)}s sys=${result.systemS.toFixed(2)}s ` +
-    `maxrss=${result.peakRssKiB === undefined ? "-" : `${result.peakRssKiB}KiB`}${result.killed ? " killed=SIGKILL" : ""}`
+    `maxrss=${result.peakRssKiB === undefined ? "-" : `${result.peakRssKiB}KiB`}${killed}`
   );
 }

@@ -3,7 +3,7 @@
  * watch that calls onLost early enough for the child to be dead before the session could expire.
  */
 import zookeeper from "node-zookeeper-client";
-import { isTimingSafe } from "../budget.js";
+import { DETECTION_BUDGET_S, SAFETY_MARGIN_S, isTimingSafe } from "../budget.js";
 import { SwitchmanError, type AcquireRequest, type Coordinator, type Decision, type LossReport } from "../coordinator.js";
 import { parsePrefixData } from "../groups.js";
 import { LockWatch } from "./lock-watch.js";
@@ -42,6 +42,8 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
   let lockWatch: LockWatch | undefined;
   let watching = false;
   let closing: Promise<void> | undefined;
+  /** Aborted by close(): a start-up still connecting or waiting for answers ends at once. */
+  const stopping = new AbortController();
   const connectTimeoutMs = options.connectTimeoutS * 1000;
 
   async function acquire(request: AcquireRequest): Promise<Decision> {
@@ -54,8 +56,10 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
         zkhosts: options.zkhosts,
         sessionTimeoutMs: options.sessionTimeoutS * 1000,
         handshakeTimeoutMs: Math.min(HANDSHAKE_MAX_MS, Math.max(HANDSHAKE_MIN_MS, connectTimeoutMs / servers)),
+        log: options.log,
       },
       connectTimeoutMs,
+      stopping.signal,
     );
     if (closing) {
       await opened.close(CLOSE_TIMEOUT_MS);
@@ -64,11 +68,19 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     session = opened;
     const negotiatedS = opened.negotiatedTimeoutMs / 1000;
     options.log("debug", `ZooKeeper session 0x${opened.sessionId.toString("hex")}, timeout ${negotiatedS} s`);
-    if (!isTimingSafe(options.terminationTimeoutS, negotiatedS)) {
+    if (negotiatedS < options.sessionTimeoutS) {
+      options.log(
+        "warning",
+        `ZooKeeper granted a session timeout of ${negotiatedS} s, less than the ${options.sessionTimeoutS} s of session_timeout ` +
+          "(the member's maxSessionTimeout): the safety budget rests on " +
+          `${negotiatedS} s, and members that grant less are not used; every member must allow session_timeout`,
+      );
+    }
+    if (!isTimingSafe(options.terminationTimeoutS, (opened.floorMs ?? opened.negotiatedTimeoutMs) / 1000)) {
       throw new SwitchmanError(
         `ZooKeeper granted a session timeout of ${negotiatedS} s (session_timeout asks ${options.sessionTimeoutS} s; ` +
           `see the servers' minSessionTimeout/maxSessionTimeout), too short to stop the command safely with ` +
-          `termination_timeout ${options.terminationTimeoutS} s`,
+          `termination_timeout ${options.terminationTimeoutS} s (needs termination_timeout + ${DETECTION_BUDGET_S + SAFETY_MARGIN_S})`,
         2,
       );
     }
@@ -123,6 +135,7 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     // and only ours: a delete of the path could hit a node an operator's delete let another
     // session create meanwhile.
     closing ??= (async () => {
+      stopping.abort();
       lockWatch?.stop();
       await session?.close(CLOSE_TIMEOUT_MS);
     })();
@@ -154,6 +167,7 @@ async function readPrefix(session: ZkSession, prefix: string, deadline: number):
         throw new SwitchmanError(`prefix node ${prefix} does not exist (switchman never creates it)`, 2);
       }
       if (error.code === Exception.NO_AUTH) throw new SwitchmanError(`cannot read ${prefix}: ${error.message}`, 2);
+      if (error.code === "CLOSED") throw new SwitchmanError("switchman is stopping", 75);
       if (error.code !== "TIMEOUT" && error.code !== Exception.CONNECTION_LOSS) {
         throw new SwitchmanError(`cannot read ${prefix}: ${error.message}`, 75);
       }

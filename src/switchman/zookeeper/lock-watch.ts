@@ -1,22 +1,28 @@
 /**
  * Watches a running job's right to run (SPEC 8.3) and says when it is gone, early enough.
  *
- * The server expires a session `negotiated` ms after it last heard from the client, and only
- * then may another session create the lock. So the lock is safe until `lastProvenAt +
- * negotiated`, where `lastProvenAt` is the *send* time of the last request that proved, in this
- * same session, that the lock node is still ours. The child needs `termination_timeout` (SIGTERM
- * then SIGKILL) plus a margin, so `onLost` is called at the latest at
- * `lastProvenAt + negotiated - termination_timeout - SAFETY_MARGIN_S`.
+ * The server expires a session a granted timeout after it last heard of it, and only then may
+ * another session create the lock. Every member the session may reach grants at least the
+ * session's floor (session.ts, member-choice.ts), so the lock is safe until about `lastProvenAt
+ * + floor`, where `lastProvenAt` is the *send* time of the last request that proved, in this
+ * same session, that the lock node is still ours. CMD must be dead SAFETY_MARGIN_S before that
+ * (the kill-by time, remainingMs), which takes `termination_timeout` (SIGTERM, then SIGKILL),
+ * so `onLost` is called at the latest at
+ * `lastProvenAt + floor - SAFETY_MARGIN_S - termination_timeout - KILL_LEAD_S` (budget.ts).
  *
- * The proof is a heartbeat `setData` on our own lock node every HEARTBEAT_INTERVAL_S: a write is
- * answered only after the quorum's leader committed it, so a member cut off from the leader
- * (which may keep serving stale reads for up to syncLimit ticks) cannot prove anything, and the
- * returned stat's `ephemeralOwner` shows the node is still ours. Watches on the lock node and on
- * the prefix data make deletions and group changes take effect at once; they are one-shot and
- * re-armed after every event and every reconnect.
+ * The proof is a heartbeat every HEARTBEAT_INTERVAL_S: a write that changes nothing (a multi
+ * request that checks the lock node exists), answered only after the quorum's leader committed
+ * it, so a member cut off from the leader (which may keep serving stale reads for up to syncLimit
+ * ticks) cannot prove anything; and, sent right behind it, an `exists` whose stat (served after
+ * the write, as every read of a session is) shows the node is still ours. The heartbeat never
+ * writes to the node: after a partition the path may hold another session's node. A heartbeat
+ * unanswered for HEARTBEAT_STALL_S drops the connection (its own timer, to the millisecond) so
+ * the session moves to another member. Watches on the lock node and on the prefix data make
+ * deletions and group changes take effect at once; they are one-shot and re-armed after every
+ * event and every reconnect.
  */
 import zookeeper from "node-zookeeper-client";
-import { HEARTBEAT_INTERVAL_S, SAFETY_MARGIN_S } from "../budget.js";
+import { HEARTBEAT_INTERVAL_S, HEARTBEAT_STALL_S, KILL_LEAD_S, SAFETY_MARGIN_S } from "../budget.js";
 import { systemClock, type Clock, type TimerHandle } from "../clock.js";
 import type { LossReport } from "../coordinator.js";
 import { membership } from "./membership.js";
@@ -24,15 +30,35 @@ import { ZkCallError, type ZkSession } from "./session.js";
 
 const { Exception, Event } = zookeeper;
 
+/**
+ * Runs `action` after the answers that have already arrived are read. A starved process (a
+ * loaded machine) wakes up with its timers due and answers waiting in its sockets; Node runs
+ * the timers first, and a stall or a deadline judged then would ignore answers that came in
+ * time. The arithmetic rests on send times, so reading them first changes nothing but that.
+ */
+function afterPendingIo(action: () => void): void {
+  setImmediate(action);
+}
+
 /** A heartbeat without an answer for this long makes the client drop the connection and try the next server, ms. */
-export const HEARTBEAT_STALL_MS = 1500;
+export const HEARTBEAT_STALL_MS = HEARTBEAT_STALL_S * 1000;
 
 type Log = (level: "debug" | "info" | "warning" | "critical", message: string) => void;
 
 /** What the lock watch uses of a session (a fake one in unit tests). */
 export type LockWatchSession = Pick<
   ZkSession,
-  "negotiatedTimeoutMs" | "isConnected" | "owns" | "onConnected" | "onDisconnected" | "onExpired" | "dropConnection" | "getData" | "exists" | "setData"
+  | "floorMs"
+  | "isConnected"
+  | "owns"
+  | "onConnected"
+  | "onDisconnected"
+  | "onExpired"
+  | "onShortened"
+  | "dropConnection"
+  | "getData"
+  | "exists"
+  | "checkNode"
 >;
 
 /** What the lock watch watches. */
@@ -57,7 +83,7 @@ export class LockWatch {
   private readonly clock: Clock;
   private heartbeatTimer: TimerHandle | undefined;
   private deadlineTimer: TimerHandle | undefined;
-  private inFlight: { sentAt: number; dropped: boolean } | undefined;
+  private inFlight: { sentAt: number; stall: TimerHandle } | undefined;
   private lockWatchArmed = false;
   private groupWatchArmed = false;
   /** Arming requests in flight, so that retries (every tick) never pile up. */
@@ -74,9 +100,16 @@ export class LockWatch {
     this.lastProvenAt = options.lock?.provenAt ?? this.clock.now();
   }
 
+  /** The session timeout the budget rests on, ms: the session's floor. */
+  get sessionMs(): number {
+    const floor = this.options.session.floorMs;
+    if (floor === undefined) throw new Error("LockWatch: the session has no floor (not connected yet)");
+    return floor;
+  }
+
   /** How long after a proof the child may still be signalled safely, ms. */
   get budgetMs(): number {
-    return this.options.session.negotiatedTimeoutMs - this.options.terminationTimeoutMs - SAFETY_MARGIN_S * 1000;
+    return this.sessionMs - SAFETY_MARGIN_S * 1000 - this.options.terminationTimeoutMs - KILL_LEAD_S * 1000;
   }
 
   /** The clock's `now()` at which the last proving request was sent. */
@@ -95,7 +128,7 @@ export class LockWatch {
    */
   remainingMs(): number | undefined {
     if (!this.options.lock) return undefined;
-    return this.lastProvenAt + this.options.session.negotiatedTimeoutMs - SAFETY_MARGIN_S * 1000 - this.clock.now();
+    return this.lastProvenAt + this.sessionMs - SAFETY_MARGIN_S * 1000 - this.clock.now();
   }
 
   /** Starts watching; `onLost` is called at most once, never after {@link stop}. */
@@ -103,6 +136,13 @@ export class LockWatch {
     const { session, lock, log } = this.options;
     this.onLost = onLost;
     session.onExpired(() => this.lose("lock-lost", "ZooKeeper session expired"));
+    session.onShortened((grantedMs, member) =>
+      this.lose(
+        "session-unsafe",
+        `ZooKeeper member ${member} granted only ${grantedMs / 1000} s on a reconnect, less than the ${this.sessionMs / 1000} s ` +
+          "the safety budget rests on (its session limits changed since it was asked)",
+      ),
+    );
     session.onDisconnected(() => {
       if (this.done) return;
       this.troubleSince ??= this.clock.now();
@@ -132,19 +172,7 @@ export class LockWatch {
   }
 
   private tick(): void {
-    if (this.done) return;
-    const inFlight = this.inFlight;
-    if (inFlight) {
-      if (!inFlight.dropped && this.clock.now() - inFlight.sentAt > HEARTBEAT_STALL_MS) {
-        // The client has no read timeout: a frozen or partitioned server looks like a slow one.
-        // Dropping the socket makes it move on to the next server with the same session.
-        inFlight.dropped = true;
-        this.troubleSince ??= inFlight.sentAt;
-        this.options.log("info", `ZooKeeper did not answer a heartbeat within ${HEARTBEAT_STALL_MS} ms; reconnecting`);
-        this.options.session.dropConnection();
-      }
-      return;
-    }
+    if (this.done || this.inFlight) return;
     if (this.options.session.isConnected) {
       this.heartbeat();
       this.armWatches(); // a watch whose arming failed (timeout) is retried, not forgotten
@@ -155,17 +183,38 @@ export class LockWatch {
     if (this.done || this.inFlight) return;
     const { session, lock, prefix } = this.options;
     const sentAt = this.clock.now();
-    const inFlight = { sentAt, dropped: false };
+    const stall = this.clock.setTimeout(
+      () =>
+        afterPendingIo(() => {
+          if (this.done || this.inFlight !== inFlight) return;
+          // The client has no read timeout: a frozen or partitioned server looks like a slow one.
+          // Dropping the socket makes it move on to another member with the same session.
+          this.troubleSince ??= sentAt;
+          this.options.log("info", `ZooKeeper did not answer a heartbeat within ${HEARTBEAT_STALL_MS} ms; reconnecting`);
+          session.dropConnection();
+        }),
+      HEARTBEAT_STALL_MS,
+    );
+    const inFlight = { sentAt, stall };
     this.inFlight = inFlight;
-    const request = lock
-      ? session.setData(lock.path, lock.data, -1, this.budgetMs).then((stat) => {
-          if (session.owns(stat)) this.prove(sentAt);
-          else this.lose("lock-lost", `lock node ${lock.path} now belongs to another session`);
-        })
-      : session.exists(prefix, this.budgetMs).then(() => undefined);
+    const timeoutMs = Math.max(this.budgetMs, 1000);
+    let request: Promise<void>;
+    if (lock) {
+      // Both go out in this tick, in this order: the stat is read after the write committed.
+      const proof = session.checkNode(lock.path, timeoutMs);
+      const owner = session.exists(lock.path, timeoutMs);
+      request = Promise.all([proof, owner]).then(([, stat]) => {
+        if (stat === null) this.lose("lock-lost", `lock node ${lock.path} is gone`);
+        else if (session.owns(stat)) this.prove(sentAt);
+        else this.lose("lock-lost", `lock node ${lock.path} now belongs to another session`);
+      });
+    } else {
+      request = session.exists(prefix, timeoutMs).then(() => undefined);
+    }
     request
       .catch((error: unknown) => this.failed(error, "heartbeat"))
       .finally(() => {
+        this.clock.clearTimeout(stall);
         if (this.inFlight === inFlight) this.inFlight = undefined;
       });
   }
@@ -185,14 +234,25 @@ export class LockWatch {
     if (!this.options.lock || this.done) return;
     if (this.deadlineTimer !== undefined) this.clock.clearTimeout(this.deadlineTimer);
     const wait = Math.max(0, this.deadline - this.clock.now());
-    this.deadlineTimer = this.clock.setTimeout(() => {
-      const since = ((this.clock.now() - this.lastProvenAt) / 1000).toFixed(1);
-      this.lose(
-        "session-unsafe",
-        `cannot prove the lock is still ours (last confirmed by ZooKeeper ${since} s ago); ` +
-          `stopping the command before the session (${this.options.session.negotiatedTimeoutMs / 1000} s) could expire`,
-      );
-    }, wait);
+    this.deadlineTimer = this.clock.setTimeout(
+      () =>
+        afterPendingIo(() => {
+          if (this.done) return;
+          // A proof answered meanwhile moved the deadline (or the timer, rounded to whole
+          // milliseconds, fired a fraction early): wait for the deadline as it is now.
+          if (this.clock.now() < this.deadline) {
+            this.scheduleDeadline();
+            return;
+          }
+          const since = ((this.clock.now() - this.lastProvenAt) / 1000).toFixed(1);
+          this.lose(
+            "session-unsafe",
+            `cannot prove the lock is still ours (last confirmed by ZooKeeper ${since} s ago); ` +
+              `stopping the command before the session (${this.sessionMs / 1000} s) could expire`,
+          );
+        }),
+      wait,
+    );
   }
 
   /** Arms the watches that are not armed (first time, after an event, after a failed attempt). */
@@ -223,7 +283,7 @@ export class LockWatch {
       this.lose("lock-lost", `lock node ${this.options.lock.path} was deleted`);
       return;
     }
-    this.armWatches(); // our own heartbeat changed the data: re-arm and re-check
+    this.armWatches(); // someone changed the node's data: re-arm, and re-check whose it is
   };
 
   private async armLockWatch(seen: number): Promise<void> {
@@ -299,6 +359,7 @@ export class LockWatch {
   private clearTimers(): void {
     if (this.heartbeatTimer !== undefined) this.clock.clearInterval(this.heartbeatTimer);
     if (this.deadlineTimer !== undefined) this.clock.clearTimeout(this.deadlineTimer);
+    if (this.inFlight !== undefined) this.clock.clearTimeout(this.inFlight.stall);
     this.heartbeatTimer = undefined;
     this.deadlineTimer = undefined;
   }

@@ -11,12 +11,18 @@
  *   the client move on to the next server;
  * - after expiry it is dead: every later request fails with SESSION_EXPIRED;
  * - its connect-string parser splits `host:port` at the first `:`, which garbles `[::1]:2181`,
- *   so the session hands it the server list parsed by src/syntax/zkhosts.ts (see useServers).
+ *   so the session hands it the server list parsed by src/syntax/zkhosts.ts (see useServers);
+ * - it reconnects to whichever member comes next, and every member may grant another session
+ *   timeout, which the leader then applies whether or not the answer reaches the client. The
+ *   first answer sets the session's *floor*, min(asked, granted); from then on a reconnect goes
+ *   only to a member that has just shown it grants at least the floor (member-choice.ts), and
+ *   an answer that grants less all the same is reported at once (onShortened).
  */
 import zookeeper from "node-zookeeper-client";
 import type { Client, Stat, ZooKeeperException } from "node-zookeeper-client";
 import { parseZkhosts, zkhostsProblem, type ZkServerAddress } from "../../syntax/zkhosts.js";
 import { SwitchmanError } from "../coordinator.js";
+import { MemberChoice, memberName } from "./member-choice.js";
 
 /** Connection states of lib/ConnectionManager.js that matter here. */
 const CM_CONNECTED = 2;
@@ -26,14 +32,16 @@ const CM_CLOSED = -2;
 const WATCHDOG_TICK_MS = 200;
 /** Random wait before another round over all servers (client option `spinDelay`), ms. */
 const SPIN_DELAY_MS = 200;
+/** A session granted just as switchman was told to stop is closed within this long, ms. */
+const CLOSE_ON_ABORT_MS = 500;
 
 /** A failed request: a ZooKeeper error code (negative, see lib/Exception.js) or a timeout. */
 export class ZkCallError extends Error {
   override readonly name = "ZkCallError";
   constructor(
     message: string,
-    /** ZooKeeper's error code, or "TIMEOUT" when no answer came in time. */
-    readonly code: number | "TIMEOUT",
+    /** ZooKeeper's error code, "TIMEOUT" when no answer came in time, "CLOSED" when the session was closed. */
+    readonly code: number | "TIMEOUT" | "CLOSED",
   ) {
     super(message);
   }
@@ -47,9 +55,13 @@ export interface SessionOptions {
   sessionTimeoutMs: number;
   /** Give up on a handshake (TCP accepted, no answer) after this long and try the next server, ms. */
   handshakeTimeoutMs: number;
+  /** Members that grant too little are reported here (warning). */
+  log?: (level: "debug" | "info" | "warning" | "critical", message: string) => void;
 }
 
 type Listener = () => void;
+/** A reconnect answered with less than the floor: what was granted, and by which member. */
+type ShortenedListener = (grantedMs: number, member: string) => void;
 
 /** The servers of `zkhosts` (the config's own rule); SwitchmanError (exit 2) when it is not valid. */
 export function checkZkhosts(zkhosts: string): ZkServerAddress[] {
@@ -87,29 +99,36 @@ export class ZkSession {
   private readonly connectedListeners = new Set<Listener>();
   private readonly disconnectedListeners = new Set<Listener>();
   private readonly expiredListeners = new Set<Listener>();
+  private readonly shortenedListeners = new Set<ShortenedListener>();
   private expired = false;
   private closed = false;
   private watchdog: NodeJS.Timeout | undefined;
   private watchedSocket: unknown;
   private watchedSince = 0;
+  private floor: number | undefined;
+  /** Requests not settled yet: close() fails them at once (the client may never call them back). */
+  private readonly pending = new Set<() => void>();
 
   private constructor(
     private readonly client: Client,
     private readonly options: SessionOptions,
+    private readonly members: MemberChoice,
   ) {
-    client.on("connected", () => this.connectedListeners.forEach((l) => l()));
+    client.on("connected", () => this.connected());
     client.on("disconnected", () => this.disconnectedListeners.forEach((l) => l()));
     client.on("expired", () => {
       this.expired = true;
+      this.members.stop();
       this.expiredListeners.forEach((l) => l());
     });
   }
 
   /**
    * Connects and waits for a session. Throws SwitchmanError 75 when none is established within
-   * `connectTimeoutMs` (servers down, silent, or the session refused), 2 for a bad connect string.
+   * `connectTimeoutMs` (servers down, silent, or the session refused) or when `signal` aborts
+   * first (switchman is stopping: nothing is left behind), 2 for a bad connect string.
    */
-  static async open(options: SessionOptions, connectTimeoutMs: number): Promise<ZkSession> {
+  static async open(options: SessionOptions, connectTimeoutMs: number, signal?: AbortSignal): Promise<ZkSession> {
     const servers = checkZkhosts(options.zkhosts);
     const client = zookeeper.createClient(options.zkhosts, {
       sessionTimeout: options.sessionTimeoutMs,
@@ -117,25 +136,36 @@ export class ZkSession {
       retries: 0,
     });
     useServers(client, servers);
-    const session = new ZkSession(client, options);
+    const members = new MemberChoice({ servers, probeTimeoutMs: options.handshakeTimeoutMs, log: options.log ?? (() => undefined) });
+    members.install(client.connectionManager);
+    const session = new ZkSession(client, options, members);
     session.startWatchdog();
-    const outcome = await new Promise<"connected" | "expired" | "auth" | "timeout">((resolve) => {
-      const timer = setTimeout(() => resolve("timeout"), connectTimeoutMs);
-      const done = (result: "connected" | "expired" | "auth"): void => {
+    const outcome = await new Promise<"connected" | "expired" | "auth" | "timeout" | "aborted">((resolve) => {
+      const done = (result: "connected" | "expired" | "auth" | "timeout" | "aborted"): void => {
         clearTimeout(timer);
+        signal?.removeEventListener("abort", aborted);
         resolve(result);
       };
+      const aborted = (): void => done("aborted");
+      const timer = setTimeout(() => done("timeout"), connectTimeoutMs);
+      if (signal?.aborted) {
+        done("aborted");
+        return;
+      }
+      signal?.addEventListener("abort", aborted);
       client.once("connected", () => done("connected"));
       client.once("expired", () => done("expired"));
       client.once("authenticationFailed", () => done("auth"));
       client.connect();
     });
     if (outcome !== "connected") {
-      await session.close(0);
+      // A session that was granted meanwhile is closed properly: no lingering ephemeral owner.
+      await session.close(outcome === "aborted" ? CLOSE_ON_ABORT_MS : 0);
       const why = {
         timeout: `no ZooKeeper session within ${connectTimeoutMs / 1000} s (connect_timeout)`,
         expired: "ZooKeeper refused the session",
         auth: "ZooKeeper authentication failed",
+        aborted: "switchman is stopping",
       }[outcome];
       throw new SwitchmanError(`cannot reach ZooKeeper at ${options.zkhosts}: ${why}`, 75);
     }
@@ -147,9 +177,17 @@ export class ZkSession {
     return this.client.getSessionId();
   }
 
-  /** The session timeout the server granted, ms. */
+  /** The session timeout the member of the current (or last) connection granted, ms. */
   get negotiatedTimeoutMs(): number {
     return this.client.getSessionTimeout();
+  }
+
+  /**
+   * The session timeout the safety budget may rest on, ms: min(asked, first granted). No member
+   * that grants less is ever reconnected to; undefined until the session exists.
+   */
+  get floorMs(): number | undefined {
+    return this.floor;
   }
 
   /** True while a connection with a live session is up. */
@@ -172,6 +210,11 @@ export class ZkSession {
 
   onExpired(listener: Listener): void {
     this.expiredListeners.add(listener);
+  }
+
+  /** A reconnect was answered with less than the floor (a member's limits changed since it was asked). */
+  onShortened(listener: ShortenedListener): void {
+    this.shortenedListeners.add(listener);
   }
 
   /** Drops the current TCP connection: the client reconnects (to the next server) with the same session. */
@@ -216,6 +259,17 @@ export class ZkSession {
   }
 
   /**
+   * A write that changes nothing: a multi request holding one `check` that `path` exists. It
+   * goes through the leader like any write (answered only once committed) and fails with
+   * NO_NODE when the node is gone; it never touches the node, whoever owns it.
+   */
+  checkNode(path: string, timeoutMs: number): Promise<void> {
+    return this.call(`check ${path}`, timeoutMs, (settle) => {
+      this.client.transaction().check(path, -1).commit((error) => settle(error, undefined));
+    });
+  }
+
+  /**
    * Closes the session so that the server deletes our ephemeral nodes at once, waiting at most
    * `timeoutMs` for the server's answer; then drops the socket whatever happened, so a frozen
    * server cannot keep the process alive. Idempotent, never throws.
@@ -223,6 +277,8 @@ export class ZkSession {
   async close(timeoutMs: number): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.members.stop();
+    for (const fail of [...this.pending]) fail();
     if (this.watchdog) clearInterval(this.watchdog);
     const manager = this.client.connectionManager;
     const wasConnected = manager.state === CM_CONNECTED && !this.expired;
@@ -239,6 +295,22 @@ export class ZkSession {
     }
     // In state CLOSING a socket close does not reconnect (lib/ConnectionManager.js onSocketClosed).
     manager.socket?.destroy();
+  }
+
+  /** Every answered connect: the first sets the floor, a later one below it is reported. */
+  private connected(): void {
+    const granted = this.client.getSessionTimeout();
+    if (this.floor === undefined) {
+      this.floor = Math.min(granted, this.options.sessionTimeoutMs);
+      this.members.setFloor(this.floor);
+    } else if (granted < this.floor) {
+      const manager = this.client.connectionManager;
+      const member = manager.socket?.remoteAddress ? memberName({ host: manager.socket.remoteAddress, port: manager.socket.remotePort ?? "?" }) : "?";
+      // The client would ask the lower figure from now on, which no member could then beat.
+      manager.sessionTimeout = this.options.sessionTimeoutMs;
+      this.shortenedListeners.forEach((l) => l(granted, member));
+    }
+    this.connectedListeners.forEach((l) => l());
   }
 
   private startWatchdog(): void {
@@ -267,27 +339,24 @@ export class ZkSession {
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let settled = false;
-      const timer = setTimeout(() => {
-        if (settled) return;
-        settled = true;
-        reject(new ZkCallError(`${what}: no answer within ${timeoutMs} ms`, "TIMEOUT"));
-      }, timeoutMs);
-      const settle = (error: ZooKeeperException | null, result: T): void => {
+      const finish = (outcome: () => void): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (error) reject(new ZkCallError(`${what}: ${error.getName()}`, error.getCode()));
-        else resolve(result);
+        this.pending.delete(closed);
+        outcome();
       };
-      const fail = (message: string, code: number): void => {
-        settled = true;
-        clearTimeout(timer);
-        reject(new ZkCallError(`${what}: ${message}`, code));
-      };
+      const fail = (message: string, code: number | "TIMEOUT" | "CLOSED"): void =>
+        finish(() => reject(new ZkCallError(`${what}: ${message}`, code)));
+      const closed = (): void => fail("session closed", "CLOSED");
+      const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`, "TIMEOUT"), timeoutMs);
+      const settle = (error: ZooKeeperException | null, result: T): void =>
+        finish(() => (error ? reject(new ZkCallError(`${what}: ${error.getName()}`, error.getCode())) : resolve(result)));
       if (this.closed) {
-        fail("session closed", zookeeper.Exception.CONNECTION_LOSS);
+        closed();
         return;
       }
+      this.pending.add(closed);
       try {
         start(settle);
       } catch (thrown) {

@@ -4,7 +4,7 @@
 // any connection.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { HEARTBEAT_INTERVAL_S, SAFETY_MARGIN_S } from "../../../../src/switchman/budget.js";
+import { HEARTBEAT_INTERVAL_S, KILL_LEAD_S, SAFETY_MARGIN_S } from "../../../../src/switchman/budget.js";
 import { SwitchmanError, type LossReport } from "../../../../src/switchman/coordinator.js";
 import { createZooKeeperCoordinator } from "../../../../src/switchman/zookeeper/index.js";
 import { takeLock } from "../../../../src/switchman/zookeeper/lock.js";
@@ -86,7 +86,7 @@ describe("ZooKeeper coordinator in-process", () => {
 
   it("onLost fires once, with lock-lost, when an operator deletes the lock; close() is idempotent", async () => {
     const p = await prefix();
-    const c = coordinator(p, 6);
+    const c = coordinator(p, 7);
     const losses: LossReport[] = [];
     try {
       assert.deepEqual(await c.acquire({ group: "g", lockname: "del", host: HOST, pid: 7 }), { run: true });
@@ -105,8 +105,8 @@ describe("ZooKeeper coordinator in-process", () => {
 
   it("a frozen server: onLost (session-unsafe) fires at the last proof + session - termination - margin; close() stays bounded", async () => {
     const p = await prefix();
-    const sessionS = 6;
-    const budgetMs = (sessionS - 1 - SAFETY_MARGIN_S) * 1000;
+    const sessionS = 7; // the smallest the config accepts with termination_timeout 1
+    const budgetMs = (sessionS - SAFETY_MARGIN_S - 1 - KILL_LEAD_S) * 1000;
     const c = coordinator(p, sessionS);
     const server = zk.servers[0];
     assert.ok(server);
@@ -133,8 +133,8 @@ describe("ZooKeeper coordinator in-process", () => {
       const after = lostAt - frozenAt;
       assert.ok(after <= budgetMs + 800, `onLost ${after} ms after the freeze, budget ${budgetMs} ms`);
       assert.ok(after >= budgetMs - HEARTBEAT_INTERVAL_S * 1000 - 500, `onLost too early: ${after} ms`);
-      // onLost comes termination_timeout (1 s) before the guard process's deadline.
-      assert.ok(seen.remaining !== undefined && Math.abs(seen.remaining - 1000) < 500, `remainingMs at onLost: ${seen.remaining}`);
+      // onLost comes termination_timeout (1 s) and the kill lead before the guard process's deadline.
+      assert.ok(seen.remaining !== undefined && Math.abs(seen.remaining - 1250) < 500, `remainingMs at onLost: ${seen.remaining}`);
       const closing = Date.now();
       await c.close();
       assert.ok(Date.now() - closing < 2500, "close() is bounded even when the server does not answer");
@@ -144,7 +144,7 @@ describe("ZooKeeper coordinator in-process", () => {
     }
   });
 
-  it("a brief outage (4 s, budget 7 s) that heals with the same session is ridden out", async () => {
+  it("a brief outage (4 s, budget 6.75 s) that heals with the same session is ridden out", async () => {
     const p = await prefix();
     const messages: string[] = [];
     const c = coordinator(p, 10, messages);
@@ -155,7 +155,7 @@ describe("ZooKeeper coordinator in-process", () => {
       await c.acquire({ group: "g", lockname: "brief", host: HOST, pid: 9 });
       c.watch((l) => losses.push(l));
       await sleep(1500);
-      // Longer than the heartbeat stall limit (1.5 s + up to a 1 s tick), well within the 7 s budget.
+      // Longer than the heartbeat stall limit (1.5 s), well within the 6.75 s budget.
       server.freeze();
       await sleep(4000);
       server.thaw();

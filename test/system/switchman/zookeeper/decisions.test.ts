@@ -26,7 +26,7 @@ describe("switchman on ZooKeeper: decisions before the command runs", () => {
     const config = writeConfig(tmp.path, `c${seq}`, {
       zkhosts: zk.connectString,
       prefix,
-      session_timeout: 6,
+      session_timeout: 7,
       termination_timeout: 1,
       connect_timeout: 5,
       ...extra,
@@ -214,7 +214,7 @@ describe("switchman on ZooKeeper: decisions before the command runs", () => {
       const mixed = writeConfig(tmp.path, "mixed", {
         zkhosts: `${silent.address},${zk.servers[0]?.address}`,
         prefix,
-        session_timeout: 6,
+        session_timeout: 7,
         termination_timeout: 1,
         connect_timeout: 6,
       });
@@ -241,7 +241,7 @@ describe("switchman on ZooKeeper: decisions before the command runs", () => {
       assert.equal(r.code, 2, `${name}: ${r.stderr}`);
       assert.match(r.stderr, message, name);
     }
-    const missing = writeConfig(tmp.path, "missingprefix", { zkhosts: zk.connectString, prefix: "/nowhere/switchman", termination_timeout: 1, session_timeout: 6 });
+    const missing = writeConfig(tmp.path, "missingprefix", { zkhosts: zk.connectString, prefix: "/nowhere/switchman", termination_timeout: 1, session_timeout: 7 });
     const noPrefix = await runSwitchman(["-c", missing, "-g", "g", "--", ...jobCommand(record, 0)], { host: HOST });
     assert.equal(noPrefix.code, 2);
     assert.match(noPrefix.stderr, /does not exist/);
@@ -264,7 +264,7 @@ describe("switchman on ZooKeeper: decisions before the command runs", () => {
         const config = writeConfig(tmp.path, "strict", {
           zkhosts: strict.connectString,
           prefix: "/strict",
-          session_timeout: 10,
+          session_timeout: 11,
           termination_timeout: 5,
           connect_timeout: 5,
         });

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it, type TestContext } from "node:test";
 import { join } from "node:path";
+import { KILL_LEAD_S, SAFETY_MARGIN_S } from "../../../../src/switchman/budget.js";
 import { startEnsemble, TestZk, sleep, type ZkCluster, type ZkServer, useZooKeeper } from "../../../helpers/zookeeper.js";
 import {
   alive,
@@ -56,7 +57,7 @@ describe("switchman on a 3-node ZooKeeper ensemble", () => {
     const leader = await zk.leader();
     const follower = zk.servers.find((s) => s !== leader) as ZkServer;
     const others = zk.servers.filter((s) => s !== follower).map((s) => s.address).join(",");
-    const session = 6;
+    const session = 7;
     const termination = 1;
     const { config, configFor, record } = await setup(follower.address, { session, termination });
     const bConfig = configFor("b", others);
@@ -133,7 +134,7 @@ describe("switchman on a 3-node ZooKeeper ensemble", () => {
     );
     t.diagnostic(
       noteTiming(
-        `ensemble, leader killed (session ${session} s, budget ${session - termination - 2} s)`,
+        `ensemble, leader killed (session ${session} s, budget ${session - SAFETY_MARGIN_S - termination - KILL_LEAD_S} s)`,
         firstResult.code === 0
           ? `the job rode out the failover and finished (${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill); ${others.length} competitors, ${events.filter((e) => e.kind === "start" && e.pid !== firstJob.pid).length} of them ran (after it)`
           : `the job was stopped cleanly (exit 70)`,
@@ -143,7 +144,7 @@ describe("switchman on a 3-node ZooKeeper ensemble", () => {
   });
 
   it("8: leader killed and the budget does not allow a failover (switchman knows only the leader) → stopped cleanly before the next holder", async (t: TestContext) => {
-    const session = 6;
+    const session = 7;
     const termination = 1;
     const leader = await zk.leader();
     const others = zk.servers.filter((s) => s !== leader).map((s) => s.address).join(",");

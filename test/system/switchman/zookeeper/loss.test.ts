@@ -18,8 +18,8 @@ import {
 } from "../../../helpers/switchman.js";
 
 const HOST = "box1.example.org";
-/** Seconds; with termination_timeout 1 the budget after the last proof is 6 - 1 - 2 = 3 s. */
-const SESSION_TIMEOUT_S = 6;
+/** Seconds; the smallest session with termination_timeout 1: loss 7 - 2 - 1 - 0.25 = 3.75 s after the last proof. */
+const SESSION_TIMEOUT_S = 7;
 const TERMINATION_TIMEOUT_S = 1;
 
 describe("switchman on ZooKeeper: losing the lock or the group while the command runs", () => {

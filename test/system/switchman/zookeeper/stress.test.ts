@@ -59,7 +59,7 @@ describe("switchman stress: never two holders", () => {
     const config = writeConfig(tmp.path, "contention", {
       zkhosts: zk.connectString,
       prefix: "/stress",
-      session_timeout: 6,
+      session_timeout: 7,
       termination_timeout: 1,
       connect_timeout: 10,
     });
@@ -92,7 +92,7 @@ describe("switchman stress: never two holders", () => {
     // Half the starters know the whole ensemble (and can ride out a fault by reconnecting), half
     // only one member (and must stop their job in time when that member freezes or dies).
     const configs = [zk.connectString, ...zk.servers.map((s) => s.address)].map((zkhosts, i) =>
-      writeConfig(tmp.path, `faults${i}`, { zkhosts, prefix: "/stress", session_timeout: 6, termination_timeout: 1, connect_timeout: 3 }),
+      writeConfig(tmp.path, `faults${i}`, { zkhosts, prefix: "/stress", session_timeout: 7, termination_timeout: 1, connect_timeout: 3 }),
     );
     const pickConfig = (): string => (random() < 0.5 ? configs[0] : configs[1 + Math.floor(random() * 3)]) as string;
     const record = join(tmp.path, "faults-record");
@@ -114,7 +114,7 @@ describe("switchman stress: never two holders", () => {
         if (freeze) victim.thaw();
         else victim.start();
       })();
-      // Starters every 250 ms for ~8 s, jobs of 0.6-4 s (some longer than the 3 s budget, so a
+      // Starters every 250 ms for ~8 s, jobs of 0.6-4 s (some longer than the 3.75 s budget, so a
       // fault can force a stop): runs hand the lock on while the fault hits.
       const pending: Promise<SwitchmanResult>[] = [];
       while (Date.now() - round0 < 8000) {
