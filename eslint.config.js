@@ -38,11 +38,13 @@ const ioModules = [
   "src/switchman/guard-process.ts",
   "src/switchman/local/**",
   "src/switchman/zookeeper/**",
+  "src/switchman/records/fs.ts",
   "src/switchman/records/state-dir.ts",
   "src/switchman/records/host-state.ts",
   "src/switchman/records/journal.ts",
   "src/switchman/records/textfile-write.ts",
   "src/switchman/records/status-read.ts",
+  "src/switchman/records/zk-store.ts",
 ];
 const ioMessage = "I/O belongs in the modules docs/ARCHITECTURE.md lists (ioModules in eslint.config.js): take data as arguments and return data.";
 const ioImports = [

@@ -17,12 +17,12 @@
  * `rev`) — a file a minute old cannot be missing for a record just made —, or the link is taken
  * back and the update retried from the newest record.
  *
- * Asynchronous (libuv's thread pool): a slow or hung file system never blocks switchman's
- * event loop, where the lock watch's heartbeat runs.
+ * Every call takes the file calls to use (fs.ts): asynchronous while CMD runs, so that a slow or
+ * hung file system never blocks the event loop where the lock watch beats; synchronous otherwise.
  */
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, readdir, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { asyncFs, type Fs } from "./fs.js";
 import { emptyHostRecord, parseHostRecord, recordFileName, type HostRecord } from "./record.js";
 import { RecordsUnavailable } from "./state-dir.js";
 
@@ -42,18 +42,18 @@ export function jobDir(userDir: string, lockname: string): string {
 
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === "ENOENT";
 
-async function listing(dir: string): Promise<string[]> {
+async function listing(fs: Fs, dir: string): Promise<string[]> {
   try {
-    return await readdir(dir);
+    return await fs.readdir(dir);
   } catch (error) {
     if (isMissing(error)) return [];
     throw error;
   }
 }
 
-async function sequenceNumbers(dir: string, entries?: string[]): Promise<number[]> {
+async function sequenceNumbers(fs: Fs, dir: string): Promise<number[]> {
   const seqs: number[] = [];
-  for (const entry of entries ?? (await listing(dir))) {
+  for (const entry of await listing(fs, dir)) {
     const match = SEQ_FILE.exec(entry);
     if (match) seqs.push(Number(match[1]));
   }
@@ -73,10 +73,10 @@ function processAlive(pid: number): boolean {
 }
 
 /** Removes the temporary files of updates whose process died half-way (kill -9 between write and link). */
-async function removeOrphans(dir: string): Promise<void> {
-  for (const entry of await listing(dir)) {
+async function removeOrphans(fs: Fs, dir: string): Promise<void> {
+  for (const entry of await listing(fs, dir)) {
     const match = TEMP_FILE.exec(entry);
-    if (match && !processAlive(Number(match[1]))) await removeQuietly(join(dir, entry));
+    if (match && !processAlive(Number(match[1]))) await removeQuietly(fs, join(dir, entry));
   }
 }
 
@@ -88,8 +88,8 @@ interface Published {
 }
 
 /** Reads one sequence file; throws ENOENT when it is gone. */
-async function readPublished(path: string, lockname: string): Promise<Published> {
-  const text = await readFile(path, "utf8");
+async function readPublished(fs: Fs, path: string, lockname: string): Promise<Published> {
+  const text = await fs.readFile(path);
   const record = parseHostRecord(text);
   let tokens: { rev?: unknown; base?: unknown } = {};
   try {
@@ -106,12 +106,12 @@ async function readPublished(path: string, lockname: string): Promise<Published>
 }
 
 /** The newest record in `dir` and its sequence number (0 and undefined when there is none). */
-async function newest(dir: string, lockname: string): Promise<{ seq: number } & Published> {
+async function newest(fs: Fs, dir: string, lockname: string): Promise<{ seq: number } & Published> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const seq = (await sequenceNumbers(dir)).at(-1);
+    const seq = (await sequenceNumbers(fs, dir)).at(-1);
     if (seq === undefined) return { seq: 0, record: undefined, rev: "", base: "" };
     try {
-      return { seq, ...(await readPublished(join(dir, `${seq}.json`), lockname)) };
+      return { seq, ...(await readPublished(fs, join(dir, `${seq}.json`), lockname)) };
     } catch (error) {
       if (!isMissing(error)) throw error;
       // Removed since the listing: list again.
@@ -121,14 +121,14 @@ async function newest(dir: string, lockname: string): Promise<{ seq: number } & 
 }
 
 /** The newest host record of `lockname` under `userDir`, or undefined. */
-export async function readHostRecord(userDir: string, lockname: string): Promise<{ seq: number; record: HostRecord } | undefined> {
-  const found = await newest(jobDir(userDir, lockname), lockname);
+export async function readHostRecord(userDir: string, lockname: string, fs: Fs = asyncFs): Promise<{ seq: number; record: HostRecord } | undefined> {
+  const found = await newest(fs, jobDir(userDir, lockname), lockname);
   return found.record === undefined ? undefined : { seq: found.seq, record: found.record };
 }
 
 /** The sequence number of the newest host record of `lockname` (0 when none). */
-export async function newestSequence(userDir: string, lockname: string): Promise<number> {
-  return (await sequenceNumbers(jobDir(userDir, lockname))).at(-1) ?? 0;
+export async function newestSequence(userDir: string, lockname: string, fs: Fs = asyncFs): Promise<number> {
+  return (await sequenceNumbers(fs, jobDir(userDir, lockname))).at(-1) ?? 0;
 }
 
 /**
@@ -140,48 +140,49 @@ export async function updateHostRecord(
   userDir: string,
   lockname: string,
   update: (previous: HostRecord) => HostRecord,
+  fs: Fs = asyncFs,
   /** Test seam: runs between the read and the link (a process stopped there). */
   beforeLink?: () => Promise<void>,
 ): Promise<{ seq: number; record: HostRecord }> {
   const dir = jobDir(userDir, lockname);
-  await mkdir(dir, { recursive: true, mode: 0o755 });
+  await fs.mkdir(dir, 0o755, true);
   const temp = join(dir, `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await newest(dir, lockname);
+      const current = await newest(fs, dir, lockname);
       const record = update(current.record ?? emptyHostRecord(lockname));
       const rev = randomBytes(8).toString("hex");
-      await writeFile(temp, `${JSON.stringify({ ...record, rev, base: current.rev })}\n`, { mode: 0o644 });
+      await fs.writeFile(temp, `${JSON.stringify({ ...record, rev, base: current.rev })}\n`, 0o644);
       const seq = current.seq + 1;
       const name = join(dir, `${seq}.json`);
       await beforeLink?.();
       try {
-        await link(temp, name);
+        await fs.link(temp, name);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         // Another update won: read again, after a random pause so that many racers do not collide again.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, MAX_BACKOFF_MS)));
         continue;
       }
-      const seqs = await sequenceNumbers(dir);
-      if ((seqs.at(-1) ?? seq) > seq && !(await builtOn(dir, seq + 1, rev, lockname))) {
-        await removeQuietly(name); // a late link into a freed name (ABA): not part of the chain
+      const seqs = await sequenceNumbers(fs, dir);
+      if ((seqs.at(-1) ?? seq) > seq && !(await builtOn(fs, dir, seq + 1, rev, lockname))) {
+        await removeQuietly(fs, name); // a late link into a freed name (ABA): not part of the chain
         continue;
       }
-      await removeOld(dir, seqs);
-      if (seq % 64 === 0) await removeOrphans(dir); // now and then: orphans are rare and small
+      await removeOld(fs, dir, seqs);
+      if (seq % 64 === 0) await removeOrphans(fs, dir); // now and then: orphans are rare and small
       return { seq, record };
     }
     throw new RecordsUnavailable(`host record of ${lockname} in ${dir}: ${MAX_ATTEMPTS} updates in a row lost the race; gave up`);
   } finally {
-    await removeQuietly(temp);
+    await removeQuietly(fs, temp);
   }
 }
 
 /** True when the record at `seq` was computed from the revision `rev`. */
-async function builtOn(dir: string, seq: number, rev: string, lockname: string): Promise<boolean> {
+async function builtOn(fs: Fs, dir: string, seq: number, rev: string, lockname: string): Promise<boolean> {
   try {
-    return (await readPublished(join(dir, `${seq}.json`), lockname)).base === rev;
+    return (await readPublished(fs, join(dir, `${seq}.json`), lockname)).base === rev;
   } catch (error) {
     if (isMissing(error)) return false; // only a file a minute old is ever removed
     throw error;
@@ -189,41 +190,41 @@ async function builtOn(dir: string, seq: number, rev: string, lockname: string):
 }
 
 /** Removes sequence files below the newest two that are more than REMOVE_AFTER_MS old. */
-async function removeOld(dir: string, seqs: number[]): Promise<void> {
+async function removeOld(fs: Fs, dir: string, seqs: number[]): Promise<void> {
   const now = Date.now();
   for (const seq of seqs.slice(0, -2)) {
     const path = join(dir, `${seq}.json`);
     try {
-      if (now - (await stat(path)).mtimeMs > REMOVE_AFTER_MS) await unlink(path);
+      if (now - (await fs.stat(path)).mtimeMs > REMOVE_AFTER_MS) await fs.unlink(path);
     } catch {
       // removed by another update meanwhile
     }
   }
 }
 
-async function removeQuietly(path: string): Promise<void> {
+async function removeQuietly(fs: Fs, path: string): Promise<void> {
   try {
-    await unlink(path);
+    await fs.unlink(path);
   } catch {
     // already gone
   }
 }
 
 /** Every job's newest host record under `userDir` (sorted by lock name); [] when there is none. */
-export async function listHostRecords(userDir: string): Promise<HostRecord[]> {
+export async function listHostRecords(userDir: string, fs: Fs = asyncFs): Promise<HostRecord[]> {
   let names: string[];
   try {
-    names = await readdir(join(userDir, "jobs"));
+    names = await fs.readdir(join(userDir, "jobs"));
   } catch (error) {
     if (isMissing(error)) return [];
     throw error;
   }
   const records: HostRecord[] = [];
   for (const name of names) {
-    const seq = (await sequenceNumbers(join(userDir, "jobs", name))).at(-1);
+    const seq = (await sequenceNumbers(fs, join(userDir, "jobs", name))).at(-1);
     if (seq === undefined) continue;
     try {
-      const record = parseHostRecord(await readFile(join(userDir, "jobs", name, `${seq}.json`)));
+      const record = parseHostRecord(await fs.readFile(join(userDir, "jobs", name, `${seq}.json`)));
       if (record !== undefined && recordFileName(record.lockname) === name) records.push(record);
     } catch {
       // replaced while we looked: the next listing has it

@@ -17,8 +17,8 @@
  * - Readers skip a line that does not parse (a write cut short by a full disk).
  */
 import { constants } from "node:fs";
-import { open, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { asyncFs, type Fs } from "./fs.js";
 
 /** The journal's file name in a user's state directory. */
 export const JOURNAL_FILE = "journal.jsonl";
@@ -35,20 +35,20 @@ const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Appends `line` (one line with its newline) to the journal in `userDir`, rotating first when it would pass the cap. */
-export async function appendJournal(userDir: string, line: string, maxBytes: number): Promise<void> {
+export async function appendJournal(userDir: string, line: string, maxBytes: number, fs: Fs = asyncFs): Promise<void> {
   const path = join(userDir, JOURNAL_FILE);
   const bytes = Buffer.from(line, "utf8");
   const generationBytes = Math.floor(maxBytes / 2);
   for (let attempt = 0; ; attempt++) {
-    const file = await open(path, APPEND_FLAGS, 0o644);
+    const file = await fs.open(path, APPEND_FLAGS, 0o644);
     try {
       const { size, ino } = await file.stat();
       if (size > 0 && size + bytes.length > generationBytes && attempt < 3) {
-        await rotate(userDir, path, ino);
+        await rotate(fs, userDir, path, ino);
         continue; // write to the new file (or to whichever another rotation left)
       }
-      // One write(2): FileHandle.write does not loop on a short write, so a line is never split in two.
-      const { bytesWritten } = await file.write(bytes, 0, bytes.length);
+      // One write(2), never looped on a short write, so a line is never split in two.
+      const bytesWritten = await file.write(bytes);
       if (bytesWritten !== bytes.length) throw new Error(`short write to ${path} (${bytesWritten} of ${bytes.length} bytes): disk full?`);
       return;
     } finally {
@@ -58,28 +58,28 @@ export async function appendJournal(userDir: string, line: string, maxBytes: num
 }
 
 /** Renames the full journal (inode `ino`) to the rotated name, unless another process did. */
-async function rotate(userDir: string, path: string, ino: number): Promise<void> {
+async function rotate(fs: Fs, userDir: string, path: string, ino: number): Promise<void> {
   const lock = `${path}.rotate`;
   const deadline = Date.now() + ROTATION_WAIT_MS;
   for (;;) {
     let held;
     try {
-      held = await open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      held = await fs.open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     if (held !== undefined) {
       try {
-        if ((await inodeOf(path)) === ino) await rename(path, join(userDir, JOURNAL_ROTATED_FILE));
+        if ((await inodeOf(fs, path)) === ino) await fs.rename(path, join(userDir, JOURNAL_ROTATED_FILE));
       } finally {
         await held.close();
-        await unlink(lock);
+        await fs.unlink(lock);
       }
       return;
     }
-    if ((await inodeOf(path)) !== ino) return; // rotated by the lock's holder meanwhile
-    if ((await lockAgeMs(lock)) > STALE_LOCK_MS) {
-      await unlink(lock).catch(() => undefined); // another writer may have broken it first
+    if ((await inodeOf(fs, path)) !== ino) return; // rotated by the lock's holder meanwhile
+    if ((await lockAgeMs(fs, lock)) > STALE_LOCK_MS) {
+      await fs.unlink(lock).catch(() => undefined); // another writer may have broken it first
       continue;
     }
     if (Date.now() > deadline) return; // the holder is slow: append anyway, one line over
@@ -87,17 +87,17 @@ async function rotate(userDir: string, path: string, ino: number): Promise<void>
   }
 }
 
-async function inodeOf(path: string): Promise<number | undefined> {
+async function inodeOf(fs: Fs, path: string): Promise<number | undefined> {
   try {
-    return (await stat(path)).ino;
+    return (await fs.stat(path)).ino;
   } catch {
     return undefined;
   }
 }
 
-async function lockAgeMs(path: string): Promise<number> {
+async function lockAgeMs(fs: Fs, path: string): Promise<number> {
   try {
-    return Date.now() - (await stat(path)).mtimeMs;
+    return Date.now() - (await fs.stat(path)).mtimeMs;
   } catch {
     return 0;
   }

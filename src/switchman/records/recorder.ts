@@ -8,11 +8,13 @@
  * Never at the job's expense: nothing here throws, every failure is logged at warning (each
  * message once per run) and the run goes on. start() returns at once (CMD is already running);
  * skip() and finish() resolve within `timeoutMs` (config `record_timeout`) whatever the disks
- * and ZooKeeper do. All file work is asynchronous, so a hung file system never blocks the event
- * loop where the lock watch beats.
+ * and ZooKeeper do. The START's file work is asynchronous (fs.ts): CMD runs then, and a hung file
+ * system must not block the event loop where the lock watch beats. A skip's and the FINISH's
+ * are synchronous, about twenty calls of a few microseconds each: nothing else runs then.
  */
 import { randomBytes } from "node:crypto";
 import { describeUser, effectiveUid, userName } from "../job-user.js";
+import { asyncFs, syncFs, type Fs } from "./fs.js";
 import { appendJournal } from "./journal.js";
 import { newestSequence, readHostRecord, updateHostRecord } from "./host-state.js";
 import {
@@ -104,7 +106,7 @@ export class RunRecorder {
   /** A start that did not run CMD: journal, skip counter and textfile; never a ZooKeeper request. */
   async skip(reason: SkipReason, detail: string): Promise<void> {
     const at = new Date().toISOString();
-    this.queueLocal({ event: "skip", at, reason, detail }, (record) => hostWithSkip(record, reason, at));
+    this.queueLocal(syncFs, { event: "skip", at, reason, detail }, (record) => hostWithSkip(record, reason, at));
     await this.bounded(this.local, "skip");
   }
 
@@ -112,7 +114,7 @@ export class RunRecorder {
   start(): void {
     const facts = this.startFacts();
     void this.fleet?.start(facts);
-    this.queueLocal({ event: "start", at: facts.at, start: facts }, (record) => withStart(record, facts));
+    this.queueLocal(asyncFs, { event: "start", at: facts.at, start: facts }, (record) => withStart(record, facts));
   }
 
   /** CMD and its group are gone: records how it ended, within `timeoutMs`. */
@@ -133,7 +135,7 @@ export class RunRecorder {
       killed: facts.killed,
     };
     const fleet = this.fleet?.finish(finish) ?? Promise.resolve();
-    this.queueLocal({ event: "finish", at: finish.at, finish }, (record) => hostWithFinish(record, finish));
+    this.queueLocal(syncFs, { event: "finish", at: finish.at, finish }, (record) => hostWithFinish(record, finish));
     await Promise.all([fleet, this.bounded(this.local, "FINISH")]);
   }
 
@@ -155,23 +157,23 @@ export class RunRecorder {
   }
 
   /** Journal line, then host record and textfile, after the local work already queued. */
-  private queueLocal(event: JournalEvent, update: (record: HostRecord) => HostRecord): void {
+  private queueLocal(fs: Fs, event: JournalEvent, update: (record: HostRecord) => HostRecord): void {
     const stateDir = this.settings.stateDir;
     if (stateDir === false) return;
     this.local = this.local.then(async () => {
-      const dir = await this.stateDir(stateDir);
+      const dir = await this.stateDir(fs, stateDir);
       if (dir === undefined) return;
-      await this.attempt("journal", () => appendJournal(dir, journalLine(this.journalIdentity(), event), this.settings.journalMaxBytes));
+      await this.attempt("journal", () => appendJournal(dir, journalLine(this.journalIdentity(), event), this.settings.journalMaxBytes, fs));
       let published: { seq: number; record: HostRecord } | undefined;
       await this.attempt("host record", async () => {
-        published = await updateHostRecord(dir, this.identity.lockname, update);
+        published = await updateHostRecord(dir, this.identity.lockname, update, fs);
       });
-      if (published !== undefined) await this.writeTextfile(dir, published);
+      if (published !== undefined) await this.writeTextfile(fs, dir, published);
     });
   }
 
-  private stateDir(base: string): Promise<string | undefined> {
-    this.userDir ??= userStateDir(base).catch((error: unknown) => {
+  private stateDir(fs: Fs, base: string): Promise<string | undefined> {
+    this.userDir ??= userStateDir(base, fs).catch((error: unknown) => {
       this.warnOnce(`run records: ${message(error)}; the job runs without journal, host record and metrics`);
       return undefined;
     });
@@ -179,7 +181,7 @@ export class RunRecorder {
   }
 
   /** The textfile of the newest record: re-rendered when a concurrent update published a newer one meanwhile. */
-  private async writeTextfile(userDir: string, published: { seq: number; record: HostRecord }): Promise<void> {
+  private async writeTextfile(fs: Fs, userDir: string, published: { seq: number; record: HostRecord }): Promise<void> {
     const dir = this.settings.textfileDir;
     if (dir === false) return;
     const name = textfileName(this.uid, this.identity.lockname);
@@ -187,15 +189,15 @@ export class RunRecorder {
     for (let render = 0; render < MAX_TEXTFILE_RENDERS; render++) {
       const text = renderTextfile(current.record, { package: this.identity.package ?? "", user: this.user });
       try {
-        await writeTextfileAtomically(dir, name, text);
+        await writeTextfileAtomically(dir, name, text, fs);
       } catch (error) {
-        await this.textfileTrouble(userDir, dir, error);
+        await this.textfileTrouble(fs, userDir, dir, error);
         return;
       }
       let newer: { seq: number; record: HostRecord } | undefined;
       try {
-        if ((await newestSequence(userDir, this.identity.lockname)) === current.seq) return;
-        newer = await readHostRecord(userDir, this.identity.lockname);
+        if ((await newestSequence(userDir, this.identity.lockname, fs)) === current.seq) return;
+        newer = await readHostRecord(userDir, this.identity.lockname, fs);
       } catch {
         return; // the newer record's own writer renders it
       }
@@ -204,7 +206,7 @@ export class RunRecorder {
     }
   }
 
-  private async textfileTrouble(userDir: string, dir: string, error: unknown): Promise<void> {
+  private async textfileTrouble(fs: Fs, userDir: string, dir: string, error: unknown): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" && this.settings.textfileDirIsDefault) {
       this.log("debug", `no Prometheus textfile: ${dir} does not exist (prometheus-node-exporter is not installed)`);
@@ -216,7 +218,7 @@ export class RunRecorder {
       return;
     }
     // A directory this user may not write is a setup, not an event: say so once a day, not on every run.
-    if (!(await noteOncePer(userDir, TEXTFILE_WARNED_FILE, TEXTFILE_WARNING_EVERY_MS))) {
+    if (!(await noteOncePer(userDir, TEXTFILE_WARNED_FILE, TEXTFILE_WARNING_EVERY_MS, fs))) {
       this.log("debug", `run records: ${text} (warned at most once a day)`);
       return;
     }

@@ -18,8 +18,8 @@
  * error is a RecordsUnavailable, which the recorder logs at warning.
  */
 import type { Stats } from "node:fs";
-import { chmod, lstat, mkdir, stat, utimes, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { asyncFs, type Fs } from "./fs.js";
 import { describeUser, effectiveUid } from "../job-user.js";
 import { untrustedComponent } from "../local/lockdir.js";
 
@@ -39,9 +39,9 @@ function fail(message: string): never {
   throw new RecordsUnavailable(message);
 }
 
-async function lstatOrUndefined(path: string, who: string): Promise<Stats | undefined> {
+async function lstatOrUndefined(fs: Fs, path: string, who: string): Promise<Stats | undefined> {
   try {
-    return await lstat(path);
+    return await fs.lstat(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     fail(`cannot use state directory ${path} as ${who}: ${(error as Error).message}`);
@@ -52,11 +52,11 @@ async function lstatOrUndefined(path: string, who: string): Promise<Stats | unde
  * The job user's own state directory under `base`, created (0755) when missing, after checking
  * that nobody else can tamper with it. Throws RecordsUnavailable.
  */
-export async function userStateDir(base: string): Promise<string> {
+export async function userStateDir(base: string, fs: Fs = asyncFs): Promise<string> {
   const uid = effectiveUid();
   const who = describeUser(uid);
   const root = resolve(base);
-  if ((await lstatOrUndefined(root, who)) === undefined) {
+  if ((await lstatOrUndefined(fs, root, who)) === undefined) {
     if (uid !== 0) {
       fail(
         `state directory ${root} does not exist, and ${who} may not create it (only root creates the shared state directory): ` +
@@ -64,9 +64,9 @@ export async function userStateDir(base: string): Promise<string> {
       );
     }
     try {
-      await mkdir(dirname(root), { recursive: true, mode: 0o755 });
-      await mkdir(root, { mode: 0o755 });
-      await chmod(root, STATE_DIR_MODE); // mkdir's mode is cut by the umask
+      await fs.mkdir(dirname(root), 0o755, true);
+      await fs.mkdir(root, 0o755);
+      await fs.chmod(root, STATE_DIR_MODE); // mkdir's mode is cut by the umask
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") fail(`cannot create state directory ${root}: ${(error as Error).message}`);
     }
@@ -82,8 +82,11 @@ export async function userStateDir(base: string): Promise<string> {
   const own = join(root, String(uid));
   let created = false;
   try {
-    await mkdir(own, { mode: USER_STATE_DIR_MODE });
-    created = true;
+    // Usually there already: one lstat instead of a failing mkdir and an lstat.
+    if ((await lstatOrUndefined(fs, own, who)) === undefined) {
+      await fs.mkdir(own, USER_STATE_DIR_MODE);
+      created = true;
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EACCES" || code === "EPERM") {
@@ -94,8 +97,8 @@ export async function userStateDir(base: string): Promise<string> {
     }
     if (code !== "EEXIST") fail(`cannot create ${own} (the state directory of ${who}): ${(error as Error).message}`);
   }
-  if (created) await chmod(own, USER_STATE_DIR_MODE); // readable by monitoring whatever the umask
-  const stat = await lstatOrUndefined(own, who);
+  if (created) await fs.chmod(own, USER_STATE_DIR_MODE); // readable by monitoring whatever the umask
+  const stat = await lstatOrUndefined(fs, own, who);
   if (stat === undefined) fail(`state directory ${own} of ${who} vanished while switchman was creating it`);
   if (stat.isSymbolicLink() || !stat.isDirectory()) {
     fail(`${own} should be the state directory of ${who} but is not a directory: remove it as root (rm ${own})`);
@@ -116,11 +119,11 @@ export async function userStateDir(base: string): Promise<string> {
  * True (and the marker `<userDir>/<name>` touched) when the marker is missing or older than
  * `everyMs`: for warnings about a setup that repeat once a day instead of on every run.
  */
-export async function noteOncePer(userDir: string, name: string, everyMs: number): Promise<boolean> {
+export async function noteOncePer(userDir: string, name: string, everyMs: number, fs: Fs = asyncFs): Promise<boolean> {
   const marker = join(userDir, name);
-  const last = await stat(marker).then((s) => s.mtimeMs, () => 0);
+  const last = await fs.stat(marker).then((s) => s.mtimeMs, () => 0);
   if (Date.now() - last < everyMs) return false;
   const now = new Date();
-  await writeFile(marker, "").then(() => utimes(marker, now, now)).catch(() => undefined);
+  await fs.writeFile(marker, "", 0o644).then(() => fs.utimes(marker, now)).catch(() => undefined);
   return true;
 }

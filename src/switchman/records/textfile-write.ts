@@ -5,8 +5,8 @@
  * scrape sees the old file or the new one, never a part of either.
  */
 import { randomBytes } from "node:crypto";
-import { rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { asyncFs, type Fs } from "./fs.js";
 import { recordFileName } from "./record.js";
 
 /** The job's file in the textfile directory: `switchman-<uid>-<lockname>.prom`. */
@@ -15,14 +15,14 @@ export function textfileName(uid: number, lockname: string): string {
 }
 
 /** Replaces `<dir>/<name>` with `text` atomically (mode 0644: node_exporter runs as its own user). */
-export async function writeTextfileAtomically(dir: string, name: string, text: string): Promise<void> {
+export async function writeTextfileAtomically(dir: string, name: string, text: string, fs: Fs = asyncFs): Promise<void> {
   const target = join(dir, name);
   const temp = join(dir, `.${name}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
   try {
-    await writeFile(temp, text, { mode: 0o644, flag: "wx" });
-    await rename(temp, target);
+    await fs.writeFile(temp, text, 0o644, "wx");
+    await fs.rename(temp, target);
   } catch (error) {
-    await unlink(temp).catch(() => undefined); // never created, or renamed already
+    await fs.unlink(temp).catch(() => undefined); // never created, or renamed already
     throw error;
   }
 }

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { chownSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { asyncFs, syncFs } from "../../../src/switchman/records/fs.js";
 import { JOURNAL_FILE, JOURNAL_ROTATED_FILE, appendJournal } from "../../../src/switchman/records/journal.js";
 import { jobDir, listHostRecords, readHostRecord, updateHostRecord } from "../../../src/switchman/records/host-state.js";
 import { hostWithSkip, journalLine, type HostRecord } from "../../../src/switchman/records/record.js";
@@ -41,7 +42,7 @@ test("journal: the cap holds over 10,000 runs (20,000 lines), the newest lines a
             : { event: "skip", at: new Date(run * 1000).toISOString(), reason: "lock-held", detail: `run ${run}` },
         );
         largest = Math.max(largest, Buffer.byteLength(line));
-        await appendJournal(dir, line, cap);
+        await appendJournal(dir, line, cap, run % 2 === 0 ? syncFs : asyncFs); // both flavours (fs.ts)
       }
       if (run % 1000 === 999) {
         const current = statSync(join(dir, JOURNAL_FILE)).size;
@@ -104,7 +105,7 @@ test("host record: an update stopped between its read and its link, whose name w
     const gate = new Promise<void>((resolve) => (release = resolve));
     let stopped: () => void = () => undefined;
     const reachedLink = new Promise<void>((resolve) => (stopped = resolve));
-    const late = updateHostRecord(dir, "job", skip, async () => {
+    const late = updateHostRecord(dir, "job", skip, asyncFs, async () => {
       stopped();
       await gate; // read 1.json, will link 2.json
     });
