@@ -34,10 +34,15 @@ export async function printStatus(
       io.stdout(format === "json" ? statusJson({ source: "local", state_dir: stateDir }, entries) : hostTable(stateDir, entries, formatTimestamp));
       return 0;
     }
-    // WIP (issue 15): the fleet reader needs ZkSession.getChildren, which lands with the session's next change.
-    void readFleetRecords;
-    void fleetTable;
-    throw new SwitchmanError("--status without --local does not read ZooKeeper's records in this build yet; use --status --local", 2);
+    const { openFleetReader } = await import("./records/zk-store.js");
+    const reader = await openFleetReader(config);
+    try {
+      const entries = await readFleetRecords(reader, config.prefix, names, config.connect_timeout * 1000);
+      io.stdout(format === "json" ? statusJson({ source: "zookeeper", prefix: config.prefix }, entries) : fleetTable(config.prefix, entries, formatTimestamp));
+      return 0;
+    } finally {
+      await reader.close();
+    }
   } catch (error) {
     if (error instanceof SwitchmanError) {
       io.stderr(`switchman: ${error.message}\n`);

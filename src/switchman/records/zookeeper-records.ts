@@ -148,9 +148,12 @@ export class FleetRecordWriter {
     });
     try {
       const outcome = await Promise.race([this.writeFinish(finish, deadline), limit]);
-      if (outcome === "late") this.warn(`FINISH not recorded: no answer within ${this.options.timeoutMs} ms (record_timeout)`);
+      // A request already sent may still be applied when the server answers again: "not confirmed".
+      if (outcome === "late") this.warn(`FINISH not confirmed: no answer within ${this.options.timeoutMs} ms (record_timeout); a request already sent may still land`);
     } catch (error) {
-      this.warn(`FINISH not recorded: ${describe(error)}`);
+      // Out of time on a lost answer: as "late" above, the write may still land.
+      if (error instanceof StoreError && retryable(error)) this.warn(`FINISH not confirmed: no answer within ${this.options.timeoutMs} ms (record_timeout); a request already sent may still land (${describe(error)})`);
+      else this.warn(`FINISH not recorded: ${describe(error)}`);
     } finally {
       clearTimeout(timer);
       this.abandoned = true;

@@ -10,7 +10,8 @@ import { LockWatch } from "./lock-watch.js";
 import { takeLock } from "./lock.js";
 import { membership } from "./membership.js";
 import { checkLockname, checkPrefix, lockData, lockPath } from "./paths.js";
-import { ZkCallError, ZkSession } from "./session.js";
+import { runRecordAccess } from "../records/zk-store.js";
+import { ZkCallError, ZkSession, type SessionOptions } from "./session.js";
 
 const { Exception } = zookeeper;
 
@@ -42,6 +43,8 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
   let lockWatch: LockWatch | undefined;
   let watching = false;
   let closing: Promise<void> | undefined;
+  /** The fleet run record's session calls, once the lock is held (records/zk-store.ts). */
+  let records: ReturnType<typeof runRecordAccess> | undefined;
   /** Aborted by close(): a start-up still connecting or waiting for answers ends at once. */
   const stopping = new AbortController();
   const connectTimeoutMs = options.connectTimeoutS * 1000;
@@ -51,13 +54,14 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     checkPrefix(options.prefix);
     if (request.lockname !== undefined) checkLockname(request.lockname);
     const servers = options.zkhosts.split(",").length;
+    const sessionOptions: SessionOptions = {
+      zkhosts: options.zkhosts,
+      sessionTimeoutMs: options.sessionTimeoutS * 1000,
+      handshakeTimeoutMs: Math.min(HANDSHAKE_MAX_MS, Math.max(HANDSHAKE_MIN_MS, connectTimeoutMs / servers)),
+      log: options.log,
+    };
     const opened = await ZkSession.open(
-      {
-        zkhosts: options.zkhosts,
-        sessionTimeoutMs: options.sessionTimeoutS * 1000,
-        handshakeTimeoutMs: Math.min(HANDSHAKE_MAX_MS, Math.max(HANDSHAKE_MIN_MS, connectTimeoutMs / servers)),
-        log: options.log,
-      },
+      sessionOptions,
       connectTimeoutMs,
       stopping.signal,
     );
@@ -121,6 +125,8 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
       return { run: false, reason: "lock-held", detail: `lock ${path} is held by ${outcome.owner || "another session"}` };
     }
     options.log("debug", `took lock ${path}`);
+    // Only a lock holder writes the fleet record (`<prefix>/runs/<lockname>`, never under locks).
+    records = runRecordAccess(opened, sessionOptions, options.prefix);
     return run({ path, data: body, provenAt: outcome.provenAt });
   }
 
@@ -137,7 +143,8 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     closing ??= (async () => {
       stopping.abort();
       lockWatch?.stop();
-      await session?.close(CLOSE_TIMEOUT_MS);
+      // A fresh session a late FINISH opened (after expiry) goes too, at the same time.
+      await Promise.all([session?.close(CLOSE_TIMEOUT_MS), records?.close()]);
     })();
     return closing;
   }
@@ -151,7 +158,7 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     return lockWatch?.remainingMs();
   }
 
-  return { acquire, watch, close, remainingMs };
+  return { acquire, watch, close, remainingMs, runRecords: () => records };
 }
 
 /** The prefix node's data; SwitchmanError 2 when the node is missing, 75 when ZooKeeper does not answer. */

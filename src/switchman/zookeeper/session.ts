@@ -251,6 +251,13 @@ export class ZkSession {
     });
   }
 
+  /** `getChildren` with a timeout: the children's names (`switchman --status` lists `<prefix>/runs`). */
+  getChildren(path: string, timeoutMs: number): Promise<string[]> {
+    return this.call(`getChildren ${path}`, timeoutMs, (settle) => {
+      this.client.getChildren(path, (error, children) => settle(error, children ?? []));
+    });
+  }
+
   /** `setData` with a timeout: a write, so its answer comes from the quorum's leader. */
   setData(path: string, data: Buffer, version: number, timeoutMs: number): Promise<Stat> {
     return this.call(`setData ${path}`, timeoutMs, (settle) => {
