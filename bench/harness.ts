@@ -208,6 +208,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     switchman = await measureSwitchman(options.switchmanBin, options.switchmanRuns, options.zookeeper);
     const zk = "error" in switchman.zookeeper ? switchman.zookeeper.error : `+${switchman.zookeeper.overheadMs} ms`;
     options.log(`switchman: direct ${switchman.direct.medianMs} ms, local +${switchman.local.overheadMs} ms, ZooKeeper ${zk}`);
+    const records = switchman.records;
+    if (records !== undefined && !("error" in records)) {
+      options.log(`switchman run records: run path +${records.runPath.addedMs} ms, skip path +${records.skipPath.addedMs} ms (medians, records on - off)`);
+    }
   }
   return {
     format: 1,

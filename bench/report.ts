@@ -3,6 +3,7 @@
  * checked at the largest size.
  */
 import type { BenchResults, SizeResult } from "./harness.js";
+import type { RecordCost } from "./switchman.js";
 
 /** The targets of issue 6, checked at the largest measured size. */
 export const TARGETS = { lintRatio: 3, cachedRatio: 1.5, rssMb: 300 } as const;
@@ -73,6 +74,20 @@ export function markdownReport(results: BenchResults): string {
     else out.push(`| switchman, local ZooKeeper (session, group read, lock create) | ${zk.medianMs} ms | ${zk.minMs} ms | ${zk.maxMs} ms | ${zk.overheadMs} ms |`);
     out.push("");
     out.push(`${sw.direct.runs} runs each after one warm-up.`);
+    const records = sw.records;
+    if (records !== undefined) {
+      out.push("");
+      out.push("| run records (issue 15), local ZooKeeper: spawn to exit | records on (median) | records off (median) | added (median) |");
+      out.push("|---|---:|---:|---:|");
+      if ("error" in records) out.push(`| – | – | – | ${records.error} |`);
+      else {
+        const row = (name: string, c: RecordCost): string => `| ${name} | ${c.on.medianMs} ms | ${c.off.medianMs} ms | ${c.addedMs} ms |`;
+        out.push(row("run path (`/bin/true`): START and FINISH in ZooKeeper, journal, host record, textfile", records.runPath));
+        out.push(row("skip path (not in the group): journal, host record, textfile; no ZooKeeper request", records.skipPath));
+        out.push("");
+        out.push(`${records.runPath.on.runs} runs each, records on and off alternated. Targets: run path at most +10 ms, skip path no ZooKeeper request.`);
+      }
+    }
   }
   return `${out.join("\n")}\n`;
 }

@@ -2,10 +2,11 @@
  * switchman's start-up overhead: the wall time from spawning a command to the command's first
  * instruction (its first byte on stdout, which switchman's child inherits), with and without
  * switchman in front; in local mode (flock) and against a local ZooKeeper started here from
- * Debian's zookeeper package (and always stopped).
+ * Debian's zookeeper package (and always stopped). And what the run records add (issue 15): the
+ * run path and the skip path to switchman's exit, records on against records off.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startStandalone, TestZk, type ZkCluster } from "../test/helpers/zookeeper.js";
@@ -30,6 +31,21 @@ export interface SwitchmanResults {
   direct: StartTimes;
   local: StartTimes;
   zookeeper: StartTimes | { error: string };
+  /** What the run records add (issue 15), against local ZooKeeper. */
+  records?: RecordCosts | { error: string };
+}
+
+/** Spawn-to-exit times of switchman with the run records on and off, and the difference of the medians. */
+export interface RecordCost {
+  on: StartTimes;
+  off: StartTimes;
+  addedMs: number;
+}
+
+/** The run path (START and FINISH: ZooKeeper record, journal, host record, textfile) and the skip path (not in the group). */
+export interface RecordCosts {
+  runPath: RecordCost;
+  skipPath: RecordCost;
 }
 
 /** Spawns `argv` and resolves with the ms until its first stdout byte; rejects if it exits without one. */
@@ -48,6 +64,42 @@ function timeToFirstByte(argv: string[], env: NodeJS.ProcessEnv): Promise<number
       else reject(new Error(`${argv.join(" ")} exited ${code} without output: ${stderr.trim()}`));
     });
   });
+}
+
+/** Spawns `argv` and resolves with the ms until it exited with status 0. */
+function timeToExit(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [command, ...args] = argv as [string, ...string[]];
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let stderr = "";
+    const child = spawn(command, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0 && stderr === "") resolve(performance.now() - started);
+      else reject(new Error(`${argv.join(" ")} exited ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+
+function summary(all: number[]): StartTimes {
+  return { runs: all.length, medianMs: round1(median(all)), minMs: round1(Math.min(...all)), maxMs: round1(Math.max(...all)) };
+}
+
+/** `on` and `off` spawn-to-exit times, alternated run by run so that drift of the machine hits both alike. */
+async function pair(on: string[], off: string[], runs: number, env: NodeJS.ProcessEnv): Promise<RecordCost> {
+  await timeToExit(on, env);
+  await timeToExit(off, env);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    a.push(await timeToExit(on, env));
+    b.push(await timeToExit(off, env));
+  }
+  const result = { on: summary(a), off: summary(b) };
+  return { ...result, addedMs: round1(result.on.medianMs - result.off.medianMs) };
 }
 
 async function times(argv: string[], runs: number, env: NodeJS.ProcessEnv): Promise<StartTimes> {
@@ -70,36 +122,65 @@ export async function measureSwitchman(switchmanBin: string, runs: number, zooke
   try {
     const direct = await times(CHILD, runs, env);
     const localConfig = join(dir, "local.json");
-    writeFileSync(localConfig, JSON.stringify({ lockdir: join(dir, "locks") }));
+    writeFileSync(localConfig, JSON.stringify({ lockdir: join(dir, "locks"), ...recordsIn(dir) }));
     const local = await times([node, switchmanBin, "--config", localConfig, "--lockname", "bench", "--", ...CHILD], runs, env);
     let zk: SwitchmanResults["zookeeper"] = { error: "not measured (--no-zookeeper)" };
+    let records: RecordCosts | { error: string } = { error: "not measured (--no-zookeeper)" };
     if (zookeeper) {
       try {
-        zk = await measureZooKeeper(switchmanBin, dir, runs, env);
+        ({ zk, records } = await measureZooKeeper(switchmanBin, dir, runs, env));
       } catch (error) {
         zk = { error: error instanceof Error ? error.message : String(error) };
+        records = zk;
       }
     }
     return {
       direct,
       local: withOverhead(local, direct),
       zookeeper: "error" in zk ? zk : withOverhead(zk, direct),
+      records,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function measureZooKeeper(switchmanBin: string, dir: string, runs: number, env: NodeJS.ProcessEnv): Promise<StartTimes> {
+/** Run records into the bench's own directory (never the machine's /var/lib). */
+function recordsIn(dir: string): Record<string, string> {
+  mkdirSync(join(dir, "state"), { recursive: true });
+  mkdirSync(join(dir, "textfiles"), { recursive: true });
+  return { state_dir: join(dir, "state"), textfile_dir: join(dir, "textfiles") };
+}
+
+const RECORDS_OFF = { state_dir: false, textfile_dir: false, run_records: false };
+
+async function measureZooKeeper(
+  switchmanBin: string,
+  dir: string,
+  runs: number,
+  env: NodeJS.ProcessEnv,
+): Promise<{ zk: StartTimes; records: RecordCosts }> {
   let cluster: ZkCluster | undefined;
   let client: TestZk | undefined;
   try {
     cluster = await startStandalone({ tickTime: 2000, minSessionTimeout: 4000, maxSessionTimeout: 60000 });
     client = await TestZk.connect(cluster.connectString);
     await client.setPrefix("/switchman/bench", { groups: { bench: HOST } });
+    const base = { zkhosts: cluster.connectString, prefix: "/switchman/bench" };
     const config = join(dir, "zk.json");
-    writeFileSync(config, JSON.stringify({ zkhosts: cluster.connectString, prefix: "/switchman/bench" }));
-    return await times([process.execPath, switchmanBin, "--config", config, "--group", "bench", "--lockname", "bench", "--", ...CHILD], runs, env);
+    writeFileSync(config, JSON.stringify({ ...base, ...recordsIn(dir) }));
+    const off = join(dir, "zk-records-off.json");
+    writeFileSync(off, JSON.stringify({ ...base, ...RECORDS_OFF }));
+    const zk = await times([process.execPath, switchmanBin, "--config", config, "--group", "bench", "--lockname", "bench", "--", ...CHILD], runs, env);
+    // The run path to its end: with records, START (while CMD starts) and FINISH (before exit) write
+    // the ZooKeeper record, the journal, the host record and the textfile.
+    const run = (cfg: string): string[] => [process.execPath, switchmanBin, "--config", cfg, "--group", "bench", "--lockname", "bench-run", "--", "/bin/true"];
+    const runPath = await pair(run(config), run(off), runs * 2, env);
+    // The skip path: a host outside the group (every host of the fleet but the group's, every time).
+    await client.setPrefix("/switchman/bench", { groups: { bench: HOST, other: "elsewhere.example.org" } });
+    const skip = (cfg: string): string[] => [process.execPath, switchmanBin, "--config", cfg, "--group", "other", "--lockname", "bench-skip", "--", "/bin/true"];
+    const skipPath = await pair(skip(config), skip(off), runs * 2, env);
+    return { zk, records: { runPath, skipPath } };
   } finally {
     await client?.close();
     await cluster?.stop();
