@@ -5,7 +5,9 @@
 import { basename } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEBIAN_PACKAGE_NAME_RULE, isDebianPackageName } from "../syntax/debian.js";
+import { CONCURRENCY_RULE, type Concurrency, isConcurrency } from "../syntax/concurrency.js";
 import { DURATION_RULE, durationProblem, parseDuration } from "../syntax/duration.js";
+import { type Lease, LEASE_RULE, leaseConstantProblem, parseLease } from "../syntax/lease.js";
 import { LOCKNAME_RULE, locknameProblem } from "../syntax/lockname.js";
 import { DEFAULT_CONFIG_PATH } from "./config.js";
 
@@ -22,9 +24,27 @@ export type Invocation =
       package?: string;
       /** `--timeout`: CMD's time limit, as written and in seconds. */
       timeout?: { text: string; seconds: number };
+      /**
+       * `--concurrency` (default forbid; `--no-lock` is allow): what this run does when another run
+       * holds the lock. `lockname` is set unless this is allow.
+       */
+      concurrency: Concurrency;
+      /**
+       * `--lease`, in the order given, each syntax checked (and COUNT/TOTAL checked where they use
+       * no macro), resources distinct as written. Their values depend on the host: evaluate with
+       * evaluateLease() at run time (a problem there is exit 2 naming the lease).
+       */
+      leases: Lease[];
+      /**
+       * `--wait` (or its synonym `--lease-timeout`): the longest this run waits for its lock or its
+       * leases before it gives up, as written and in seconds. Absent: no limit set on the command line.
+       */
+      wait?: { text: string; seconds: number };
       command: string[];
     }
-  | { kind: "status"; config: string; names: string[]; local: boolean; format: "table" | "json" };
+  | { kind: "status"; config: string; names: string[]; local: boolean; format: "table" | "json" }
+  /** `--canary`: the cron.d file's canary line, parsed by canary.ts (loaded only then). */
+  | { kind: "canary"; argv: string[] };
 
 const options = {
   config: { type: "string", short: "c" },
@@ -32,8 +52,12 @@ const options = {
   package: { type: "string" },
   lockname: { type: "string" },
   "no-lock": { type: "boolean" },
+  lock: { type: "boolean" },
+  concurrency: { type: "string" },
   timeout: { type: "string" },
   lease: { type: "string", multiple: true },
+  wait: { type: "string" },
+  "lease-timeout": { type: "string" },
   status: { type: "boolean" },
   local: { type: "boolean" },
   format: { type: "string" },
@@ -52,8 +76,10 @@ export function locknameError(name: string): string | undefined {
 
 /** Usage text for `--help`. */
 export const USAGE = `Usage: switchman [-c|--config FILE] [-g|--group GROUP] [--package PKG] [--lockname NAME] [--no-lock]
-                 [--timeout DURATION] -- CMD [ARGS...]
+                 [--concurrency forbid|allow|replace] [--lease RESOURCE=COUNT:TOTAL]...
+                 [--wait DURATION] [--timeout DURATION] -- CMD [ARGS...]
        switchman [-c|--config FILE] --status [--local] [--format table|json] [LOCKNAME...]
+       switchman [-c|--config FILE] --canary --package PKG --build ID
 
 Runs CMD under a fleet-wide lock (ZooKeeper) or a host-local lock (flock), only on the
 hosts of GROUP, stops it when the lock or the group is lost or its time is up, and records
@@ -63,12 +89,19 @@ every run (ZooKeeper <prefix>/runs, a journal and a Prometheus textfile on the h
   -g, --group GROUP     run only on hosts of this group
       --package PKG     the job's package, for the run records (default: GROUP)
       --lockname NAME   lock name (default: the base name of CMD)
-      --no-lock         run without the exclusive lock (group check only)
+      --concurrency POLICY  when another run holds the lock: forbid (default: skip),
+                        allow (no lock, as --no-lock) or replace (stop it, then run)
+      --no-lock         run without the exclusive lock (--concurrency allow)
+      --lease RESOURCE=COUNT:TOTAL  take COUNT of TOTAL units of RESOURCE while CMD runs
+                        (repeatable); COUNT and TOTAL: whole numbers, CPU, MEMMB,
+                        + - * / ( ); FQDN in RESOURCE is this host's name
+      --wait DURATION   the longest to wait for the lock or the leases (90s, 30m, 2h)
+      --lease-timeout DURATION  the same as --wait
       --timeout DURATION  stop CMD when it runs longer (90s, 30m, 2h): exit 124
-      --lease R=C:T     resource leases (not supported yet)
       --status          print the run records (ZooKeeper's, or this host's in local mode)
       --local           with --status: this host's records, also in ZooKeeper mode
       --format FORMAT   with --status: table (default) or json
+      --canary          the canary line of a cron.d file: note that cron runs it (docs/monitor.md)
   -h, --help            show this help
   -v, --version         show the version
 
@@ -99,6 +132,7 @@ export function parseInvocation(argv: string[]): Invocation | { error: string } 
   const ours = argv.slice(0, end);
   const command = argv.slice(commandStart);
   if (ours.includes("--status")) return parseStatus(argv);
+  if (ours.includes("--canary")) return { kind: "canary", argv };
 
   let parsed;
   try {
@@ -115,13 +149,21 @@ export function parseInvocation(argv: string[]): Invocation | { error: string } 
   const values = parsed.values;
   if (values.help) return { kind: "help" };
   if (values.version) return { kind: "version" };
-  if (values.lease !== undefined) {
-    return { error: "--lease is not supported yet (leases come in a later release); remove it from the command line" };
-  }
   for (const name of ["local", "format"] as const) {
     if (values[name] !== undefined) return { error: `--${name} goes with --status` };
   }
-  if (values["no-lock"] && values.lockname !== undefined) return { error: "--lockname and --no-lock exclude each other" };
+  const concurrency = parseConcurrency(values);
+  if ("error" in concurrency) return concurrency;
+  if (concurrency.policy === "allow" && values.lockname !== undefined) {
+    return { error: `--lockname and ${values["no-lock"] ? "--no-lock" : "--concurrency allow"} exclude each other (allow takes no lock)` };
+  }
+  const leases = parseLeases(values.lease ?? []);
+  if ("error" in leases) return leases;
+  const wait = parseWait(values);
+  if (wait !== undefined && "error" in wait) return wait;
+  if (wait !== undefined && concurrency.policy === "allow" && leases.leases.length === 0) {
+    return { error: `--${wait.option} with ${values["no-lock"] ? "--no-lock" : "--concurrency allow"} and no --lease: there is no lock or lease to wait for` };
+  }
   if (values.package !== undefined && !isDebianPackageName(values.package)) {
     return { error: `--package ${JSON.stringify(values.package)} is not a Debian package name (${DEBIAN_PACKAGE_NAME_RULE})` };
   }
@@ -136,11 +178,12 @@ export function parseInvocation(argv: string[]): Invocation | { error: string } 
   const [program] = command;
   if (program === undefined || program === "") return { error: "no command given (usage: switchman [OPTIONS] -- CMD [ARGS...])" };
 
-  const invocation: Invocation = { kind: "run", config: values.config ?? DEFAULT_CONFIG_PATH, command };
+  const invocation: Invocation = { kind: "run", config: values.config ?? DEFAULT_CONFIG_PATH, command, concurrency: concurrency.policy, leases: leases.leases };
   if (values.group !== undefined) invocation.group = values.group;
   if (values.package !== undefined) invocation.package = values.package;
   if (timeout !== undefined) invocation.timeout = timeout;
-  if (!values["no-lock"]) {
+  if (wait !== undefined) invocation.wait = { text: wait.text, seconds: wait.seconds };
+  if (concurrency.policy !== "allow") {
     const lockname = values.lockname ?? basename(program);
     const problem = locknameError(lockname);
     if (problem !== undefined) {
@@ -149,6 +192,55 @@ export function parseInvocation(argv: string[]): Invocation | { error: string } 
     invocation.lockname = lockname;
   }
   return invocation;
+}
+
+type RunValues = { "no-lock"?: boolean; lock?: boolean; concurrency?: string; wait?: string; "lease-timeout"?: string };
+
+/**
+ * `--concurrency`, `--no-lock` and App::switchman's `--lock` (its Getopt `lock!`; the default):
+ * one policy, or an error for a contradiction (`--no-lock --concurrency replace`).
+ */
+function parseConcurrency(values: RunValues): { policy: Concurrency } | { error: string } {
+  if (values.lock && values["no-lock"]) return { error: "--lock and --no-lock exclude each other" };
+  const given = values.concurrency;
+  if (given === undefined) return { policy: values["no-lock"] ? "allow" : "forbid" };
+  if (!isConcurrency(given)) return { error: `--concurrency ${JSON.stringify(given)} is invalid: it must be ${CONCURRENCY_RULE}` };
+  if (values["no-lock"] && given !== "allow") return { error: `--no-lock and --concurrency ${given} exclude each other (--no-lock is --concurrency allow)` };
+  if (values.lock && given === "allow") return { error: "--lock and --concurrency allow exclude each other (allow takes no lock)" };
+  return { policy: given };
+}
+
+/** Every `--lease`, syntax checked; a bad one (or a resource given twice) is an error naming it. */
+function parseLeases(texts: string[]): { leases: Lease[] } | { error: string } {
+  const leases: Lease[] = [];
+  const resources = new Set<string>();
+  for (const text of texts) {
+    const parsed = parseLease(text);
+    const problem = parsed.ok ? leaseConstantProblem(parsed.lease) : parsed;
+    if (problem !== undefined) {
+      return { error: `--lease ${JSON.stringify(text)} is invalid at column ${problem.column}: ${problem.message} (${LEASE_RULE})` };
+    }
+    if (!parsed.ok) continue; // unreachable: a parse failure is a problem above
+    if (resources.has(parsed.lease.resource)) {
+      return { error: `--lease ${JSON.stringify(text)}: resource ${parsed.lease.resource} is leased twice; give each resource once` };
+    }
+    resources.add(parsed.lease.resource);
+    leases.push(parsed.lease);
+  }
+  return { leases };
+}
+
+/** `--wait DURATION` or its synonym `--lease-timeout DURATION` (not both). */
+function parseWait(values: RunValues): { option: string; text: string; seconds: number } | { error: string } | undefined {
+  if (values.wait !== undefined && values["lease-timeout"] !== undefined) {
+    return { error: "--wait and --lease-timeout are the same limit: give one of them" };
+  }
+  const option = values.wait !== undefined ? "wait" : "lease-timeout";
+  const text = values.wait ?? values["lease-timeout"];
+  if (text === undefined) return undefined;
+  const seconds = parseDuration(text);
+  if (seconds === undefined) return { error: `--${option} ${JSON.stringify(text)} ${durationProblem(text) ?? `is not ${DURATION_RULE}`}` };
+  return { option, text, seconds };
 }
 
 /** `--status [--local] [--format table|json] [LOCKNAME...]`: every argument is ours, names are lock names. */

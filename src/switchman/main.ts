@@ -75,6 +75,7 @@ export async function main(
   const prepared = prepare(argv, io);
   if (typeof prepared === "number") return prepared;
   if (prepared.kind === "status") return printStatus(prepared.invocation, prepared.config, prepared.configPath, io);
+  if (prepared.kind === "canary") return (await (await import("./canary.js")).runCanary(prepared.argv, env, io)).status;
   const { config } = prepared;
   const log = new Logger({ level: config.loglevel, pid: process.pid, stderr: io.stderr, ...(config.logfile ? { file: config.logfile } : {}) });
   const signals = new SignalRelay();
@@ -88,7 +89,7 @@ export async function main(
 }
 
 /** Phase 1: the command line and the config file; a number is the exit status (help, version, usage or config error). */
-function prepare(argv: string[], io: SwitchmanIo): Prepared | PreparedStatus | number {
+function prepare(argv: string[], io: SwitchmanIo): Prepared | PreparedStatus | Extract<Invocation, { kind: "canary" }> | number {
   const invocation = parseInvocation(argv);
   if ("error" in invocation) {
     io.stderr(`switchman: ${invocation.error}\n`);
@@ -102,6 +103,7 @@ function prepare(argv: string[], io: SwitchmanIo): Prepared | PreparedStatus | n
     io.stdout(`switchman (cronmeta) ${VERSION}\n`);
     return 0;
   }
+  if (invocation.kind === "canary") return invocation;
   const configPath = resolve(invocation.config);
   try {
     const config = loadConfig(configPath);
