@@ -104,6 +104,13 @@ function prepare(argv: string[], io: SwitchmanIo): Prepared | PreparedStatus | E
     return 0;
   }
   if (invocation.kind === "canary") return invocation;
+  // Issue 16: the command line takes leases, replace and --wait before the run path does; until
+  // it does, refuse them rather than run CMD without what the cron line asked for.
+  const pending = invocation.kind !== "run" ? undefined : invocation.leases.length > 0 ? "--lease" : invocation.concurrency === "replace" ? "--concurrency replace" : invocation.wait ? "--wait" : undefined;
+  if (pending !== undefined) {
+    io.stderr(`switchman: ${pending} is not supported yet by this build's run path (issue 16); remove it from the command line\n`);
+    return 2;
+  }
   const configPath = resolve(invocation.config);
   try {
     const config = loadConfig(configPath);
