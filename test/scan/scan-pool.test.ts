@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { defaultConfig } from "../../src/config/schema.js";
 import { RACY_MARGIN_MS, ScanCache, scanCacheKey } from "../../src/scan/cache.js";
 import { scanTree } from "../../src/scan/tree.js";
+import type { ScannedFile } from "../../src/types.js";
 
 const samples: Array<[string, string]> = [
   ["a.js", "/**\n * @crontab\n *   time: @daily\n *   params: --x\n */\nmodule.exports = 1;\n"],
@@ -21,21 +22,23 @@ const samples: Array<[string, string]> = [
 
 // More files than one batch per thread, so that every thread scans some.
 const FILES = 1400;
+const config = defaultConfig();
 let root: string;
-before(() => {
+/** What this thread alone finds: the reference, scanned once for both tests. */
+let inline: ScannedFile[];
+before(async () => {
   root = mkdtempSync(join(tmpdir(), "cronmeta-pool-test-"));
   for (let i = 0; i < FILES; i++) {
     const [name, text] = samples[i % samples.length] as [string, string];
     mkdirSync(join(root, `d${i % 7}`), { recursive: true });
     writeFileSync(join(root, `d${i % 7}`, `${i}-${name}`), text.replace("@daily", `${i % 60} 3 * * *`));
   }
+  inline = await scanTree(root, config, { workers: 0 });
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
 describe("scanPaths", () => {
   it("finds the same on this thread alone and with 1 or 2 workers", async () => {
-    const config = defaultConfig();
-    const inline = await scanTree(root, config, { workers: 0 });
     assert.equal(inline.length, FILES - FILES / samples.length); // d.js files hold nothing
     const problems = new Set(inline.flatMap((f) => f.problems.map((p) => p.rule)));
     assert.deepEqual([...problems].sort(), ["jsdoc-comment-closed", "metadata-syntax"]);
@@ -45,11 +48,9 @@ describe("scanPaths", () => {
   });
 
   it("fills the cache from the workers' answers, and answers from it next time", async () => {
-    const config = defaultConfig();
     const cachePath = `${root}-cache.json`;
     const load = (): Promise<ScanCache> => ScanCache.load(cachePath, scanCacheKey(config), Date.now() + RACY_MARGIN_MS + 1000);
     try {
-      const inline = await scanTree(root, config, { workers: 0 });
       const first = await load();
       assert.deepEqual(await scanTree(root, config, { cache: first, workers: 1 }), inline);
       assert.deepEqual([first.hits, first.misses], [0, FILES]);

@@ -1,11 +1,12 @@
 // The host-local run records (src/switchman/records/): the per-user state directory, the
-// journal's cap and rotation, the lock-free host record, the atomic textfile.
+// journal's cap and rotation, the lock-free host record, the atomic textfile. The cap over
+// 10,000 runs (issue 15) is test/system/records/journal-cap.test.ts: 20,000 appends, a big loop.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { chownSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { asyncFs, syncFs } from "../../../src/switchman/records/fs.js";
+import { asyncFs } from "../../../src/switchman/records/fs.js";
 import { JOURNAL_FILE, JOURNAL_ROTATED_FILE, appendJournal } from "../../../src/switchman/records/journal.js";
 import { jobDir, listHostRecords, readHostRecord, updateHostRecord } from "../../../src/switchman/records/host-state.js";
 import { hostWithSkip, journalLine, type HostRecord } from "../../../src/switchman/records/record.js";
@@ -28,36 +29,6 @@ function lines(dir: string, file: string): string[] {
   const path = join(dir, file);
   return existsSync(path) ? readFileSync(path, "utf8").split("\n").filter((l) => l !== "") : [];
 }
-
-test("journal: the cap holds over 10,000 runs (20,000 lines), the newest lines are kept in order", async () => {
-  await withDir(async (dir) => {
-    const cap = 256 * 1024;
-    let largest = 0;
-    for (let run = 0; run < 10_000; run++) {
-      for (const event of ["start", "finish"] as const) {
-        const line = journalLine(
-          { ...identity, pid: run },
-          event === "start"
-            ? { event, at: new Date(run * 1000).toISOString(), start: { at: "t", host: "h", pid: run, run: `r${run}`, user: "root" } }
-            : { event: "skip", at: new Date(run * 1000).toISOString(), reason: "lock-held", detail: `run ${run}` },
-        );
-        largest = Math.max(largest, Buffer.byteLength(line));
-        await appendJournal(dir, line, cap, run % 2 === 0 ? syncFs : asyncFs); // both flavours (fs.ts)
-      }
-      if (run % 1000 === 999) {
-        const current = statSync(join(dir, JOURNAL_FILE)).size;
-        const rotated = existsSync(join(dir, JOURNAL_ROTATED_FILE)) ? statSync(join(dir, JOURNAL_ROTATED_FILE)).size : 0;
-        assert.ok(current <= cap / 2, `current generation ${current} > ${cap / 2} after ${run + 1} runs`);
-        assert.ok(current + rotated <= cap, `journal ${current + rotated} > cap ${cap} after ${run + 1} runs`);
-      }
-    }
-    const kept = [...lines(dir, JOURNAL_ROTATED_FILE), ...lines(dir, JOURNAL_FILE)].map((l) => JSON.parse(l) as { pid: number; event: string });
-    assert.ok(kept.length >= cap / 2 / largest, `${kept.length} lines kept of a ${cap}-byte cap`);
-    assert.equal(kept.at(-1)?.pid, 9999, "the newest line is last");
-    kept.forEach((line, i) => i > 0 && assert.ok(line.pid >= (kept[i - 1]?.pid ?? 0), "in order across generations"));
-    assert.deepEqual(readdirSync(dir).sort(), [JOURNAL_FILE, JOURNAL_ROTATED_FILE], "no rotation lock or temporary file left");
-  });
-});
 
 test("journal: 400 concurrent appends with rotations never interleave or lose a line beyond the cap", async () => {
   await withDir(async (dir) => {
@@ -85,7 +56,7 @@ test("host record: concurrent updates lose nothing (compare-and-swap by link)", 
   await withDir(async (dir) => {
     await Promise.all(Array.from({ length: 100 }, (_, i) => updateHostRecord(dir, "job", (r) => hostWithSkip(r, i % 2 ? "lock-held" : "not-in-group", "t"))));
     const found = await readHostRecord(dir, "job");
-    assert.deepEqual(found?.record.skips, { "not-in-group": 50, "lock-held": 50 });
+    assert.deepEqual(found?.record.skips, { "not-in-group": 50, "lock-held": 50, "wait-timeout": 0 });
     assert.equal(found?.seq, 100);
     assert.deepEqual(readdirSync(jobDir(dir, "job")).filter((f) => !/^\d+\.json$/.test(f)), [], "no temporary file left");
     // Files a minute old go at the next update, but for the newest two.
