@@ -56,7 +56,7 @@ describe("documentation", () => {
     const schema = JSON.parse(configJsonSchemaText()) as { additionalProperties: boolean; properties: Record<string, unknown> };
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(Object.keys(schema.properties).sort(), [
-      "$schema", "alertAfter", "debianDir", "defaultPackage", "env", "exclude", "grace", "guard", "include", "installDir", "manifest", "packages",
+      "$schema", "alertAfter", "canary", "debianDir", "defaultPackage", "env", "exclude", "grace", "guard", "include", "installDir", "manifest", "packages",
       "rules", "spread", "stampedeThreshold", "switchman", "templates", "timezone", "user", "users",
     ]);
   });

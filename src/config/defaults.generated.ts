@@ -28,7 +28,8 @@ const DEFAULTS: Config = {
   "stampedeThreshold": 5,
   "grace": "5m",
   "alertAfter": 1,
-  "manifest": true
+  "manifest": true,
+  "canary": true
 };
 
 /** The configuration with every default filled in (a fresh copy each time). */

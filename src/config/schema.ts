@@ -101,6 +101,7 @@ export const configSchema = z
     alertAfter: z.int().refine((v) => parseAlertAfter(String(v)) !== undefined, `must be ${ALERT_AFTER_RULE}`).default(1)
       .describe("consecutive failures before a job counts as an alert, unless METADATA alert-after says otherwise"),
     manifest: z.boolean().default(true).describe("write each package's monitor manifest next to its cron.d file (docs/monitor.md)"),
+    canary: z.boolean().default(true).describe("add the canary line (switchman --canary, every minute) to every cron.d file that runs switchman (docs/monitor.md)"),
   })
   .describe("cronmeta configuration (cronmeta.config.json or the \"cronmeta\" key of package.json)");
 

@@ -54,7 +54,7 @@ export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   version: number;
   package: string;
-  /** 16 hex digits of the SHA-256 of the package's cron.d file. */
+  /** 16 hex digits of the SHA-256 of the package's cron.d file without its canary line. */
   build: string;
   /** Where the cron.d file is installed. */
   cronFile: string;
@@ -62,10 +62,12 @@ export interface Manifest {
   timezone: string | null;
   /** True when the job lines run switchman (and so leave run records). */
   switchman: boolean;
+  /** True when the cron.d file has the canary line (config `canary`, with switchman); absent in older manifests: false. */
+  canary?: boolean;
   jobs: ManifestJob[];
 }
 
-/** The build id of a cron.d file: the first 16 hex digits of the SHA-256 of its content. */
+/** The build id of a cron.d file: the first 16 hex digits of the SHA-256 of its content (rendered without the canary line). */
 export function buildId(cronContent: string): string {
   return createHash("sha256").update(cronContent, "utf8").digest("hex").slice(0, 16);
 }
@@ -137,10 +139,11 @@ export function manifestOf(file: RenderedFile, jobs: readonly Job[], config: Con
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,
     package: file.package,
-    build: buildId(file.content),
+    build: file.build ?? buildId(file.content),
     cronFile: `/etc/cron.d/${file.name}`,
     timezone: config.timezone ?? null,
     switchman: config.switchman !== false,
+    canary: config.switchman !== false && config.canary,
     jobs: jobs.filter((j) => j.package === file.package).sort(compareJobs).map((j) => manifestJob(j, config)),
   };
 }

@@ -13,6 +13,8 @@ import { hasMarker, MARKER_PREFIX, markerLine } from "./marker.js";
 import { outputPath, regenerateCommand } from "./output-path.js";
 import { MAIN_TEMPLATE, type TemplateSet } from "./templates.js";
 import { hasControlCharacter } from "../syntax/control.js";
+import { canaryLines } from "./canary-line.js";
+import { buildId } from "./manifest.js";
 
 /** One file to write. */
 export interface RenderedFile {
@@ -22,6 +24,8 @@ export interface RenderedFile {
   /** Its name under /etc/cron.d. */
   name: string;
   content: string;
+  /** The cron.d file's build id (16 hex of the SHA-256 of the file without its canary line); unset for other files. */
+  build?: string;
 }
 
 /** One job as the templates see it (`it.jobs[i]`). */
@@ -171,7 +175,10 @@ export function renderCronFiles(input: RenderInput): RenderedFile[] {
     } catch (error) {
       throw new UsageError(`template ${origin}: ${(error as Error).message.split("\n")[0]}`);
     }
-    files.push({ path, package: pkg, name, content: finish(content, origin, path) });
+    // The build id is of the file without its canary line, which names it.
+    const text = finish(content, origin, path);
+    const build = buildId(text);
+    files.push({ path, package: pkg, name, content: finish(text + canaryLines(pkg, build, config), origin, path), build });
   }
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }

@@ -6,6 +6,7 @@
  * would derive anyway, so that `cronmeta gen` writes the same line again. Pure: texts and
  * lookups come in, the plan goes out (import.ts does the I/O).
  */
+import { isCanaryCommand } from "../generate/canary-line.js";
 import { posix } from "node:path";
 import type { Config } from "../config/schema.js";
 import type { DebianInfo } from "../debian/read.js";
@@ -165,6 +166,7 @@ function importSource(source: ImportSource, context: ImportContext): SourceJobs 
     }
     const job = jobFacts(entry, source.type);
     if (job.shape !== "job") continue;
+    if (job.command !== undefined && isCanaryCommand(job.command.runs)) continue; // gen's own canary line (docs/monitor.md), not a job
     out.count += 1;
     const time = job.parsed.time;
     if (time === undefined) {

@@ -39,7 +39,11 @@ describe("monitor manifests", () => {
       assert.equal(m.version, MANIFEST_VERSION);
       assert.equal(m.format, "cronmeta-manifest");
       assert.equal(m.package, "scripts1");
-      assert.equal(m.build, createHash("sha256").update(cron).digest("hex").slice(0, 16));
+      // The build id is of the cron.d file without its canary line, which names it.
+      const [withoutCanary, canary] = cron.split("\n# cronmeta canary");
+      assert.equal(m.build, createHash("sha256").update(withoutCanary ?? "").digest("hex").slice(0, 16));
+      assert.match(canary ?? "", new RegExp(`\\n\\* \\* \\* \\* \\* root \\[ -x /usr/bin/switchman \\] && /usr/bin/switchman --config /etc/switchman.conf --canary --package scripts1 --build ${m.build}\\n$`));
+      assert.equal(m.canary, true);
       assert.equal(m.cronFile, "/etc/cron.d/scripts1");
       assert.equal(m.timezone, "Europe/Berlin");
       assert.equal(m.switchman, true);

@@ -1,5 +1,6 @@
 // The pure renderer: hand-made jobs in, cron.d file contents out (SPEC 4.1, 4.2).
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -50,8 +51,16 @@ describe("renderCronFiles", () => {
         "# bin/foo.pl:19",
         "*/2 * * * * root [ -x /usr/bin/foo.pl ] && /usr/bin/switchman --config /etc/switchman.conf --group scripts1 --no-lock -- /usr/bin/foo.pl --mod 2 --rem 1",
         "",
+        `# cronmeta canary: this host's cron runs this file, build ${file?.build} (cronmeta monitor, docs/monitor.md)`,
+        `* * * * * root [ -x /usr/bin/switchman ] && /usr/bin/switchman --config /etc/switchman.conf --canary --package scripts1 --build ${file?.build}`,
+        "",
       ].join("\n"),
     );
+    // The build id is of the file without its canary line, which names it.
+    const withoutCanary = (file?.content ?? "").replace(/\n# cronmeta canary[^]*$/, "");
+    assert.equal(file?.build, createHash("sha256").update(withoutCanary).digest("hex").slice(0, 16));
+    assert.equal(render(jobs, { ...cfg, canary: false })[0]?.content, withoutCanary, "config canary: false drops it");
+    assert.doesNotMatch(render(jobs, { ...cfg, switchman: false })[0]?.content ?? "", /canary/, "no canary without switchman");
   });
 
   it("sorts jobs by package, script path, position, and files by path, whatever the input order", () => {
@@ -100,8 +109,9 @@ describe("renderCronFiles", () => {
     assert.deepEqual(files.map((f) => f.path), ["debian/p-empty.cron.d", "debian/p1.cron.d"]);
     const empty = files[0]?.content ?? "";
     assert.ok(hasMarker(empty));
-    const jobLines = empty.split("\n").filter((l) => l !== "" && !l.startsWith("#") && !/^[A-Z_]+=/.test(l));
+    const jobLines = empty.split("\n").filter((l) => l !== "" && !l.startsWith("#") && !/^[A-Z_]+=/.test(l) && !l.includes(" --canary "));
     assert.deepEqual(jobLines, []);
+    assert.match(empty, /\n\* \* \* \* \* root .* --canary --package p-empty --build [0-9a-f]{16}\n$/, "cron still runs the file: its canary says so");
     assert.match(empty, /# No jobs\./);
   });
 
@@ -114,8 +124,8 @@ describe("renderCronFiles", () => {
   });
 
   it("refuses a file over the 10000 lines Debian's cron reads", () => {
-    const cfg = config({ env: { SHELL: "/bin/sh" } }); // 4 header and env lines, then 3 per job
-    const jobs = Array.from({ length: 3332 }, (_, i) => makeJob({ file: `bin/s${i}`, package: "p1" }, cfg));
+    const cfg = config({ env: { SHELL: "/bin/sh" } }); // 4 header and env lines, 3 per job, 3 of the canary
+    const jobs = Array.from({ length: 3331 }, (_, i) => makeJob({ file: `bin/s${i}`, package: "p1" }, cfg));
     assert.equal((render(jobs, cfg)[0]?.content ?? "").split("\n").length - 1, 10_000);
     jobs.push(makeJob({ file: "bin/t", package: "p1" }, cfg));
     assert.throws(() => render(jobs, cfg), (e: unknown) => e instanceof UsageError && /debian\/p1\.cron\.d would have 10003 lines/.test(e.message));
@@ -228,7 +238,7 @@ describe("user templates (config `templates`)", () => {
   it("adds the final newline a template forgot, and refuses a carriage return", async () => {
     await withTemplates({ "cron.d.eta": "<%~ it.markerLine %><% for (const j of it.jobs) { %>\n<%~ j.line %><% } %>" }, (set) => {
       const [file] = render([makeJob({ file: "a", package: "p1" })], config(), "source", set);
-      assert.match(file?.content ?? "", /--lockname a -- \/usr\/bin\/a\n$/);
+      assert.match(file?.content ?? "", /--lockname a -- \/usr\/bin\/a\n\n# cronmeta canary[^\n]*\n[^\n]* --canary [^\n]*\n$/);
     });
     // eta turns CRLF in a template into LF; a CR can still come from template code.
     await withTemplates({ "cron.d.eta": "<%~ it.markerLine %><%~ String.fromCharCode(13) %>\n" }, (set) => {
