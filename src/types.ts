@@ -146,6 +146,12 @@ export interface Job {
   cronLine: string;
   /** METADATA `timeout` (`2h`, `30m`, `90s`): switchman's `--timeout` on the line. */
   timeout?: string;
+  /** METADATA `concurrency`, or `allow` for `lock: no`; absent for the default, `forbid` (issue 16). */
+  concurrency?: "forbid" | "allow" | "replace";
+  /** METADATA `lease`: switchman's `--lease`s as written on the line (no blanks, sorted by resource). */
+  leases?: string[];
+  /** METADATA `wait`: switchman's `--wait` on the line. */
+  wait?: string;
   /** METADATA `grace` or config `grace`: a start this long after its slot is still on time (docs/monitor.md). */
   grace?: string;
   /** METADATA `alert-after` or config `alertAfter`: consecutive failures before the monitor alerts. */

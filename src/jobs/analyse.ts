@@ -11,6 +11,8 @@ import type { CronTimeResult, Job, RawEntry, RawSection, ScannedFile } from "../
 import { buildCommand, escapeForCron } from "./command.js";
 import { type MetadataKey, isMetadataKey } from "./keys.js";
 import { parseAlertAfter, parseDuration } from "../syntax/duration.js";
+import { type Concurrency, isConcurrency } from "../syntax/concurrency.js";
+import { type Lease, formatLease, leaseConstantProblem, parseLease } from "../syntax/lease.js";
 import { defaultLockname } from "./lockname.js";
 import { balanceSections, hashSpread, type SectionSpread, timeSourceOf } from "./spread.js";
 
@@ -36,8 +38,20 @@ export interface SectionFacts {
   group: string;
   lockname: string;
   locknameExplicit: boolean;
-  /** undefined when `lock` has a value other than yes/no. */
+  /**
+   * Whether the job takes its lock: false for `lock: no` or `concurrency: allow`; undefined when
+   * `lock` has a value other than yes/no.
+   */
   lock: boolean | undefined;
+  /**
+   * METADATA `concurrency`, else `allow` for `lock: no`, else `forbid`; undefined when
+   * `concurrency` is not a policy (metadata-value-invalid reports it).
+   */
+  concurrency: Concurrency | undefined;
+  /** METADATA `lease`, item by item (comma-separated), each parsed or with its problem. */
+  leases: LeaseItem[];
+  /** METADATA `wait`, when it is a valid duration. */
+  wait?: string;
   params: string;
   description?: string;
   /** METADATA `timeout`, when it is a valid duration (src/syntax/duration.ts). */
@@ -51,6 +65,51 @@ export interface SectionFacts {
   /** Escaped command part of the cron line. */
   command: string;
   cronLine?: string;
+}
+
+/** One item of a `lease` value: where it is in the value, and the lease or its problem. */
+export interface LeaseItem {
+  /** The item, trimmed. */
+  text: string;
+  /** Offset of the item in the entry's value. */
+  offset: number;
+  /** The lease, when the item parses. */
+  lease?: Lease;
+  /** The first problem: a syntax error, or a value every host would get wrong; column in `text`. */
+  problem?: { message: string; column: number };
+}
+
+/** Splits a `lease` value at its commas (no lease holds one) into items, each parsed. */
+export function leaseItems(value: string): LeaseItem[] {
+  const items: LeaseItem[] = [];
+  let offset = 0;
+  for (const part of value.split(",")) {
+    const lead = /^[ \t]*/.exec(part)?.[0].length ?? 0;
+    const text = part.trim();
+    const parsed = parseLease(text);
+    const item: LeaseItem = { text, offset: offset + lead };
+    if (parsed.ok) {
+      item.lease = parsed.lease;
+      const problem = leaseConstantProblem(parsed.lease);
+      if (problem !== undefined) item.problem = problem;
+    } else {
+      item.problem = { message: parsed.message, column: parsed.column };
+    }
+    items.push(item);
+    offset += part.length + 1;
+  }
+  return items;
+}
+
+/**
+ * The leases to write on the cron line: the valid ones, without blanks, sorted by resource (one
+ * order for one set, whatever the order written; switchman takes them in its own order anyway).
+ */
+function cronLeases(items: readonly LeaseItem[]): string[] {
+  const valid = items.filter((item) => item.lease !== undefined && item.problem === undefined).map((item) => item.lease as Lease);
+  return valid
+    .sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0))
+    .map(formatLease);
 }
 
 /** Distinct time texts remembered at most (a bound on memory for generated metadata). */
@@ -107,7 +166,14 @@ export function analyseSection(file: string, section: RawSection, config: Config
   const fileName = posix.basename(file);
   const explicitLockname = value(facts, "lockname");
   const lockValue = value(facts, "lock");
-  const lock = lockValue === undefined || lockValue === "yes" ? true : lockValue === "no" ? false : undefined;
+  const lockKey = lockValue === undefined || lockValue === "yes" ? true : lockValue === "no" ? false : undefined;
+  const concurrencyValue = value(facts, "concurrency");
+  const concurrency = concurrencyValue === undefined ? (lockKey === false ? "allow" : "forbid") : isConcurrency(concurrencyValue) ? concurrencyValue : undefined;
+  const lock = lockKey === undefined ? undefined : lockKey && concurrency !== "allow";
+  const leaseValue = value(facts, "lease");
+  const leases = leaseValue === undefined ? [] : leaseItems(leaseValue);
+  const waitValue = value(facts, "wait");
+  const wait = waitValue !== undefined && parseDuration(waitValue) !== undefined ? waitValue : undefined;
   const install = debian.installed.get(file);
   const scriptPath = install?.path ?? `${config.installDir.replace(/\/+$/, "")}/${fileName}`;
   const group = value(facts, "group") ?? pkg ?? "";
@@ -118,7 +184,18 @@ export function analyseSection(file: string, section: RawSection, config: Config
   const graceValue = value(facts, "grace");
   const grace = graceValue !== undefined && parseDuration(graceValue) !== undefined ? graceValue : config.grace;
   const alertAfter = parseAlertAfter(value(facts, "alert-after") ?? "") ?? config.alertAfter;
-  const parts = { scriptPath, params, group, lockname, lock: lock !== false, ...(pkg === undefined ? {} : { package: pkg }), ...(timeout === undefined ? {} : { timeout }) };
+  const parts = {
+    scriptPath,
+    params,
+    group,
+    lockname,
+    lock: lock !== false,
+    ...(pkg === undefined ? {} : { package: pkg }),
+    ...(timeout === undefined ? {} : { timeout }),
+    ...(concurrency === undefined ? {} : { concurrency }),
+    leases: cronLeases(leases),
+    ...(wait === undefined ? {} : { wait }),
+  };
   const command = escapeForCron(buildCommand(parts, config));
   const user = value(facts, "user") ?? config.user;
   // H forms are resolved from the job's identity before Debian's grammar sees the time.
@@ -139,6 +216,8 @@ export function analyseSection(file: string, section: RawSection, config: Config
     lockname,
     locknameExplicit: explicitLockname !== undefined,
     lock,
+    concurrency,
+    leases,
     params,
     scriptPath,
     command,
@@ -152,6 +231,7 @@ export function analyseSection(file: string, section: RawSection, config: Config
   const description = value(facts, "description");
   if (description !== undefined) result.description = description;
   if (timeout !== undefined) result.timeout = timeout;
+  if (wait !== undefined) result.wait = wait;
   if (install !== undefined) result.install = install;
   if (time?.time !== undefined) result.cronLine = `${time.time.text} ${user} ${command}`;
   return result;
@@ -165,7 +245,7 @@ export function analyseSection(file: string, section: RawSection, config: Config
  */
 export function toJob(facts: SectionFacts): Job {
   const time = facts.time?.time;
-  if (time === undefined || facts.package === undefined || facts.cronLine === undefined || facts.lock === undefined) {
+  if (time === undefined || facts.package === undefined || facts.cronLine === undefined || facts.lock === undefined || facts.concurrency === undefined) {
     throw new Error(`cronmeta bug: the section at ${facts.file}:${facts.section.pos.line} has no error but is not a complete job`);
   }
   const job: Job = {
@@ -188,6 +268,10 @@ export function toJob(facts: SectionFacts): Job {
   };
   if (facts.description !== undefined) job.description = facts.description;
   if (facts.timeout !== undefined) job.timeout = facts.timeout;
+  if (facts.concurrency !== "forbid") job.concurrency = facts.concurrency;
+  const leases = cronLeases(facts.leases);
+  if (leases.length > 0) job.leases = leases;
+  if (facts.wait !== undefined) job.wait = facts.wait;
   const source = timeSourceOf(facts.spread);
   if (source !== undefined) job.timeSource = source;
   return job;

@@ -1,5 +1,6 @@
 /** The command part of a cron.d line (SPEC 4.3). */
 import type { Config } from "../config/schema.js";
+import type { Concurrency } from "../syntax/concurrency.js";
 
 /** Debian's cron (crontab(5)): an unescaped `%` becomes a newline and `\` escapes; so `\` → `\\`, then `%` → `\%`. */
 export function escapeForCron(command: string): string {
@@ -39,6 +40,20 @@ export interface CommandParts {
   package?: string;
   /** METADATA `timeout` (src/syntax/duration.ts), passed as `--timeout`. */
   timeout?: string;
+  /** METADATA `concurrency`: only `replace` adds an option (forbid is the default, allow is `lock: false`). */
+  concurrency?: Concurrency;
+  /** METADATA `lease`, valid leases without blanks (src/syntax/lease.ts formatLease), in the order to write. */
+  leases?: readonly string[];
+  /** METADATA `wait` (a duration), passed as `--wait`. */
+  wait?: string;
+}
+
+/**
+ * A lease as one shell word: cron runs the command with /bin/sh, where `*` would glob and `(`
+ * `)` are syntax, so a lease holding one is single-quoted (a lease never holds `'`).
+ */
+export function leaseWord(lease: string): string {
+  return /[^A-Za-z0-9._=:+/-]/.test(lease) ? `'${lease}'` : lease;
 }
 
 /** The unescaped shell command: guard, switchman wrapper, `--`, script and params. */
@@ -50,8 +65,12 @@ export function buildCommand(parts: CommandParts, config: Config): string {
     // The run records name a job by package and lock name. The group is the package unless
     // METADATA says otherwise, so --package is written only then: lines stay short and the same.
     if (parts.package !== undefined && parts.package !== parts.group) words.push("--package", parts.package);
+    // Options in one fixed order, so that the same METADATA always gives the same line.
     if (parts.lock) words.push("--lockname", parts.lockname);
     else words.push("--no-lock");
+    if (parts.lock && parts.concurrency === "replace") words.push("--concurrency", "replace");
+    for (const lease of parts.leases ?? []) words.push("--lease", leaseWord(lease));
+    if (parts.wait !== undefined) words.push("--wait", parts.wait);
     if (parts.timeout !== undefined) words.push("--timeout", parts.timeout);
     words.push("--");
   }

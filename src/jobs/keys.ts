@@ -1,8 +1,11 @@
 /**
  * The METADATA keys of SPEC 2.3, `timeout` (issue 15: the job's time limit, switchman's `--timeout`),
- * and the monitor's `grace` and `alert-after` (issue 18, docs/monitor.md).
+ * the monitor's `grace` and `alert-after` (issue 18, docs/monitor.md), and issue 16's `concurrency`,
+ * `lease` (comma-separated `RESOURCE=COUNT:TOTAL`s) and `wait`.
  */
-export const METADATA_KEYS = ["time", "package", "params", "user", "group", "lockname", "lock", "timeout", "grace", "alert-after", "description"] as const;
+export const METADATA_KEYS = [
+  "time", "package", "params", "user", "group", "lockname", "lock", "concurrency", "lease", "wait", "timeout", "grace", "alert-after", "description",
+] as const;
 
 /** A known METADATA key. */
 export type MetadataKey = (typeof METADATA_KEYS)[number];

@@ -153,6 +153,12 @@ export function leaseConstantProblem(lease: Lease): LeaseProblem | undefined {
   return rangeProblem(lease, count.value, total.value);
 }
 
+/** The value of COUNT or TOTAL when it uses no macro (and computes), else undefined. */
+export function constantValue(expr: LeaseExpr): number | undefined {
+  const result = evaluate(expr, undefined);
+  return result.ok ? result.value : undefined;
+}
+
 /** The lease without blanks (they may only separate tokens, so this keeps its meaning): for cron lines. */
 export function formatLease(lease: Lease): string {
   return lease.text.replace(/[ \t]+/g, "");

@@ -71,6 +71,42 @@ const table: Record<string, Case[]> = {
     { name: "lock false", files: one(P, T, "lock: false"), expect: ["9:11"] },
     { name: "lockname with lock no", files: one(P, T, "lock: no", "lockname: x"), expect: ["10:15"] },
     { name: "control character in description", files: one(P, T, "description: a\u0007b"), expect: ["9:19"] },
+    { name: "concurrency and wait", files: one(P, T, "concurrency: replace", "wait: 10m"), expect: [] },
+    { name: "concurrency skip", files: one(P, T, "concurrency: skip"), expect: ["9:18"] },
+    { name: "wait in words", files: one(P, T, "wait: 10 minutes"), expect: ["9:11"] },
+    { name: "lockname with concurrency allow", files: one(P, T, "concurrency: allow", "lockname: x"), expect: ["10:15"] },
+  ],
+  "lease-invalid": [
+    { name: "two leases", files: one(P, T, "lease: db=1:4, FQDN_cpu=1:CPU"), expect: [] },
+    { name: "host-dependent values are switchman's", files: one(P, T, "lease: FQDN_cpu=1:CPU-8"), expect: [] },
+    { name: "COUNT above TOTAL", files: one(P, T, "lease: db=5:4"), expect: ["9:15"] },
+    { name: "unknown name", files: one(P, T, "lease: db=1:x"), expect: ["9:17"] },
+    { name: "the second of two", files: one(P, T, "lease: db=1:4, x=1:int(MEMMB/1024)"), expect: ["9:24"] },
+    { name: "a resource twice", files: one(P, T, "lease: db=1:4, db=2:4"), expect: ["9:20"] },
+    { name: "a trailing comma", files: one(P, T, "lease: db=1:4,"), expect: ["9:18"] },
+  ],
+  "lease-total-mismatch": [
+    {
+      name: "same TOTAL",
+      files: { "bin/a.pl": pod([P, T, "lease: db=1:4, FQDN_cpu=1:CPU"]), "bin/b.pl": pod([P, "time: 0 4 * * *", "lease: db=2:2*2, FQDN_cpu=2:CPU"]) },
+      expect: [],
+    },
+    {
+      name: "different TOTALs",
+      files: { "bin/a.pl": pod([P, T, "lease: db=1:4, FQDN_cpu=1:CPU"]), "bin/b.pl": pod([P, "time: 0 4 * * *", "lease: FQDN_cpu=1:CPU/2, db=2:8"]) },
+      expect: ["9:12", "9:30"],
+    },
+  ],
+  "concurrency-conflict": [
+    { name: "lock no, allow and a lease to wait for", files: one(P, T, "lock: no", "lease: db=1:2", "wait: 10m"), expect: [] },
+    { name: "lock no with replace", files: one(P, T, "lock: no", "concurrency: replace"), expect: ["10:18"] },
+    { name: "lock yes with allow", files: one(P, T, "lock: yes", "concurrency: allow"), expect: ["10:18"] },
+    { name: "wait with nothing to wait for", files: one(P, T, "concurrency: allow", "wait: 10m"), expect: ["10:11"] },
+    {
+      name: "switchman false",
+      files: { ...one(P, T, "lease: db=1:2", "concurrency: forbid"), "cronmeta.config.json": JSON.stringify({ switchman: false }) },
+      expect: ["9:12", "10:18"],
+    },
   ],
   "jsdoc-comment-closed": [
     {

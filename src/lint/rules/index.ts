@@ -6,6 +6,9 @@ import { metadataDuplicateKey } from "./metadata-duplicate-key.js";
 import { metadataMissingKey } from "./metadata-missing-key.js";
 import { metadataEmpty } from "./metadata-empty.js";
 import { metadataValueInvalid } from "./metadata-value-invalid.js";
+import { leaseInvalid } from "./lease-invalid.js";
+import { leaseTotalMismatch } from "./lease-total-mismatch.js";
+import { concurrencyConflict } from "./concurrency-conflict.js";
 import { jsdocCommentClosed } from "./jsdoc-comment-closed.js";
 import { scanBinarySkipped } from "./scan-binary-skipped.js";
 import { cronTimeInvalid } from "./cron-time-invalid.js";
@@ -42,6 +45,9 @@ export const RULES: readonly Rule[] = [
   metadataMissingKey,
   metadataEmpty,
   metadataValueInvalid,
+  leaseInvalid,
+  leaseTotalMismatch,
+  concurrencyConflict,
   jsdocCommentClosed,
   scanBinarySkipped,
   cronTimeInvalid,

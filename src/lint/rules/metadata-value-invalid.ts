@@ -1,24 +1,32 @@
 import { atValue, type Rule } from "../rule.js";
 import { CONTROL_CHARACTER, codePointLabel } from "../../syntax/control.js";
 import { ALERT_AFTER_RULE, DURATION_RULE, durationProblem, durationSuggestion, parseAlertAfter } from "../../syntax/duration.js";
+import { CONCURRENCY_POLICIES, CONCURRENCY_RULE, isConcurrency } from "../../syntax/concurrency.js";
+import { closest } from "../../jobs/keys.js";
+
+/** Words people write for a policy, and the policy they mean. */
+const CONCURRENCY_WORDS: Readonly<Record<string, string>> = { skip: "forbid", no: "forbid", never: "forbid", yes: "allow", parallel: "allow", overlap: "allow", kill: "replace", restart: "replace" };
 
 export const metadataValueInvalid: Rule = {
   meta: {
     id: "metadata-value-invalid",
-    description: "A `lock` other than yes/no, a `lockname` with `lock: no`, a `timeout` or `grace` that is not a duration, an `alert-after` that is not a count, or a control character in a value.",
+    description: "A `lock` other than yes/no, a `concurrency` other than forbid/allow/replace, a `lockname` without a lock, a `timeout`, `wait` or `grace` that is not a duration, an `alert-after` that is not a count, or a control character in a value.",
     defaultSeverity: "error",
     fatal: true,
     docs: {
       details:
-        "`lock` is `yes` (the default) or `no`. A `lockname` together with `lock: no` contradicts itself. " +
+        "`lock` is `yes` (the default) or `no`. " +
+        `\`concurrency\` is ${CONCURRENCY_RULE}. ` +
+        "A `lockname` together with `lock: no` or `concurrency: allow` contradicts itself. " +
+        `\`wait\`, the longest a run waits for its lock or its leases (switchman's \`--wait\`), is ${DURATION_RULE}. ` +
         `\`timeout\` is the job's time limit, written on the cron line as switchman's \`--timeout\`: ${DURATION_RULE}; ` +
         "switchman stops the job when it runs longer (SIGTERM to its process group, SIGKILL after `termination_timeout`) and exits 124. " +
         "It needs the switchman wrapper (config `switchman` not `false`). " +
         `\`grace\` (how long after its slot a start still counts as on time, for \`cronmeta monitor\`) is a duration too; ` +
         `\`alert-after\` (consecutive failures before the monitor alerts) is ${ALERT_AFTER_RULE}. ` +
         "No value may contain a control character (it could break the cron.d line or the comment above it).",
-      bad: "<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lock: false\n    timeout: 2 hours\n</crontab>",
-      good: "<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lock: no\n    timeout: 2h\n</crontab>",
+      bad: "<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lock: false\n    timeout: 2 hours\n</crontab>\n<crontab>\n    package: my-project-scripts1\n    time: 0 4 * * *\n    concurrency: skip\n    wait: 10 minutes\n</crontab>",
+      good: "<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lock: no\n    timeout: 2h\n</crontab>\n<crontab>\n    package: my-project-scripts1\n    time: 0 4 * * *\n    concurrency: forbid\n    wait: 10m\n</crontab>",
     },
   },
   check(context, report) {
@@ -27,9 +35,24 @@ export const metadataValueInvalid: Rule = {
       if (lock !== undefined && facts.lock === undefined) {
         report(atValue(facts, lock, `lock must be "yes" or "no", not "${lock.value}"`));
       }
+      const concurrency = facts.values.concurrency;
+      if (concurrency !== undefined && !isConcurrency(concurrency.value)) {
+        const word = concurrency.value.trim().toLowerCase();
+        const suggestion = isConcurrency(word) ? word : (CONCURRENCY_WORDS[word] ?? closest(word, CONCURRENCY_POLICIES));
+        report(atValue(facts, concurrency, `concurrency must be ${CONCURRENCY_RULE}, not "${concurrency.value}"${suggestion === undefined ? "" : `; write "${suggestion}"`}`));
+      }
       const lockname = facts.values.lockname;
       if (lockname !== undefined && facts.lock === false) {
-        report(atValue(facts, lockname, 'lockname has no effect with "lock: no"; remove one of them'));
+        const why = facts.values.lock?.value === "no" ? '"lock: no"' : '"concurrency: allow"';
+        report(atValue(facts, lockname, `lockname has no effect with ${why} (no lock is taken); remove one of them`));
+      }
+      const wait = facts.values.wait;
+      if (wait !== undefined) {
+        const problem = durationProblem(wait.value);
+        if (problem !== undefined) {
+          const suggestion = durationSuggestion(wait.value);
+          report(atValue(facts, wait, `wait "${wait.value}" ${problem}${suggestion === undefined ? "" : `; write "${suggestion}"`}`));
+        }
       }
       const timeout = facts.values.timeout;
       if (timeout !== undefined) {
