@@ -2,17 +2,31 @@
 // Runs the test files from source (TypeScript through tsx) with node's test runner.
 //
 //   --tier unit    test/**/*.test.ts outside test/system/: in-process, no system package needed
-//   --tier system  test/system/**/*.test.ts: real processes, ZooKeeper, dpkg, cron, Chromium
+//   --tier system  test/system/**/*.test.ts: real processes, ZooKeeper, dpkg, cron, Chromium,
+//                  and big loops (hundreds of rebuilds, 10,000 journal runs)
 //   --tier all     both (the default; what `npm test` and CI run)
-//   --timings      after the run, each file's wall and CPU time (its own and its children's),
-//                  slowest first, and the totals; to find what makes a tier slow
+//   --isolate      each unit test file in a process of its own (the system tier and `--tier all`
+//                  always do that); see below
+//   --timings      after the run, each file's wall time (and, in a process of its own, its CPU
+//                  time, its children's included), slowest first, and the totals
 //
 // Remaining arguments filter the files by substring. The list is explicit because Node 20's
 // `--test DIR` would also run every helper module under a `test/` directory. System tests
 // spawn the built executables in dist/; test/helpers/paths.ts refuses a dist/ older than src/.
-// TEST_CONCURRENCY sets how many files run at once (default: the number of CPUs).
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+//
+// Processes. Every Node process that loads tsx pays about 0.3 s of CPU before its first test
+// (tsx's loader thread starts and loads), and each test file then loads its share of src/ again:
+// for the 70 unit files that was about 40 of the tier's 80 s of CPU. So the unit tier runs its
+// files in as many shared processes as it runs at once (scripts/test-shard.mjs imports them one
+// after the other; their tests run in that order), the files dealt out largest first to the
+// lightest process. Unit tests share no state through the process (no chdir, no environment or
+// global changes, their own temp directories), and `npm test` still runs every file alone, so
+// a test that passes only after another file has run fails there. TEST_CONCURRENCY sets how many
+// processes (files) run at once: the CPUs by default, at most 2 in the system tier, whose
+// ZooKeeper tests grow flaky when the machine is busy.
+import { Buffer } from "node:buffer";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -22,10 +36,12 @@ import fg from "fast-glob";
 const args = process.argv.slice(2);
 let tier = "all";
 let timings = false;
+let isolate = false;
 const filters = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--tier") tier = args[++i] ?? "";
   else if (args[i] === "--timings") timings = true;
+  else if (args[i] === "--isolate") isolate = true;
   else filters.push(args[i]);
 }
 if (!["unit", "system", "all"].includes(tier)) {
@@ -41,30 +57,122 @@ if (files.length === 0) {
   console.error(`run-tests: no test files match (tier ${tier}${filters.length ? `, filters ${filters.join(" ")}` : ""})`);
   process.exit(1);
 }
-const concurrency = process.env.TEST_CONCURRENCY ?? String(availableParallelism());
-const hookArgs = [];
-const env = { ...process.env };
-// The unit tier reaches no network: extra CA certificates would only cost each Node process its
-// start-up time for reading them (about 50 ms, hundreds of processes).
-if (tier === "unit") delete env.NODE_EXTRA_CA_CERTS;
-let timingsDir;
-if (timings) {
-  timingsDir = mkdtempSync(join(tmpdir(), "cronmeta-timings-"));
-  env.CRONMETA_TEST_TIMINGS = join(timingsDir, "timings.jsonl");
-  hookArgs.push("--import", fileURLToPath(new URL("./test-timings-hook.mjs", import.meta.url)));
+const shared = tier === "unit" && !isolate;
+const concurrency = Number(process.env.TEST_CONCURRENCY ?? (tier === "unit" ? availableParallelism() : Math.min(2, availableParallelism())));
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`run-tests: TEST_CONCURRENCY must be a whole number from 1 (got "${process.env.TEST_CONCURRENCY}")`);
+  process.exit(2);
 }
+
+const env = { ...process.env };
+// The unit tier reaches no network: extra CA certificates would only cost each Node process
+// the time to read them (about 50 ms a start; in-process CLI tests start none, others a few).
+if (tier === "unit") delete env.NODE_EXTRA_CA_CERTS;
+const script = (name) => fileURLToPath(new URL(name, import.meta.url));
+const workDir = mkdtempSync(join(tmpdir(), "cronmeta-run-tests-"));
+const nodeArgs = ["--import", "tsx"];
+if (timings) {
+  env.CRONMETA_TEST_TIMINGS = join(workDir, "processes.jsonl");
+  nodeArgs.push("--import", script("./test-timings-hook.mjs"));
+}
+
 const started = performance.now();
 const cpuBefore = childrenCpuMs();
-const result = spawnSync(
-  process.execPath,
-  ["--import", "tsx", ...hookArgs, "--test", `--test-concurrency=${concurrency}`, ...files],
-  { stdio: "inherit", env },
-);
-if (timingsDir !== undefined) {
-  printTimings(env.CRONMETA_TEST_TIMINGS, performance.now() - started, childrenCpuMs() - cpuBefore);
-  rmSync(timingsDir, { recursive: true, force: true });
+let ok;
+try {
+  ok = shared ? await runShared() : await runIsolated();
+  if (timings) printTimings(performance.now() - started, childrenCpuMs() - cpuBefore);
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
 }
-process.exit(result.status ?? 1);
+process.exit(ok ? 0 : 1);
+
+/** Node's own runner: one process per file, `concurrency` at once. */
+async function runIsolated() {
+  const child = spawn(process.execPath, [...nodeArgs, "--test", `--test-concurrency=${concurrency}`, ...files], { stdio: "inherit", env });
+  return (await exited(child)) === 0;
+}
+
+/**
+ * The files in `concurrency` shared processes. Each prints its report when it ends (two
+ * reports interleaved line by line would be unreadable), then the summary adds them up.
+ */
+async function runShared() {
+  const shards = deal(files, Math.min(concurrency, files.length));
+  const reporter = process.stdout.isTTY ? "spec" : "tap";
+  const runs = shards.map(async (shard, i) => {
+    const events = join(workDir, `events-${i}.jsonl`);
+    const child = spawn(
+      process.execPath,
+      [
+        ...nodeArgs,
+        `--test-reporter=${reporter}`,
+        "--test-reporter-destination=stdout",
+        `--test-reporter=${script("./test-events-reporter.mjs")}`,
+        `--test-reporter-destination=${events}`,
+        script("./test-shard.mjs"),
+        ...shard,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"], env: { ...env, CRONMETA_TEST_SHARD: String(i + 1) } },
+    );
+    const output = [];
+    child.stdout.on("data", (chunk) => output.push(chunk));
+    child.stderr.on("data", (chunk) => output.push(chunk));
+    const code = await exited(child);
+    process.stdout.write(`\n# run-tests: process ${i + 1} of ${shards.length}: ${shard.length} files, exit ${code}\n`);
+    process.stdout.write(Buffer.concat(output));
+    return { code, events: readEvents(events) };
+  });
+  const results = await Promise.all(runs);
+  const counts = {};
+  const failed = [];
+  for (const { events } of results) {
+    for (const e of events) {
+      if (e.type === "count") counts[e.name] = (counts[e.name] ?? 0) + e.value;
+      if (e.type === "failure") failed.push(`${e.file}: ${e.name}`);
+    }
+  }
+  const order = ["tests", "suites", "pass", "fail", "cancelled", "skipped", "todo"];
+  console.log(`\n# run-tests: ${files.length} files in ${shards.length} processes: ${order.map((k) => `${k} ${counts[k] ?? 0}`).join(", ")}`);
+  for (const f of failed) console.log(`# failed: ${f}`);
+  const crashed = results.filter((r) => r.code !== 0 && r.events.every((e) => e.type !== "failure"));
+  if (crashed.length > 0) console.log(`# run-tests: ${crashed.length} process(es) exited non-zero without a failed test: see their output above`);
+  return results.every((r) => r.code === 0);
+}
+
+/**
+ * `items` dealt into `n` lists: largest file first, each to the list with the fewest bytes so
+ * far (a file's size is a rough measure of its tests' time; the big loops are system tests).
+ * Each list keeps path order.
+ */
+function deal(items, n) {
+  const lists = Array.from({ length: n }, () => ({ bytes: 0, files: [] }));
+  const sized = items.map((f) => ({ f, bytes: statSync(f).size })).sort((a, b) => b.bytes - a.bytes || (a.f < b.f ? -1 : 1));
+  for (const { f, bytes } of sized) {
+    const lightest = lists.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    lightest.bytes += bytes;
+    lightest.files.push(f);
+  }
+  return lists.map((l) => l.files.sort());
+}
+
+function exited(child) {
+  return new Promise((resolve) => {
+    child.on("error", (error) => {
+      console.error(`run-tests: cannot start node: ${error.message}`);
+      resolve(1);
+    });
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+function readEvents(path) {
+  try {
+    return readFileSync(path, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  } catch {
+    return [];
+  }
+}
 
 /** CPU time of this process's reaped children in ms (Linux; 0 elsewhere). */
 function childrenCpuMs() {
@@ -77,20 +185,40 @@ function childrenCpuMs() {
   }
 }
 
-function printTimings(path, wallMs, cpuMs) {
-  let rows = [];
-  try {
-    rows = readFileSync(path, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
-  } catch {
-    // no file finished: nothing to list
+function printTimings(wallMs, cpuMs) {
+  const s = (ms) => (ms === undefined ? "     -" : (ms / 1000).toFixed(1).padStart(6));
+  const processes = readEvents(env.CRONMETA_TEST_TIMINGS);
+  const lines = ["", `# timings (${files.length} files, ${shared ? `${Math.min(concurrency, files.length)} shared processes` : `one process each, ${concurrency} at once`}):`, "#  wall s  cpu s  file"];
+  let rows;
+  if (shared) {
+    // In a shared process a file's time is that of its top-level tests (hooks included); the
+    // CPU time is known per process only.
+    const byFile = new Map();
+    for (let i = 0; ; i++) {
+      let events;
+      try {
+        events = readFileSync(join(workDir, `events-${i}.jsonl`), "utf8");
+      } catch {
+        break;
+      }
+      for (const e of events.split("\n").filter(Boolean).map((l) => JSON.parse(l))) {
+        // Tests declared in x.cases.ts (tables shared with the system tier) belong to x.test.ts.
+        const file = e.file?.endsWith(".cases.ts") && files.includes(e.file.replace(/\.cases\.ts$/, ".test.ts")) ? e.file.replace(/\.cases\.ts$/, ".test.ts") : e.file;
+        if (e.type === "pass" || e.type === "fail") byFile.set(file, (byFile.get(file) ?? 0) + e.ms);
+      }
+    }
+    rows = [...new Set([...files, ...byFile.keys()])].map((file) => ({ file, wallMs: byFile.get(file) }));
+  } else {
+    rows = files.map((file) => processes.find((p) => p.file === file) ?? { file });
   }
-  rows.sort((a, b) => b.wallMs - a.wallMs);
-  const s = (ms) => (ms / 1000).toFixed(1).padStart(6);
-  const lines = ["", `timings (${files.length} files, concurrency ${concurrency}):`, "  wall s  cpu s  file"];
-  for (const r of rows) lines.push(`  ${s(r.wallMs)} ${s(r.cpuMs)}  ${r.file}`);
-  const missing = files.filter((f) => !rows.some((r) => r.file === f));
-  for (const f of missing) lines.push(`       ?      ?  ${f} (no timing: the file's process did not exit normally)`);
-  const sumWall = rows.reduce((t, r) => t + r.wallMs, 0);
-  lines.push(`  total: ${(wallMs / 1000).toFixed(1)} s wall, ${(cpuMs / 1000).toFixed(1)} s CPU (files' wall times add up to ${(sumWall / 1000).toFixed(1)} s)`);
+  rows.sort((a, b) => (b.wallMs ?? -1) - (a.wallMs ?? -1));
+  for (const r of rows) lines.push(`# ${s(r.wallMs)} ${s(r.cpuMs)}  ${r.file}${r.wallMs === undefined ? " (no timing: no test finished, or its process did not exit normally)" : ""}`);
+  if (shared) {
+    for (const p of processes.filter((p) => p.shard !== undefined).sort((a, b) => a.shard - b.shard)) {
+      lines.push(`# ${s(p.wallMs)} ${s(p.cpuMs)}  process ${p.shard} (start-up and loading included)`);
+    }
+  }
+  const sum = rows.reduce((t, r) => t + (r.wallMs ?? 0), 0);
+  lines.push(`# total: ${(wallMs / 1000).toFixed(1)} s wall, ${(cpuMs / 1000).toFixed(1)} s CPU (the files' wall times add up to ${(sum / 1000).toFixed(1)} s)`);
   console.log(lines.join("\n"));
 }
