@@ -15,6 +15,12 @@ export interface SwitchmanCall {
   lockname?: string;
   /** `--timeout` (METADATA `timeout`). */
   timeout?: string;
+  /** `--concurrency` (METADATA `concurrency`), as written. */
+  concurrency?: string;
+  /** `--wait` or `--lease-timeout` (METADATA `wait`). */
+  wait?: string;
+  /** Every `--lease`, in order (METADATA `lease`, comma-separated); absent without one. */
+  leases?: string[];
   noLock: boolean;
 }
 
@@ -46,7 +52,7 @@ function next(text: string, from: number): Token | undefined {
 }
 
 /** Switchman options that take a value, by every spelling switchman accepts (src/switchman/args.ts). */
-const VALUE_OPTIONS: Readonly<Record<string, "config" | "group" | "package" | "lockname" | "timeout">> = {
+const VALUE_OPTIONS: Readonly<Record<string, "config" | "group" | "package" | "lockname" | "timeout" | "concurrency" | "wait" | "lease">> = {
   "--config": "config",
   "-c": "config",
   "--group": "group",
@@ -54,7 +60,17 @@ const VALUE_OPTIONS: Readonly<Record<string, "config" | "group" | "package" | "l
   "--package": "package",
   "--lockname": "lockname",
   "--timeout": "timeout",
+  "--concurrency": "concurrency",
+  "--wait": "wait",
+  "--lease-timeout": "wait",
+  "--lease": "lease",
 };
+
+/** Sets option `key` of `call` (`--lease` may come more than once). */
+function setOption(call: SwitchmanCall, key: (typeof VALUE_OPTIONS)[string], value: string): void {
+  if (key === "lease") call.leases = [...(call.leases ?? []), value];
+  else call[key] = value;
+}
 
 /** The switchman call starting at `from` (after its binary), up to `--` or its first non-option (switchman stops there too). */
 function readSwitchman(text: string, from: number, bin: string): { call: SwitchmanCall; end: number } | string {
@@ -70,17 +86,19 @@ function readSwitchman(text: string, from: number, bin: string): { call: Switchm
       call.noLock = true;
       continue;
     }
+    if (token.word === "--lock") continue; // App::switchman's spelling of the default
+
     const eq = token.word.indexOf("=");
     const name = eq > 0 ? token.word.slice(0, eq) : token.word;
     const key = VALUE_OPTIONS[name];
     if (key === undefined) return `switchman option "${token.word}" has no METADATA key`;
     if (eq > 0) {
-      call[key] = token.word.slice(eq + 1);
+      setOption(call, key, token.word.slice(eq + 1));
       continue;
     }
     const value = next(text, at);
     if (value === undefined) return `switchman option ${token.word} has no value`;
-    call[key] = value.word;
+    setOption(call, key, value.word);
     at = value.end;
   }
 }

@@ -8,7 +8,7 @@ import type { MetadataKey } from "../jobs/keys.js";
 export type SectionEntries = ReadonlyArray<readonly [MetadataKey, string]>;
 
 /** The order keys are written in. */
-export const KEY_ORDER: readonly MetadataKey[] = ["package", "time", "params", "user", "group", "lockname", "lock", "timeout", "description"];
+export const KEY_ORDER: readonly MetadataKey[] = ["package", "time", "params", "user", "group", "lockname", "lock", "concurrency", "lease", "wait", "timeout", "description"];
 
 /** The lines of a POD METADATA block: `=head1 METADATA`, a blank line, the sections, a blank line (no `=cut`). */
 export function podBlockLines(sections: readonly SectionEntries[]): string[] {

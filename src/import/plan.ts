@@ -215,6 +215,10 @@ function importSource(source: ImportSource, context: ImportContext): SourceJobs 
       if (sw.timeout !== undefined) values.timeout = sw.timeout;
       if (sw.noLock) values.lock = "no";
       else if (sw.lockname !== undefined && sw.lockname !== defaultLockname(posix.basename(file), parsed.params)) values.lockname = sw.lockname;
+      // forbid is the default, and --no-lock already said allow.
+      if (sw.concurrency !== undefined && sw.concurrency !== "forbid" && !(sw.noLock && sw.concurrency === "allow")) values.concurrency = sw.concurrency;
+      if (sw.leases !== undefined) values.lease = sw.leases.join(", ");
+      if (sw.wait !== undefined) values.wait = sw.wait;
     }
     let order = Number.MAX_SAFE_INTEGER;
     const comment = commentAbove(lines, entry.line);

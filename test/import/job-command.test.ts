@@ -13,7 +13,12 @@ const CASES: Array<[string, ReturnType<typeof parseJobCommand>]> = [
   ["test -x /opt/w && /opt/w -v", { guard: "/opt/w", script: "/opt/w", params: "-v" }],
   ["/usr/local/bin/report   --all  ", { script: "/usr/local/bin/report", params: "--all" }],
   ["test -e /run/systemd/system || /sbin/e2scrub_all", "the command is not a script call (a test other than [ -x SCRIPT ] &&)"],
-  ["switchman --lease a=1:2 -- /opt/x", 'switchman option "--lease" has no METADATA key'],
+  [
+    "switchman --lease a=1:2 --lease 'FQDN_io=1:(CPU+1)/2' --concurrency replace --wait 10m -- /opt/x",
+    { switchman: { bin: "switchman", leases: ["a=1:2", "FQDN_io=1:(CPU+1)/2"], concurrency: "replace", wait: "10m", noLock: false }, script: "/opt/x", params: "" },
+  ],
+  ["switchman --lock --lease-timeout=90s --lease=a=1:2 /opt/x", { switchman: { bin: "switchman", leases: ["a=1:2"], wait: "90s", noLock: false }, script: "/opt/x", params: "" }],
+  ["switchman --canary -- /opt/x", 'switchman option "--canary" has no METADATA key'],
   ["switchman -g", "switchman option -g has no value"],
   ["[ -x /opt/x ] &&", "nothing follows the [ -x … ] && guard"],
   ["", "the command is empty"],

@@ -41,6 +41,22 @@ describe("import: planning", () => {
     assert.equal(plan.scripts[0]?.status, "new");
   });
 
+  it("takes switchman's --lease, --concurrency and --wait into METADATA lease, concurrency and wait", () => {
+    const text = [
+      `0 3 * * * root ${W} --group p1 --lockname job.sh --concurrency replace --lease FQDN_cpu=1:CPU --lease 'db=1:(CPU+1)/2' --wait 10m -- /usr/share/p1/job.sh`,
+      `0 4 * * * root ${W} --group p1 --no-lock --concurrency allow --lease rr=1:1 --lease-timeout 1h -- /usr/share/p1/job.sh --other`,
+      "",
+    ].join("\n");
+    const plan = planImport([{ display: "x", path: "/etc/cron.d/x", text, type: "cron.d" }], context({ package: "p1" }));
+    assert.deepEqual(plan.scripts.map((s) => s.sections), [
+      [
+        [["package", "p1"], ["time", "0 3 * * *"], ["concurrency", "replace"], ["lease", "FQDN_cpu=1:CPU, db=1:(CPU+1)/2"], ["wait", "10m"]],
+        [["package", "p1"], ["time", "0 4 * * *"], ["params", "--other"], ["lock", "no"], ["lease", "rr=1:1"], ["wait", "1h"]],
+      ],
+    ]);
+    assert.deepEqual(plan.notes.filter((n) => n.problem), []);
+  });
+
   it("lets --package name the package of every job, and says which lines it cannot take", () => {
     const text = "0 3 * * * root /usr/share/p1/job.sh > /tmp/x\n0 4 * * * root /usr/sbin/other\n0 5 * * * root date +%F\n";
     const plan = planImport([{ display: "x", path: "/etc/cron.d/x", text, type: "cron.d" }], context({ package: "p1" }));
