@@ -68,6 +68,8 @@ export async function readManifest(path: string): Promise<LoadedManifest> {
   if (data.timezone !== null && (typeof data.timezone !== "string" || !isValidZone(data.timezone))) {
     throw new MonitorInputError(`${path}: timezone ${JSON.stringify(data.timezone)} is not a time zone this system knows`);
   }
+  if (data.canary !== undefined && typeof data.canary !== "boolean") throw new MonitorInputError(`${path}: canary is not true/false`);
+  if (typeof data.cronFile !== "string") throw new MonitorInputError(`${path}: cronFile is missing`);
   const checked = data.jobs.map((job, n) => checkJob(path, job, n));
   const manifest = { ...(data as unknown as Manifest), jobs: checked.map((c) => c.job) };
   return { path, manifest, installed, times: checked.map((c) => c.time) };

@@ -12,6 +12,10 @@ import { loadConfig, recordsConfig, type SwitchmanConfig } from "../switchman/co
 import { parseFleetRecord, type FleetRecord, type HostRecord } from "../switchman/records/record.js";
 import { readHostRecords } from "../switchman/records/status-read.js";
 import { parsePrefixData } from "../switchman/groups.js";
+import { CANARY_NAME, canaryPath, parseHostCanary, readCanaryDir, hostSummary, type HostCanary } from "../switchman/canary.js";
+import { hostFqdn } from "../switchman/hostname.js";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { MonitorInputError } from "./manifests.js";
 
 /** ZooKeeper or the state directory could not be read. */
@@ -26,12 +30,25 @@ export interface FleetFacts {
   records: Map<string, FleetRecord | HostRecord | null>;
   /** The number of hosts of a group; undefined when the group is not defined. */
   groupSize(group: string): number | undefined;
+  /** The hosts of a group; undefined when the group is not defined. */
+  groupHosts(group: string): string[] | undefined;
+  /** The hosts' canary summaries (ZooKeeper `<prefix>/canary/*`, or this host's canary files); read only when asked for. */
+  canaries: HostCanary[];
+  /** Local mode: this host, the only one its records tell of. */
+  thisHost?: string;
 }
 
 function groupSizes(groups: Groups): (group: string) => number | undefined {
   return (group) => {
     const { found, hosts } = resolveGroup(groups, group);
     return found ? hosts.size : undefined;
+  };
+}
+
+function groupMembers(groups: Groups): (group: string) => string[] | undefined {
+  return (group) => {
+    const { found, hosts } = resolveGroup(groups, group);
+    return found ? [...hosts].sort() : undefined;
   };
 }
 
@@ -59,7 +76,35 @@ function getData(client: ZkClient, path: string, timeoutMs: number): Promise<Buf
   });
 }
 
-async function zooKeeperFacts(config: Extract<SwitchmanConfig, { mode: "zookeeper" }>, locknames: string[], timeoutMs: number): Promise<FleetFacts> {
+function getChildren(client: ZkClient, path: string, timeoutMs: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new RecordsUnavailableError(`ZooKeeper did not answer for ${path} within ${timeoutMs} ms`)), timeoutMs);
+    client.getChildren(path, (error, children) => {
+      clearTimeout(timer);
+      if (error) {
+        if (error.getCode() === zookeeper.Exception.NO_NODE) resolve([]);
+        else reject(new RecordsUnavailableError(`cannot list ${path} in ZooKeeper: ${error.message}`));
+      } else resolve(children.sort());
+    });
+  });
+}
+
+async function zooKeeperCanaries(client: ZkClient, prefix: string, timeoutMs: number): Promise<HostCanary[]> {
+  const hosts = await getChildren(client, `${prefix}/${CANARY_NAME}`, timeoutMs);
+  const summaries = await Promise.all(
+    hosts.map(async (host) => {
+      const path = canaryPath(prefix, host);
+      const data = await getData(client, path, timeoutMs);
+      if (data === null) return undefined; // removed meanwhile (a host retired)
+      const summary = parseHostCanary(data);
+      if (summary === undefined || summary.host !== host) throw new MonitorInputError(`ZooKeeper ${path} is not a canary summary (malformed JSON or fields)`);
+      return summary;
+    }),
+  );
+  return summaries.filter((s): s is HostCanary => s !== undefined);
+}
+
+async function zooKeeperFacts(config: Extract<SwitchmanConfig, { mode: "zookeeper" }>, locknames: string[], timeoutMs: number, canary: boolean): Promise<FleetFacts> {
   const client = zookeeper.createClient(config.zkhosts, { sessionTimeout: config.session_timeout * 1000, retries: 0 });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -89,7 +134,8 @@ async function zooKeeperFacts(config: Extract<SwitchmanConfig, { mode: "zookeepe
         return records.set(name, record);
       }),
     );
-    return { mode: "zookeeper", records, groupSize: groupSizes(groups) };
+    const canaries = canary ? await zooKeeperCanaries(client, config.prefix, timeoutMs) : [];
+    return { mode: "zookeeper", records, groupSize: groupSizes(groups), groupHosts: groupMembers(groups), canaries };
   } finally {
     client.close();
   }
@@ -100,7 +146,21 @@ function newest(a: HostRecord, b: HostRecord): HostRecord {
   return (a.start?.at ?? "") >= (b.start?.at ?? "") ? a : b;
 }
 
-async function localFacts(config: Extract<SwitchmanConfig, { mode: "local" }>, locknames: string[]): Promise<FleetFacts> {
+/** This host's canary files (every job user's), as one summary dated by the newest of them. */
+async function localCanaries(stateDir: string, host: string): Promise<HostCanary[]> {
+  let users: string[];
+  try {
+    users = (await readdir(stateDir)).sort();
+  } catch (error) {
+    throw new RecordsUnavailableError(`cannot read ${stateDir}: ${(error as Error).message}`);
+  }
+  const entries = (await Promise.all(users.map((u) => readCanaryDir(join(stateDir, u, CANARY_NAME)).catch(() => [])))).flat();
+  if (entries.length === 0) return [];
+  const newest = Math.max(...entries.map((e) => Date.parse(e.at)));
+  return [hostSummary(host, newest, entries)];
+}
+
+async function localFacts(config: Extract<SwitchmanConfig, { mode: "local" }>, locknames: string[], canary: boolean): Promise<FleetFacts> {
   const { stateDir } = recordsConfig(config);
   if (stateDir === false) throw new RecordsUnavailableError("switchman's state_dir is false: this host keeps no run records");
   let entries;
@@ -116,13 +176,22 @@ async function localFacts(config: Extract<SwitchmanConfig, { mode: "local" }>, l
       if (known === undefined) records.set(entry.lockname, null);
     } else records.set(entry.lockname, known ? newest(known, entry.record) : entry.record);
   }
+  const thisHost = await hostFqdn(process.env);
+  const canaries = canary ? await localCanaries(stateDir, thisHost) : [];
   // Without groups in its config, local mode runs every job on this host.
-  return { mode: "local", records, groupSize: config.groups === undefined ? () => 1 : groupSizes(config.groups) };
+  return {
+    mode: "local",
+    records,
+    groupSize: config.groups === undefined ? () => 1 : groupSizes(config.groups),
+    groupHosts: config.groups === undefined ? () => [thisHost] : groupMembers(config.groups),
+    canaries,
+    thisHost,
+  };
 }
 
-/** The records of `locknames` and the groups, as switchman's config at `configPath` says. */
-export async function fleetFacts(configPath: string, locknames: string[], timeoutMs: number): Promise<FleetFacts> {
+/** The records of `locknames` and the groups (and with `canary` the canaries), as switchman's config at `configPath` says. */
+export async function fleetFacts(configPath: string, locknames: string[], timeoutMs: number, canary = false): Promise<FleetFacts> {
   const config = switchmanConfig(configPath);
-  return config.mode === "zookeeper" ? zooKeeperFacts(config, locknames, timeoutMs) : localFacts(config, locknames);
+  return config.mode === "zookeeper" ? zooKeeperFacts(config, locknames, timeoutMs, canary) : localFacts(config, locknames, canary);
 }
 

@@ -64,8 +64,10 @@ describe("cronmeta monitor (local mode)", () => {
     const manifest = join(root, "debian/scripts1.cronmeta.json");
     // --now is not an option: the test runs at a fixed instant through the records' own times.
     const r = await monitor(["--format", "nagios", manifest, "--window", "3600"]);
-    assert.match(r.out, /^CRONMETA (OK|WARNING|CRITICAL) - .* \| jobs=2;;;0 ok=\d;;;0 warning=\d;;;0 critical=\d;;;0 max_consecutive_failures=1;;;0\n$/);
+    assert.match(r.out, /^CRONMETA (OK|WARNING|CRITICAL) - .* \| jobs=2;;;0 ok=\d;;;0 warning=\d;;;0 critical=\d;;;0 max_consecutive_failures=1;;;0 hosts=1;;;0 hosts_alive=0;;;0 canary_problems=1;;;0\n$/);
     assert.equal(r.out.split("\n").length, 2);
+    // The manifest says the cron.d file has a canary line, and this host never ran it.
+    assert.match(r.out, /^CRONMETA WARNING - \S+ no canary/);
   });
 
   it("json is versioned and names every job; prometheus has the status gauge", async () => {

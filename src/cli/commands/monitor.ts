@@ -8,7 +8,7 @@
 import type { Io } from "../io.js";
 import { MonitorInputError, readManifests } from "../../monitor/manifests.js";
 import { fleetFacts, RecordsUnavailableError } from "../../monitor/records.js";
-import { buildReport, formatJson, formatNagios, formatPrometheus, formatTable, NAGIOS, selectJobs, type Filters } from "../../monitor/report.js";
+import { buildReport, canaryPackages, formatJson, formatNagios, formatPrometheus, formatTable, NAGIOS, selectJobs, type Filters } from "../../monitor/report.js";
 
 export const MONITOR_FORMATS = ["table", "json", "prometheus", "nagios"] as const;
 export type MonitorFormat = (typeof MONITOR_FORMATS)[number];
@@ -34,7 +34,7 @@ export async function runMonitor(options: MonitorOptions, io: Io): Promise<numbe
   try {
     const manifests = await readManifests(options.manifests);
     const selected = selectJobs(manifests, options.filters);
-    const facts = await fleetFacts(options.switchmanConfig, selected.map((s) => s.job.lockname), options.timeoutMs);
+    const facts = await fleetFacts(options.switchmanConfig, selected.map((s) => s.job.lockname), options.timeoutMs, canaryPackages(selected).length > 0);
     const report = buildReport(selected, facts, options.now ?? Date.now(), options.windowS * 1000);
     switch (options.format) {
       case "nagios": {
