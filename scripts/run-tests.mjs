@@ -18,17 +18,18 @@
 // (tsx's loader thread starts and loads), and each test file then loads its share of src/ again:
 // for the 70 unit files that was about 40 of the tier's 80 s of CPU. So the unit tier runs its
 // files in as many shared processes as it runs at once (scripts/test-shard.mjs imports them one
-// after the other; their tests run in that order), the files dealt out largest first to the
-// lightest process. Unit tests share no state through the process (no chdir, no environment or
+// after the other; their tests run in that order), the files dealt out slowest first to the
+// least loaded process, by the times of the last run (node_modules/.cache/cronmeta-tests/; a
+// file not timed yet counts by its size). Unit tests share no state through the process (no chdir, no environment or
 // global changes, their own temp directories), and `npm test` still runs every file alone, so
 // a test that passes only after another file has run fails there. TEST_CONCURRENCY sets how many
 // processes (files) run at once: the CPUs by default, at most 2 in the system tier, whose
 // ZooKeeper tests grow flaky when the machine is busy.
 import { Buffer } from "node:buffer";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import fg from "fast-glob";
@@ -76,6 +77,11 @@ if (timings) {
   nodeArgs.push("--import", script("./test-timings-hook.mjs"));
 }
 
+/** Where the last shared run's file times are kept: they only steer the dealing, never a result. */
+const TIMES_FILE = "node_modules/.cache/cronmeta-tests/durations.json";
+
+/** Shared processes: each file's time (ms), its top-level tests' durations added up. */
+let fileTimes = new Map();
 const started = performance.now();
 const cpuBefore = childrenCpuMs();
 let ok;
@@ -98,7 +104,8 @@ async function runIsolated() {
  * reports interleaved line by line would be unreadable), then the summary adds them up.
  */
 async function runShared() {
-  const shards = deal(files, Math.min(concurrency, files.length));
+  const previous = readTimes();
+  const shards = deal(files, Math.min(concurrency, files.length), previous);
   const reporter = process.stdout.isTTY ? "spec" : "tap";
   const runs = shards.map(async (shard, i) => {
     const events = join(workDir, `events-${i}.jsonl`);
@@ -126,12 +133,20 @@ async function runShared() {
   const results = await Promise.all(runs);
   const counts = {};
   const failed = [];
+  fileTimes = new Map();
   for (const { events } of results) {
     for (const e of events) {
       if (e.type === "count") counts[e.name] = (counts[e.name] ?? 0) + e.value;
       if (e.type === "failure") failed.push(`${e.file}: ${e.name}`);
+      if (e.type === "pass" || e.type === "fail") {
+        // Tests declared in x.cases.ts (tables shared with the system tier) belong to x.test.ts.
+        const owner = e.file?.replace(/\.cases\.ts$/, ".test.ts");
+        const file = files.includes(owner) ? owner : e.file;
+        fileTimes.set(file, (fileTimes.get(file) ?? 0) + e.ms);
+      }
     }
   }
+  writeTimes({ ...previous, ...Object.fromEntries([...fileTimes].filter(([f]) => files.includes(f)).map(([f, ms]) => [f, Math.round(ms)])) });
   const order = ["tests", "suites", "pass", "fail", "cancelled", "skipped", "todo"];
   console.log(`\n# run-tests: ${files.length} files in ${shards.length} processes: ${order.map((k) => `${k} ${counts[k] ?? 0}`).join(", ")}`);
   for (const f of failed) console.log(`# failed: ${f}`);
@@ -141,19 +156,42 @@ async function runShared() {
 }
 
 /**
- * `items` dealt into `n` lists: largest file first, each to the list with the fewest bytes so
- * far (a file's size is a rough measure of its tests' time; the big loops are system tests).
- * Each list keeps path order.
+ * `items` dealt into `n` lists: slowest file first, each to the list with the least time so far.
+ * A file's time is its last run's (`times`, ms); one not timed yet is estimated from its size at
+ * the timed files' rate (or, with none timed, counts by its size alone). Each list keeps path order.
  */
-function deal(items, n) {
-  const lists = Array.from({ length: n }, () => ({ bytes: 0, files: [] }));
-  const sized = items.map((f) => ({ f, bytes: statSync(f).size })).sort((a, b) => b.bytes - a.bytes || (a.f < b.f ? -1 : 1));
-  for (const { f, bytes } of sized) {
-    const lightest = lists.reduce((a, b) => (b.bytes < a.bytes ? b : a));
-    lightest.bytes += bytes;
+function deal(items, n, times) {
+  const timed = items.filter((f) => times[f] !== undefined);
+  const bytes = (f) => statSync(f).size;
+  const msPerByte = timed.length === 0 ? 1 : timed.reduce((t, f) => t + times[f], 0) / Math.max(1, timed.reduce((t, f) => t + bytes(f), 0));
+  const weighed = items.map((f) => ({ f, cost: times[f] ?? bytes(f) * msPerByte })).sort((a, b) => b.cost - a.cost || (a.f < b.f ? -1 : 1));
+  const lists = Array.from({ length: n }, () => ({ cost: 0, files: [] }));
+  for (const { f, cost } of weighed) {
+    const lightest = lists.reduce((a, b) => (b.cost < a.cost ? b : a));
+    lightest.cost += cost;
     lightest.files.push(f);
   }
   return lists.map((l) => l.files.sort());
+}
+
+function readTimes() {
+  try {
+    const times = JSON.parse(readFileSync(TIMES_FILE, "utf8"));
+    return typeof times === "object" && times !== null ? times : {};
+  } catch {
+    return {};
+  }
+}
+
+function writeTimes(times) {
+  try {
+    mkdirSync(dirname(TIMES_FILE), { recursive: true });
+    const temp = `${TIMES_FILE}.${process.pid}`;
+    writeFileSync(temp, `${JSON.stringify(times, Object.keys(times).sort(), 1)}\n`);
+    renameSync(temp, TIMES_FILE);
+  } catch {
+    // a read-only checkout: the next run deals by size
+  }
 }
 
 function exited(child) {
@@ -193,21 +231,7 @@ function printTimings(wallMs, cpuMs) {
   if (shared) {
     // In a shared process a file's time is that of its top-level tests (hooks included); the
     // CPU time is known per process only.
-    const byFile = new Map();
-    for (let i = 0; ; i++) {
-      let events;
-      try {
-        events = readFileSync(join(workDir, `events-${i}.jsonl`), "utf8");
-      } catch {
-        break;
-      }
-      for (const e of events.split("\n").filter(Boolean).map((l) => JSON.parse(l))) {
-        // Tests declared in x.cases.ts (tables shared with the system tier) belong to x.test.ts.
-        const file = e.file?.endsWith(".cases.ts") && files.includes(e.file.replace(/\.cases\.ts$/, ".test.ts")) ? e.file.replace(/\.cases\.ts$/, ".test.ts") : e.file;
-        if (e.type === "pass" || e.type === "fail") byFile.set(file, (byFile.get(file) ?? 0) + e.ms);
-      }
-    }
-    rows = [...new Set([...files, ...byFile.keys()])].map((file) => ({ file, wallMs: byFile.get(file) }));
+    rows = [...new Set([...files, ...fileTimes.keys()])].map((file) => ({ file, wallMs: fileTimes.get(file) }));
   } else {
     rows = files.map((file) => processes.find((p) => p.file === file) ?? { file });
   }
