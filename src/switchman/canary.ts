@@ -9,7 +9,7 @@
  *    (`{"v":1,"package","build","at"}`, atomically by rename): no ZooKeeper, no host name;
  * 2. the first canary of a minute on the host claims that minute (`.minute-<N>`, created with
  *    O_EXCL: exactly one process per host and minute wins), waits until the minute's canaries
- *    have written (a few seconds after the minute starts) and, in ZooKeeper mode, writes the
+ *    have written (3 s after the minute starts, at least 1 s) and, in ZooKeeper mode, writes the
  *    whole host's summary as one znode `<prefix>/canary/<host>` (persistent, about 100 bytes per
  *    file): when, which files at which build, and which packages' manifests are installed.
  *
@@ -38,6 +38,9 @@ export const BUILD_ID = /^[0-9a-f]{16}$/;
 
 /** The publisher waits until this long after the minute began, so that the minute's canaries have written. */
 export const SETTLE_MS = 3000;
+
+/** ... and at least this long after its own start. */
+export const MIN_SETTLE_MS = 1000;
 
 /** Entries not refreshed for this long are left out of the host's summary (a file removed long ago). */
 const FORGET_MS = 7 * 24 * 3600 * 1000;
@@ -256,8 +259,9 @@ export async function runCanary(
     return { status: 0, outcome: "publish-failed" };
   }
   if (!publisher || config.mode !== "zookeeper") return { status: 0, outcome: "noted" };
-  const wait = Math.floor(started / 60_000) * 60_000 + SETTLE_MS - clock.now();
-  if (wait > 0) await clock.sleep(wait);
+  // Cron starts the minute's lines within about a second; a late start (a busy host) waits a little too.
+  const wait = Math.max(Math.floor(started / 60_000) * 60_000 + SETTLE_MS - clock.now(), MIN_SETTLE_MS);
+  await clock.sleep(wait);
   const { hostFqdn } = await import("./hostname.js");
   const [host, entries, installed] = await Promise.all([hostFqdn(env), readCanaryDir(dir), installedManifests(invocation.manifests)]);
   const summary = hostSummary(host, clock.now(), entries, installed);
