@@ -3,20 +3,22 @@
 // node_modules, offline (the package build downloads nothing and never writes to the
 // developer's node_modules):
 //
-//   node debian/bundle.mjs switchman BUILD DEST   only what switchman imports at run time
+//   node debian/bundle.mjs switchman BUILD DEST   switchman's bundle, exactly as `npm run build` makes it
 //   node debian/bundle.mjs cronmeta  BUILD DEST   the build tool: everything but switchman's own modules
 //
-// BUILD is tsc's output (tsconfig.build.json's dist/). DEST gets dist/ (the modules), node_modules/
-// (the npm packages those modules import, with their dependencies as package-lock.json resolves
-// them) and a package.json that makes dist/*.js ES modules and carries the version.
+// BUILD is the build's output (tsc with tsconfig.build.json, then scripts/postbuild.mjs). DEST gets
+// dist/ (the modules), for cronmeta node_modules/ (the npm packages its modules import, with
+// their dependencies as package-lock.json resolves them), and a package.json that makes dist/*.js
+// ES modules and carries the version.
 //
-// switchman's modules are found by following its imports from dist/switchman/cli.js: static
-// `import`/`export ... from`, `import("...")` and `require("...")` with a literal specifier
-// (switchman has no other kind: a test of the packages runs both modes from the package). The
-// build tool keeps every other module, since its scan worker is loaded by URL rather than
-// import, and every production dependency but those only switchman imports, since it loads
-// @babel/parser through createRequire on first use.
+// switchman is one bundle (scripts/postbuild.mjs, issue 14): dist/switchman/cli.js, its chunks
+// and the notices of the npm packages inside, as listed in dist/switchman/bundle-files.json. It
+// imports nothing but node's own modules and its chunks, which is checked here; so it needs no
+// node_modules. The build tool keeps every other module, since its scan worker is loaded by URL
+// rather than import, and every production dependency, since it loads @babel/parser through
+// createRequire on first use.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { basename, dirname, join, posix, relative } from "node:path";
 
 const [kind, build, dest] = process.argv.slice(2);
@@ -70,15 +72,31 @@ function closure(entries) {
   return { modules, bare };
 }
 
+/** switchman's bundle files, relative to BUILD; fails unless they import only node's modules and each other. */
+function switchmanBundle() {
+  const list = join(build, "switchman", "bundle-files.json");
+  if (!existsSync(list)) throw new Error(`bundle: ${list} is missing: run scripts/postbuild.mjs on ${build} first`);
+  const files = JSON.parse(readFileSync(list, "utf8")).map((f) => `switchman/${f}`);
+  for (const file of files.filter((f) => f.endsWith(".js"))) {
+    const text = readFileSync(join(build, file), "utf8");
+    // Minified: `from"x"`, `import("x")`, `require("x")`.
+    for (const match of text.matchAll(/\bfrom\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)/g)) {
+      const spec = match[1] ?? match[2] ?? match[3];
+      const builtin = spec.startsWith("node:") || builtinModules.includes(spec);
+      const sibling = spec.startsWith(".") && files.includes(posix.normalize(posix.join(posix.dirname(file), spec)));
+      if (!builtin && !sibling) throw new Error(`bundle: ${file} imports ${spec}, which is neither node's nor in the bundle`);
+    }
+  }
+  return new Set(files);
+}
+
 const all = jsFiles(build);
-const runtime = closure(["switchman/cli.js"]);
 const tool = closure(all.filter((f) => !f.startsWith("switchman/")));
 // tsx is a development dependency that only the from-sources path of the scan pool loads.
 tool.bare.delete("tsx");
-const { modules } = kind === "switchman" ? runtime : tool;
-// cronmeta's own dependencies (package.json), without those that only switchman imports.
-const switchmanOnly = new Set([...runtime.bare].filter((name) => !tool.bare.has(name)));
-const bare = kind === "switchman" ? runtime.bare : new Set(Object.keys(pkg.dependencies ?? {}).filter((name) => !switchmanOnly.has(name)));
+const modules = kind === "switchman" ? switchmanBundle() : tool.modules;
+// cronmeta's own dependencies (package.json); switchman's are inside its bundle.
+const bare = kind === "switchman" ? new Set() : new Set(Object.keys(pkg.dependencies ?? {}));
 
 /**
  * The package-lock.json path of `name` as node would resolve it from package path `from`
@@ -140,5 +158,5 @@ writeFileSync(
   `${JSON.stringify({ name: pkg.name, version: pkg.version, description: pkg.description, license: pkg.license, type: "module", private: true }, null, 2)}\n`,
 );
 console.log(
-  `bundle ${kind}: ${modules.size} modules, ${packages.length} npm packages (${packages.map((p) => relative("node_modules", p)).join(", ")}) in ${dest}`,
+  `bundle ${kind}: ${modules.size} files, ${packages.length} npm packages (${packages.map((p) => relative("node_modules", p)).join(", ")}) in ${dest}`,
 );

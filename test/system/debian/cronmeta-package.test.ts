@@ -20,8 +20,8 @@ interface LockEntry {
 
 /** The build tool's own libraries, which switchman never loads. */
 const TOOL_ONLY = ["@babel/parser", "commander", "comment-parser", "cronstrue", "diff", "eta", "fast-glob"];
-/** What switchman imports at run time, with dependencies. */
-const SWITCHMAN_MODULES = ["async", "node-zookeeper-client", "underscore", "zod"];
+/** switchman is one bundle (scripts/postbuild.mjs): its npm code is inside, no node_modules. */
+const SWITCHMAN_MODULES: string[] = [];
 
 describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 }, () => {
   let work = "";
@@ -102,6 +102,12 @@ describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 },
     assert.deepEqual(own.filter((f) => !/^\/usr\/share\/switchman\/dist\/(switchman|syntax)\/|\/dist\/version\.js$/.test(f)), []);
     assert.deepEqual(files("switchman").filter((f) => /\.(ts|map)$/.test(f)), [], "no TypeScript or source maps");
     assert.equal(entry("switchman", "/usr/bin/cronmeta"), undefined);
+    // Exactly the bundle that `npm run build` made and `npm run bench` measures, byte for byte.
+    const bundle = JSON.parse(readFileSync(join(repoRoot, "dist/switchman/bundle-files.json"), "utf8")) as string[];
+    assert.deepEqual(own.filter((f) => f !== `${share}/dist/switchman/bundle-files.json`).sort(), bundle.map((f) => `${share}/dist/switchman/${f}`).sort());
+    for (const f of bundle) {
+      assert.ok(readFileSync(join(roots.get("switchman") as string, `${share}/dist/switchman/${f}`)).equals(readFileSync(join(repoRoot, "dist/switchman", f))), `${f} differs from the checkout's bundle`);
+    }
   });
 
   it("cronmeta ships the build tool, the add-on, templates, schema and its production node_modules, but not switchman", () => {
