@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { envLine } from "../cron/env-line.js";
 import { isValidZone } from "../cron/zone.js";
-import { DEBIAN_PACKAGE_NAME, USER_NAME } from "../syntax/debian.js";
+import { CONTROL_CHARACTER_MESSAGE, NO_CONTROL_CHARACTER } from "../syntax/control.js";
+import { DEBIAN_PACKAGE_NAME, DEBIAN_PACKAGE_NAME_RULE, USER_NAME, USER_NAME_RULE } from "../syntax/debian.js";
 import { ALERT_AFTER_RULE, DURATION_RULE, parseAlertAfter, parseDuration } from "../syntax/duration.js";
 
 const severitySetting = z.enum(["error", "warning", "off"]);
@@ -16,17 +17,15 @@ const envName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be a shell-style variable name ([A-Za-z_][A-Za-z0-9_]*)");
 
 /** Env values end up on their own cron.d line: no newline or control character may reach it. */
-const envValue = z
-  .string()
-  .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain newlines or control characters");
+const envValue = z.string().regex(NO_CONTROL_CHARACTER, CONTROL_CHARACTER_MESSAGE);
 
 const absolutePath = z
   .string()
   .regex(/^\/[^\u0000-\u0020\u007f%\\'"`$;&|<>()]*$/, "must be an absolute path without blanks, quotes, `%`, `\\` or shell metacharacters");
 
-const userName = z.string().regex(USER_NAME, "must be a valid user name ([a-z_][a-z0-9_-]*, at most 32 characters)");
+const userName = z.string().regex(USER_NAME, `must be a valid user name (${USER_NAME_RULE})`);
 
-const packageName = z.string().regex(DEBIAN_PACKAGE_NAME, "must be a Debian package name ([a-z0-9][a-z0-9.+-]+)");
+const packageName = z.string().regex(DEBIAN_PACKAGE_NAME, `must be a Debian package name (${DEBIAN_PACKAGE_NAME_RULE})`);
 
 /** Globs are relative to the root; one that leaves it would scan (or skip) files outside the project. */
 const relativeGlob = z

@@ -11,6 +11,7 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
+import { escapeControlCharacters } from "../syntax/control.js";
 import { LOG_LEVELS, type LogLevel } from "./config.js";
 import { describeUser, userName } from "./job-user.js";
 
@@ -79,13 +80,6 @@ export function formatTimestamp(date: Date): string {
   );
 }
 
-/** One log line stays one line: control characters are escaped. */
-export function escapeMessage(message: string): string {
-  return message.replace(/[\u0000-\u001f\u007f]/g, (c) =>
-    c === "\n" ? "\\n" : c === "\t" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
-  );
-}
-
 /** The log: file (filtered by level) plus stderr for warning and critical; syslog when the file fails. */
 export class Logger {
   private fd: number | undefined;
@@ -111,7 +105,7 @@ export class Logger {
 
   /** Writes one line at `level`. Never throws. */
   log(level: LogLevel, message: string): void {
-    const text = escapeMessage(message);
+    const text = escapeControlCharacters(message); // one log line stays one line
     const toStderr = level === "warning" || level === "critical";
     if (toStderr) this.options.stderr(`switchman: ${level}: ${text}\n`);
     if (LOG_LEVELS.indexOf(level) < this.threshold) return;

@@ -10,6 +10,9 @@ export const CONTROL_CLASS = "\\u0000-\\u001f\\u007f";
 /** Matches the first control character. */
 export const CONTROL_CHARACTER = new RegExp(`[${CONTROL_CLASS}]`);
 
+/** Matches a whole value without one: for schemas, whose JSON Schema carries it as its `pattern`. */
+export const NO_CONTROL_CHARACTER = new RegExp(`^[^${CONTROL_CLASS}]*$`);
+
 /** The message of values that must not hold one. */
 export const CONTROL_CHARACTER_MESSAGE = "must not contain newlines or control characters";
 
@@ -26,4 +29,14 @@ export function controlCharacterOffset(text: string): number {
 /** `U+000A` for "\n": how diagnostics name a character that cannot be shown. */
 export function codePointLabel(character: string): string {
   return `U+${(character.codePointAt(0) ?? 0).toString(16).padStart(4, "0").toUpperCase()}`;
+}
+
+const CONTROL_CHARACTERS = new RegExp(`[${CONTROL_CLASS}]`, "g");
+
+/**
+ * `text` with each control character written as an escape (`\n`, `\t`, `\x07`): a log line
+ * stays one line whatever a message quotes (a CMD, a path, a host name).
+ */
+export function escapeControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, (c) => (c === "\n" ? "\\n" : c === "\t" ? "\\t" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`));
 }

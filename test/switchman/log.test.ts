@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Logger, escapeMessage, formatTimestamp, type SyslogSink } from "../../src/switchman/log.js";
+import { Logger, formatTimestamp, type SyslogSink } from "../../src/switchman/log.js";
 
 function withDir(body: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), "switchman-log-"));
@@ -29,8 +29,14 @@ test("formatTimestamp: YYYY-MM-DD HH:MM:SS in local time", () => {
   assert.equal(formatTimestamp(date), "2026-01-02 03:04:05");
 });
 
-test("one line per message: control characters escaped", () => {
-  assert.equal(escapeMessage("a\nb\tc\u0007d"), "a\\nb\\tc\\x07d");
+test("one line per message: control characters escaped (src/syntax/control.ts)", () => {
+  withDir((dir) => {
+    const file = join(dir, "log");
+    const logger = new Logger({ file, level: "info", pid: 1, stderr: () => undefined, now: () => new Date(2026, 0, 2, 3, 4, 5) });
+    logger.info("a\nb\tc\u0007d\u007f");
+    logger.close();
+    assert.equal(readFileSync(file, "utf8"), "2026-01-02 03:04:05\t[1]\tinfo\ta\\nb\\tc\\x07d\\x7f\n");
+  });
 });
 
 test("lines are TAB-separated timestamp, [pid], level, message; appended; filtered by level", () => {

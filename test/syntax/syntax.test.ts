@@ -2,7 +2,7 @@
 // linter and switchman. Their users' own tests show the wiring; this file shows the rules.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CONTROL_CHARACTER, codePointLabel, controlCharacterOffset, hasControlCharacter } from "../../src/syntax/control.js";
+import { CONTROL_CHARACTER, NO_CONTROL_CHARACTER, codePointLabel, controlCharacterOffset, escapeControlCharacters, hasControlCharacter } from "../../src/syntax/control.js";
 import { isDebianPackageName, isUserName } from "../../src/syntax/debian.js";
 import { CRON_GROUP_NAME, groupTableProblems, isGroupTable, isPlausibleHostName } from "../../src/syntax/group.js";
 import { isLockname, LOCKNAME_RULE, locknameProblem } from "../../src/syntax/lockname.js";
@@ -17,6 +17,14 @@ test("control characters: C0 and DEL, nothing else", () => {
   assert.equal(codePointLabel("\n"), "U+000A");
   assert.equal(codePointLabel("\u007f"), "U+007F");
   assert.equal(CONTROL_CHARACTER.global, false, "a stateless pattern: .test() must not remember lastIndex");
+});
+
+test("control characters: a whole value without one, and escaped for a log line", () => {
+  assert.equal(NO_CONTROL_CHARACTER.test("PATH=/bin: x é"), true);
+  for (const c of ["\u0000", "\n", "\t", "\u001f", "\u007f"]) assert.equal(NO_CONTROL_CHARACTER.test(`a${c}b`), false, codePointLabel(c));
+  assert.equal(NO_CONTROL_CHARACTER.source, "^[^\\u0000-\\u001f\\u007f]*$", "the JSON Schema's pattern");
+  assert.equal(escapeControlCharacters("a\nb\tc\u0007d\u007fe\u0080é"), "a\\nb\\tc\\x07d\\x7fe\u0080é");
+  assert.equal(escapeControlCharacters("\r\n\r\n"), "\\x0d\\n\\x0d\\n", "every one, not only the first");
 });
 
 test("lock names: 1-512 of [A-Za-z0-9._-], not . or .., with the reason", () => {
