@@ -27,7 +27,7 @@
 // ZooKeeper tests grow flaky when the machine is busy.
 import { Buffer } from "node:buffer";
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -146,7 +146,7 @@ async function runShared() {
       }
     }
   }
-  writeTimes({ ...previous, ...Object.fromEntries([...fileTimes].filter(([f]) => files.includes(f)).map(([f, ms]) => [f, Math.round(ms)])) });
+  writeTimes({ ...Object.fromEntries(Object.entries(previous).filter(([f]) => existsSync(f))), ...Object.fromEntries([...fileTimes].filter(([f]) => files.includes(f)).map(([f, ms]) => [f, Math.round(ms)])) });
   const order = ["tests", "suites", "pass", "fail", "cancelled", "skipped", "todo"];
   console.log(`\n# run-tests: ${files.length} files in ${shards.length} processes: ${order.map((k) => `${k} ${counts[k] ?? 0}`).join(", ")}`);
   for (const f of failed) console.log(`# failed: ${f}`);
