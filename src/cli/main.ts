@@ -255,6 +255,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--group <name...>", "only the jobs of these groups")
     .option("--window <seconds>", "how far back slots are counted", nonNegativeInteger, 86400)
     .option("--timeout <ms>", "give up on ZooKeeper after this long", nonNegativeInteger, 5000)
+    .addHelpText(
+      "after",
+      "\nClasses: ok, pending, running, late, failed, skipped: still running, running too long, no eligible host, missed, never ran;\n" +
+        "from the cron.d files' canary lines: cron stopped, file not run, other build, no canary.\n" +
+        "Exit (--format nagios): 0 OK, 1 WARNING, 2 CRITICAL (also ZooKeeper or records unreadable), 3 UNKNOWN (bad manifest,\n" +
+        "filter, record or switchman config); other formats: 0 all ok, 1 not, 2 error. Alert rules: docs/monitor.md.\n",
+    )
     .action(async (manifests: string[], raw: { format: "table" | "json" | "prometheus" | "nagios"; switchmanConfig: string; job?: string[]; package?: string[]; group?: string[]; window: number; timeout: number }) => {
       const { runMonitor } = await import("./commands/monitor.js");
       const filters = { ...(raw.job === undefined ? {} : { jobs: raw.job }), ...(raw.package === undefined ? {} : { packages: raw.package }), ...(raw.group === undefined ? {} : { groups: raw.group }) };
