@@ -41,12 +41,15 @@ function jsFiles(dir, prefix = "") {
   return out;
 }
 
-/** The specifiers a compiled module imports (tsc output: one statement per import, literal specifiers). */
+/**
+ * The specifiers a compiled module imports: tsc output (one statement per import) and esbuild's
+ * bundles (dist/cli/, minified: `import{a}from"./chunk-X.js"`, `import"./x.js"`), literal specifiers.
+ */
 function specifiers(file) {
   const text = readFileSync(join(build, file), "utf8");
   const found = new Set();
-  const forms = /^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"|^\s*import\s+"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)|\)\(\s*"([^".][^"]*)"\s*\)/gm;
-  for (const match of text.matchAll(forms)) found.add(match[1] ?? match[2] ?? match[3] ?? match[4] ?? match[5]);
+  const forms = /^\s*(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"|^\s*import\s+"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)|\)\(\s*"([^".][^"]*)"\s*\)|[}\s;]from\s*"(\.[^"]+)"|[;\n]import\s*"(\.[^"]+)"/gm;
+  for (const match of text.matchAll(forms)) found.add(match.slice(1).find((m) => m !== undefined));
   return [...found];
 }
 
@@ -91,6 +94,7 @@ function switchmanBundle() {
 }
 
 const all = jsFiles(build);
+// The scan worker (dist/cli/scan-worker.js) is started by URL, not imported: every module is an entry.
 const tool = closure(all.filter((f) => !f.startsWith("switchman/")));
 // tsx is a development dependency that only the from-sources path of the scan pool loads.
 tool.bare.delete("tsx");

@@ -11,7 +11,13 @@
 //    most of its start-up (docs/benchmarks.md). The Debian switchman package ships exactly these
 //    files (debian/bundle.mjs). ES modules (the package is "type": "module"), syntax for Node 18
 //    (Debian 12's nodejs 18.19/18.20).
-// 2. The executables get mode 0755 (tsc does not keep modes).
+// 2. So does cronmeta's (the build tool; Node 20, like its Depends): DIST/cli/cronmeta.js with
+//    commander, zod, fast-glob, eta and the rest, its chunks (the commands, loaded on demand)
+//    and the scan worker (DIST/cli/scan-worker.js, beside the chunk that starts it, which
+//    finds it by URL) in DIST/cli/. @babel/parser stays outside: the scanner loads it from
+//    node_modules only for a tree with JavaScript candidates. tsc's modules stay in DIST for
+//    the library (DIST/index.js) and `cronmeta monitor`'s imports of switchman's modules.
+// 3. The executables get mode 0755 (tsc does not keep modes).
 //
 // Offline: esbuild comes from node_modules (a devDependency, installed by `npm ci`).
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -26,8 +32,8 @@ const dist = resolve(process.argv[2] ?? "dist");
 const switchmanDir = join(dist, "switchman");
 const entry = join(switchmanDir, "cli.js");
 
-/** The bundle's files, relative to DIST/switchman (debian/bundle.mjs ships this list). */
-const SWITCHMAN_BUNDLE_LIST = "bundle-files.json";
+/** Each bundle's files, relative to its directory (debian/bundle.mjs ships switchman's list). */
+const BUNDLE_LIST = "bundle-files.json";
 /** The licenses of the npm packages inside the bundle, which their licenses ask every copy to carry. */
 const NOTICES = "THIRD-PARTY-NOTICES.txt";
 
@@ -56,45 +62,70 @@ function notices(packages) {
 async function bundleSwitchman() {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run tsc -p tsconfig.build.json first`);
   // tsc rewrites cli.js on every build; an earlier bundle's chunks are removed, never mixed in.
-  if (readFileSync(entry, "utf8").includes("/* switchman bundle */")) {
+  if (readFileSync(entry, "utf8").includes("/* cronmeta bundle */")) {
     throw new Error(`${entry} is already a bundle: run tsc -p tsconfig.build.json before this script`);
   }
   rmSync(join(switchmanDir, "chunks"), { recursive: true, force: true });
-  const result = await build({
-    entryPoints: { cli: entry },
-    outdir: switchmanDir,
-    chunkNames: "chunks/[name]-[hash]",
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node18",
-    // Whitespace and syntax only: error messages and SWITCHMAN_DEBUG stacks keep their names.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    legalComments: "none",
-    // Byte-identical output wherever the tree is (a package build works on a copy whose
-    // node_modules is a symlink): module paths relative to the tree, symlinks not followed.
-    absWorkingDir: repo,
-    preserveSymlinks: true,
-    write: false,
-    metafile: true,
-    logLevel: "warning",
-    // The ZooKeeper client is CommonJS and require()s node's modules.
-    banner: { js: "/* switchman bundle */import{createRequire as __cmCreateRequire}from\"node:module\";const require=__cmCreateRequire(import.meta.url);" },
-  });
-  const files = [NOTICES];
+  const result = await build({ ...common, entryPoints: { cli: entry }, outdir: switchmanDir, chunkNames: "chunks/[name]-[hash]", target: "node18" });
+  const files = [NOTICES, ...writeOutputs(result, switchmanDir)].sort();
+  writeFileSync(join(switchmanDir, NOTICES), notices(bundledPackages(result.metafile)));
+  writeFileSync(join(switchmanDir, BUNDLE_LIST), `${JSON.stringify(files, null, 2)}\n`);
+}
+
+/** Shared esbuild settings: ES modules, names kept, byte-identical output wherever the tree is. */
+const common = {
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  // Whitespace and syntax only: error messages and debug stacks keep their names.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: "none",
+  // Module paths relative to the tree, symlinks not followed (a package build works on a copy
+  // whose node_modules is a symlink).
+  absWorkingDir: repo,
+  preserveSymlinks: true,
+  write: false,
+  metafile: true,
+  logLevel: "warning",
+  // CommonJS modules inside (the ZooKeeper client) require() node's modules.
+  banner: { js: "/* cronmeta bundle */import{createRequire as __cmCreateRequire}from\"node:module\";const require=__cmCreateRequire(import.meta.url);" },
+};
+
+/** Writes esbuild's outputs; returns their paths relative to `dir`. */
+function writeOutputs(result, dir) {
+  const files = [];
   for (const output of result.outputFiles) {
     mkdirSync(dirname(output.path), { recursive: true });
     writeFileSync(output.path, output.contents);
-    files.push(relative(switchmanDir, output.path));
+    files.push(relative(dir, output.path));
   }
-  writeFileSync(join(switchmanDir, NOTICES), notices(bundledPackages(result.metafile)));
-  files.sort();
-  writeFileSync(join(switchmanDir, SWITCHMAN_BUNDLE_LIST), `${JSON.stringify(files, null, 2)}\n`);
+  return files;
+}
+
+async function bundleCronmeta() {
+  const cliDir = join(dist, "cli");
+  const cliEntry = join(cliDir, "cronmeta.js");
+  if (readFileSync(cliEntry, "utf8").includes("/* cronmeta bundle */")) throw new Error(`${cliEntry} is already a bundle: run tsc first`);
+  // An earlier bundle's chunks go; tsc's modules stay.
+  const list = join(cliDir, BUNDLE_LIST);
+  if (existsSync(list)) for (const f of JSON.parse(readFileSync(list, "utf8"))) if (f !== "cronmeta.js") rmSync(join(cliDir, f), { force: true });
+  const result = await build({
+    ...common,
+    entryPoints: { "cli/cronmeta": cliEntry, "cli/scan-worker": join(dist, "scan", "scan-worker.js") },
+    outdir: dist,
+    chunkNames: "cli/[name]-[hash]",
+    target: "node20",
+    external: ["@babel/parser"],
+  });
+  const files = writeOutputs(result, cliDir).sort();
+  if (files.some((f) => f.includes("/"))) throw new Error(`cronmeta's bundle must be flat in ${cliDir}: ${files.join(", ")}`);
+  writeFileSync(list, `${JSON.stringify(files, null, 2)}\n`);
 }
 
 await bundleSwitchman();
+await bundleCronmeta();
 for (const bin of ["cli/cronmeta.js", "switchman/cli.js"]) {
   if (existsSync(join(dist, bin))) chmodSync(join(dist, bin), 0o755);
 }
