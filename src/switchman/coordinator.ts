@@ -3,6 +3,7 @@
  * ZooKeeper (src/switchman/zookeeper/) and local mode (src/switchman/local/).
  */
 
+import type { LeaseRequest } from "./lease/types.js";
 import type { RunRecordAccess } from "./records/zookeeper-records.js";
 
 /** What switchman asks for before it runs the command. */
@@ -15,16 +16,28 @@ export interface AcquireRequest {
   host: string;
   /** switchman's pid, written into the lock as `"<fqdn> <pid>"`. */
   pid: number;
+  /**
+   * `--lease`s, evaluated on this host (issue 16, lease/): held for CMD's whole life, under the
+   * lock's heartbeat and budget. `name` labels the queue entries: the lock name, or with
+   * `--no-lock` CMD's base name.
+   */
+  leases?: { list: LeaseRequest[]; name: string };
+  /** `--concurrency replace`: a held lock is asked to stop, and taken once its holder's CMD is dead. */
+  replace?: boolean;
+  /** `--wait`, seconds: the longest to wait for the lock (replace) and the leases; undefined = no limit. */
+  waitS?: number;
+  /** performance.now() at switchman's start: `--wait` counts from there. */
+  startedAt?: number;
 }
 
 /** The decision taken before the command runs. */
 export type Decision =
   | { run: true }
-  | { run: false; reason: "not-in-group" | "lock-held"; detail: string };
+  | { run: false; reason: "not-in-group" | "lock-held" | "wait-timeout"; detail: string };
 
 /** Why a running command must be stopped. */
 export interface LossReport {
-  reason: "lock-lost" | "group-changed" | "session-unsafe";
+  reason: "lock-lost" | "lease-lost" | "group-changed" | "session-unsafe" | "replaced";
   detail: string;
 }
 

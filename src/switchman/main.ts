@@ -16,6 +16,7 @@
  */
 import { basename, resolve } from "node:path";
 import { isLockname } from "../syntax/lockname.js";
+import type { Lease } from "../syntax/lease.js";
 import { VERSION } from "../version.js";
 import { USAGE, parseInvocation, type Invocation } from "./args.js";
 import { createCoordinator } from "./backend.js";
@@ -53,6 +54,10 @@ interface Prepared {
   lockname: string | undefined;
   package: string | undefined;
   timeout: { text: string; seconds: number } | undefined;
+  /** `--lease`s (issue 16), syntax checked; evaluated on this host in phase 2 (lease/evaluate.ts). */
+  leases: Lease[];
+  /** `--wait`, seconds. */
+  waitS: number | undefined;
   config: SwitchmanConfig;
   configPath: string;
 }
@@ -104,9 +109,8 @@ function prepare(argv: string[], io: SwitchmanIo): Prepared | PreparedStatus | E
     return 0;
   }
   if (invocation.kind === "canary") return invocation;
-  // Issue 16: the command line takes leases, replace and --wait before the run path does; until
-  // it does, refuse them rather than run CMD without what the cron line asked for.
-  const pending = invocation.kind !== "run" ? undefined : invocation.leases.length > 0 ? "--lease" : invocation.concurrency === "replace" ? "--concurrency replace" : invocation.wait ? "--wait" : undefined;
+  // Issue 16: `replace` is not in the run path yet; refuse it rather than run CMD without it.
+  const pending = invocation.kind === "run" && invocation.concurrency === "replace" ? "--concurrency replace" : undefined;
   if (pending !== undefined) {
     io.stderr(`switchman: ${pending} is not supported yet by this build's run path (issue 16); remove it from the command line\n`);
     return 2;
@@ -122,6 +126,8 @@ function prepare(argv: string[], io: SwitchmanIo): Prepared | PreparedStatus | E
       lockname: invocation.lockname,
       package: invocation.package,
       timeout: invocation.timeout,
+      leases: invocation.leases,
+      waitS: invocation.wait?.seconds,
       config,
       configPath,
     };
@@ -141,9 +147,11 @@ async function run(
   deps: MainDependencies,
 ): Promise<number> {
   const { command, group, lockname, config, configPath } = prepared;
-  const request = { host: await hostFqdn(env), pid: process.pid, group, lockname };
+  const request: AcquireRequest = { host: await hostFqdn(env), pid: process.pid, group, lockname, startedAt: 0 }; // performance.now() counts from the process's start
   let coordinator: Coordinator;
   try {
+    if (prepared.leases.length > 0) request.leases = await leaseRequest(prepared, request.host);
+    if (prepared.waitS !== undefined) request.waitS = prepared.waitS;
     coordinator = await deps.createCoordinator(config, env, log, configPath);
   } catch (error) {
     return failureStatus(error, log);
@@ -173,6 +181,13 @@ async function run(
   } finally {
     await coordinator.close();
   }
+}
+
+/** The leases on this host (loaded only for a run with leases), queued under the lock name or CMD's base name. */
+async function leaseRequest(prepared: Prepared, host: string): Promise<NonNullable<AcquireRequest["leases"]>> {
+  const { evaluateLeases } = await import("./lease/evaluate.js");
+  const base = basename(prepared.command[0] ?? "");
+  return { list: evaluateLeases(prepared.leases, host), name: prepared.lockname ?? (isLockname(base) ? base : "run") };
 }
 
 /**

@@ -137,6 +137,11 @@ declare module "node-zookeeper-client" {
     getData(path: string, callback: (error: ZooKeeperException | null, data: Buffer | undefined, stat: Stat) => void): void;
     setData(path: string, data: Buffer, version: number, callback: Callback<Stat>): void;
     getChildren(path: string, callback: (error: ZooKeeperException | null, children: string[], stat: Stat) => void): void;
+    getChildren(
+      path: string,
+      watcher: Watcher,
+      callback: (error: ZooKeeperException | null, children: string[], stat: Stat) => void,
+    ): void;
     transaction(): Transaction;
   }
 

@@ -56,6 +56,9 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
       if (req.group !== undefined && !hostInGroup(options.groups, req.group, req.host)) {
         return { run: false, reason: "not-in-group", detail: `host ${req.host} is not in group ${req.group}` };
       }
+      if (req.leases !== undefined && req.leases.list.length > 0) {
+        throw new SwitchmanError("--lease is not supported in local mode yet (issue 16): use ZooKeeper mode, or remove it from the command line", 2);
+      }
       if (req.lockname === undefined) return { run: true };
       const lock = await tryLock(options.lockdir, req.lockname, options.env);
       if (lock === undefined) {

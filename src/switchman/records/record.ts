@@ -23,8 +23,8 @@ export const FLEET_RECORD_MAX_BYTES = 1024;
 /** A journal line stays below PIPE_BUF (4096) with its newline, so one write(2) appends it whole. */
 export const JOURNAL_LINE_MAX_BYTES = 4095;
 
-/** Why a run was not started (the coordinator's reasons, SPEC 8.2). */
-export const SKIP_REASONS = ["not-in-group", "lock-held"] as const;
+/** Why a run was not started (the coordinator's reasons, SPEC 8.2; `wait-timeout`: `--wait` ran out, issue 16). */
+export const SKIP_REASONS = ["not-in-group", "lock-held", "wait-timeout"] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /**
@@ -117,7 +117,7 @@ export function emptyFleetRecord(): FleetRecord {
 
 /** A fresh host record for `lockname`. */
 export function emptyHostRecord(lockname: string): HostRecord {
-  return { lockname, ...emptyFleetRecord(), failures: 0, skips: { "not-in-group": 0, "lock-held": 0 } };
+  return { lockname, ...emptyFleetRecord(), failures: 0, skips: { "not-in-group": 0, "lock-held": 0, "wait-timeout": 0 } };
 }
 
 function startOnly(facts: StartFacts): RunStart {
@@ -279,7 +279,11 @@ export function parseHostRecord(source: string | Buffer): HostRecord | undefined
     lockname,
     ...fleet,
     failures: count(data.failures) ?? 0,
-    skips: { "not-in-group": count(skips["not-in-group"]) ?? 0, "lock-held": count(skips["lock-held"]) ?? 0 },
+    skips: {
+      "not-in-group": count(skips["not-in-group"]) ?? 0,
+      "lock-held": count(skips["lock-held"]) ?? 0,
+      "wait-timeout": count(skips["wait-timeout"]) ?? 0,
+    },
   };
   if (isObject(data.last_skip)) {
     const at = text(data.last_skip.at);

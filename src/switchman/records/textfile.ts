@@ -36,7 +36,7 @@ export const METRICS = {
   switchman_job_consecutive_failures: ["gauge", "Runs since the last successful run on this host."],
   switchman_job_runs_total: ["counter", "Runs started on this host."],
   switchman_job_failures_total: ["counter", "Runs on this host that did not exit 0 (failed, killed, timed out, lost)."],
-  switchman_job_skips_total: ["counter", "Starts on this host that did not run the job, by reason (not-in-group, lock-held)."],
+  switchman_job_skips_total: ["counter", "Starts on this host that did not run the job, by reason (not-in-group, lock-held, wait-timeout)."],
 } as const;
 
 type MetricName = keyof typeof METRICS;

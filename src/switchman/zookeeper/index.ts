@@ -100,11 +100,37 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
       }
     }
     const group = request.group === undefined ? undefined : { name: request.group, host: request.host };
-    const run = (lock?: { path: string; data: Buffer; provenAt: number }): Decision => {
+    const body = lockData(request.host, request.pid);
+    const run = async (lock?: { path: string; data: Buffer; provenAt: number }): Promise<Decision> => {
+      let leases: { paths: string[]; provenAt: number } | undefined;
+      if (request.leases !== undefined && request.leases.list.length > 0) {
+        // Loaded only for a run with leases: the skip path and plain locks never pay for it.
+        const { acquireZkLeases, proveHeld } = await import("./semaphore.js");
+        const waitUntil = request.waitS === undefined ? undefined : (request.startedAt ?? performance.now()) + request.waitS * 1000;
+        const outcome = await acquireZkLeases({
+          session: opened,
+          prefix: options.prefix,
+          lockname: request.leases.name,
+          data: body,
+          leases: request.leases.list,
+          waitUntil,
+          troubleBudgetMs: connectTimeoutMs,
+          signal: stopping.signal,
+          log: options.log,
+        });
+        if (!outcome.held) {
+          return { run: false, reason: "wait-timeout", detail: `${outcome.waited} (--wait ${request.waitS ?? "-"} s)` };
+        }
+        const provenAt = await proveHeld(opened, [...(lock ? [lock.path] : []), ...outcome.paths], connectTimeoutMs);
+        if (lock) lock = { ...lock, provenAt };
+        leases = { paths: outcome.paths, provenAt };
+        options.log("debug", `holding ${outcome.paths.join(", ")}`);
+      }
       lockWatch = new LockWatch({
         session: opened,
         prefix: options.prefix,
         ...(lock ? { lock } : {}),
+        ...(leases ? { leases } : {}),
         ...(group ? { group } : {}),
         terminationTimeoutMs: options.terminationTimeoutS * 1000,
         log: options.log,
@@ -113,7 +139,6 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     };
     if (request.lockname === undefined) return run();
     const path = lockPath(options.prefix, request.lockname);
-    const body = lockData(request.host, request.pid);
     const outcome = await takeLock(opened, {
       prefix: options.prefix,
       lockname: request.lockname,

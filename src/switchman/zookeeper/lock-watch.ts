@@ -59,14 +59,20 @@ export type LockWatchSession = Pick<
   | "getData"
   | "exists"
   | "checkNode"
->;
+> &
+  Partial<Pick<ZkSession, "checkNodes">>;
 
 /** What the lock watch watches. */
 export interface LockWatchOptions {
   session: LockWatchSession;
   prefix: string;
-  /** The held lock; absent with --no-lock (then connection trouble stops nothing). */
+  /** The held lock; absent with --no-lock (then connection trouble stops nothing, unless leases are held). */
   lock?: { path: string; data: Buffer; provenAt: number };
+  /**
+   * The held lease nodes (issue 16, lease/zookeeper.ts): proven by the same heartbeat, watched
+   * like the lock, under the same budget; `provenAt` as the lock's (when both are given, the lock's counts).
+   */
+  leases?: { paths: readonly string[]; provenAt: number };
   /** The group whose membership must last; absent without --group. */
   group?: { name: string; host: string };
   terminationTimeoutMs: number;
@@ -94,10 +100,24 @@ export class LockWatch {
    */
   private readonly fired = { lock: 0, group: 0 };
   private troubleSince: number | undefined;
+  /** Lease watches: armed, being armed, and events seen per lease node (as for the lock). */
+  private readonly leaseArmed = new Set<string>();
+  private readonly leaseArming = new Set<string>();
+  private readonly leaseFired = new Map<string, number>();
 
   constructor(private readonly options: LockWatchOptions) {
     this.clock = options.clock ?? systemClock;
-    this.lastProvenAt = options.lock?.provenAt ?? this.clock.now();
+    this.lastProvenAt = options.lock?.provenAt ?? options.leases?.provenAt ?? this.clock.now();
+  }
+
+  /** True when something exclusive is held (the lock, or a lease): then losing the proof stops CMD. */
+  private get guarded(): boolean {
+    return this.options.lock !== undefined || (this.options.leases?.paths.length ?? 0) > 0;
+  }
+
+  /** Every node the heartbeat proves: the lock first, then the leases. */
+  private get heldPaths(): string[] {
+    return [...(this.options.lock ? [this.options.lock.path] : []), ...(this.options.leases?.paths ?? [])];
   }
 
   /** The session timeout the budget rests on, ms: the session's floor. */
@@ -127,13 +147,13 @@ export class LockWatch {
    * CMD must be dead (the guard process's limit). undefined without a lock (--no-lock).
    */
   remainingMs(): number | undefined {
-    if (!this.options.lock) return undefined;
+    if (!this.guarded) return undefined;
     return this.lastProvenAt + this.sessionMs - SAFETY_MARGIN_S * 1000 - this.clock.now();
   }
 
   /** Starts watching; `onLost` is called at most once, never after {@link stop}. */
   start(onLost: (loss: LossReport) => void): void {
-    const { session, lock, log } = this.options;
+    const { session, log } = this.options;
     this.onLost = onLost;
     session.onExpired(() => this.lose("lock-lost", "ZooKeeper session expired"));
     session.onShortened((grantedMs, member) =>
@@ -146,7 +166,7 @@ export class LockWatch {
     session.onDisconnected(() => {
       if (this.done) return;
       this.troubleSince ??= this.clock.now();
-      if (lock) {
+      if (this.guarded) {
         const left = Math.max(0, this.deadline - this.clock.now()) / 1000;
         log("info", `lost the connection to ZooKeeper; the lock is safe for ${left.toFixed(1)} s more`);
       } else {
@@ -199,7 +219,22 @@ export class LockWatch {
     this.inFlight = inFlight;
     const timeoutMs = Math.max(this.budgetMs, 1000);
     let request: Promise<void>;
-    if (lock) {
+    const held = this.heldPaths;
+    if (held.length > 1 || (held.length === 1 && !lock)) {
+      // Lock and leases in one multi request (all must exist), then each owner, in this order.
+      const proof =
+        held.length === 1 || session.checkNodes === undefined
+          ? Promise.all(held.map((path) => session.checkNode(path, timeoutMs)))
+          : session.checkNodes(held, timeoutMs);
+      const owners = Promise.all(held.map((path) => session.exists(path, timeoutMs)));
+      request = Promise.all([proof, owners]).then(([, stats]) => {
+        const bad = stats.findIndex((stat) => !session.owns(stat));
+        const path = held[bad] as string;
+        if (bad < 0) this.prove(sentAt);
+        else if (stats[bad] === null) this.lose(this.lossOf(path), `${this.nodeName(path)} is gone`);
+        else this.lose(this.lossOf(path), `${this.nodeName(path)} now belongs to another session`);
+      });
+    } else if (lock) {
       // Both go out in this tick, in this order: the stat is read after the write committed.
       const proof = session.checkNode(lock.path, timeoutMs);
       const owner = session.exists(lock.path, timeoutMs);
@@ -231,7 +266,7 @@ export class LockWatch {
   }
 
   private scheduleDeadline(): void {
-    if (!this.options.lock || this.done) return;
+    if (!this.guarded || this.done) return;
     if (this.deadlineTimer !== undefined) this.clock.clearTimeout(this.deadlineTimer);
     const wait = Math.max(0, this.deadline - this.clock.now());
     this.deadlineTimer = this.clock.setTimeout(
@@ -263,6 +298,15 @@ export class LockWatch {
       void this.armLockWatch(seen).finally(() => {
         this.arming.lock = false;
         if (this.fired.lock !== seen) this.armWatches();
+      });
+    }
+    for (const path of this.options.leases?.paths ?? []) {
+      if (this.leaseArmed.has(path) || this.leaseArming.has(path)) continue;
+      this.leaseArming.add(path);
+      const seen = this.leaseFired.get(path) ?? 0;
+      void this.armLeaseWatch(path, seen).finally(() => {
+        this.leaseArming.delete(path);
+        if ((this.leaseFired.get(path) ?? 0) !== seen) this.armWatches();
       });
     }
     if (this.options.group && !this.groupWatchArmed && !this.arming.group) {
@@ -300,6 +344,35 @@ export class LockWatch {
     }
   }
 
+  private async armLeaseWatch(path: string, seen: number): Promise<void> {
+    const { session } = this.options;
+    if (this.done) return;
+    const onEvent = (event: { getType(): number }): void => {
+      this.leaseFired.set(path, (this.leaseFired.get(path) ?? 0) + 1);
+      this.leaseArmed.delete(path);
+      if (this.done) return;
+      if (event.getType() === Event.NODE_DELETED) this.lose("lease-lost", `lease node ${path} was deleted`);
+      else this.armWatches();
+    };
+    try {
+      const stat = await session.exists(path, this.budgetMs, onEvent);
+      if (stat === null) this.lose("lease-lost", `lease node ${path} is gone`);
+      else if (!session.owns(stat)) this.lose("lease-lost", `lease node ${path} now belongs to another session`);
+      else if ((this.leaseFired.get(path) ?? 0) === seen) this.leaseArmed.add(path);
+    } catch (error) {
+      this.failed(error, "lease watch");
+    }
+  }
+
+  /** The loss a held node's trouble is: the lock's or a lease's. */
+  private lossOf(path: string): LossReport["reason"] {
+    return path === this.options.lock?.path ? "lock-lost" : "lease-lost";
+  }
+
+  private nodeName(path: string): string {
+    return `${path === this.options.lock?.path ? "lock" : "lease"} node ${path}`;
+  }
+
   private readonly onGroupEvent = (event: { getType(): number }): void => {
     this.fired.group++;
     this.groupWatchArmed = false;
@@ -335,8 +408,10 @@ export class LockWatch {
     if (this.done) return;
     if (!(error instanceof ZkCallError)) throw error;
     const { lock, log } = this.options;
-    if (error.code === Exception.NO_NODE && lock) {
+    if (error.code === Exception.NO_NODE && lock && !this.options.leases) {
       this.lose("lock-lost", `lock node ${lock.path} was deleted`);
+    } else if (error.code === Exception.NO_NODE && this.guarded) {
+      this.lose(lock ? "lock-lost" : "lease-lost", `a held node was deleted (${error.message})`);
     } else if (error.code === Exception.SESSION_EXPIRED) {
       this.lose("lock-lost", "ZooKeeper session expired");
     } else {
@@ -346,7 +421,7 @@ export class LockWatch {
 
   private lose(reason: LossReport["reason"], detail: string): void {
     if (this.done) return;
-    if (!this.options.lock && reason !== "group-changed") {
+    if (!this.guarded && reason !== "group-changed") {
       // --no-lock: nothing exclusive to protect; only a proven group change stops the job.
       this.options.log("warning", `${detail}; running on without ZooKeeper (--no-lock)`);
       return;

@@ -251,10 +251,31 @@ export class ZkSession {
     });
   }
 
-  /** `getChildren` with a timeout: the children's names (`switchman --status` lists `<prefix>/runs`). */
-  getChildren(path: string, timeoutMs: number): Promise<string[]> {
+  /**
+   * `getChildren` with a timeout: the children's names (`switchman --status` lists `<prefix>/runs`).
+   * With a watcher, the one-shot child watch is armed by this very read (leases wait on it).
+   */
+  getChildren(path: string, timeoutMs: number, watcher?: (event: { getType(): number }) => void): Promise<string[]> {
     return this.call(`getChildren ${path}`, timeoutMs, (settle) => {
-      this.client.getChildren(path, (error, children) => settle(error, children ?? []));
+      const cb = (error: ZooKeeperException | null, children: string[] | undefined): void => settle(error, children ?? []);
+      if (watcher) this.client.getChildren(path, watcher, cb);
+      else this.client.getChildren(path, cb);
+    });
+  }
+
+  /** `delete` with a timeout (version -1: any); only ever used on nodes this session owns. */
+  remove(path: string, timeoutMs: number): Promise<void> {
+    return this.call(`delete ${path}`, timeoutMs, (settle) => {
+      this.client.remove(path, -1, (error) => settle(error, undefined));
+    });
+  }
+
+  /** {@link checkNode} for several paths in one multi request: one write, all or nothing. */
+  checkNodes(paths: readonly string[], timeoutMs: number): Promise<void> {
+    return this.call(`check ${paths.join(" ")}`, timeoutMs, (settle) => {
+      let transaction = this.client.transaction();
+      for (const path of paths) transaction = transaction.check(path, -1);
+      transaction.commit((error) => settle(error, undefined));
     });
   }
 

@@ -68,7 +68,7 @@ test("host records count failures and skips by reason", () => {
   record = hostWithSkip(record, "not-in-group", "2026-11-28T05:02:00.000Z");
   record = hostWithFinish(withStart(record, start("a")), finish("a", "lost", 70));
   record = hostWithFinish(withStart(record, start("b")), finish("b", "success", 0));
-  assert.deepEqual(record.skips, { "not-in-group": 1, "lock-held": 2 });
+  assert.deepEqual(record.skips, { "not-in-group": 1, "lock-held": 2, "wait-timeout": 0 });
   assert.deepEqual(record.last_skip, { at: "2026-11-28T05:02:00.000Z", reason: "not-in-group" });
   assert.deepEqual([record.runs, record.failures, record.consecutive_failures], [2, 1, 0]);
   assert.deepEqual(parseHostRecord(JSON.stringify(record)), record, "what is written reads back the same");

@@ -127,7 +127,7 @@ test("skips leave a journal line and a counter, never a START", async () => {
   assert.equal(held.stderr, "", "a held lock is still not worth a cron mail");
   await holder.done;
   const record = hostRecord("skipper");
-  assert.deepEqual(record?.skips, { "not-in-group": 1, "lock-held": 1 });
+  assert.deepEqual(record?.skips, { "not-in-group": 1, "lock-held": 1, "wait-timeout": 0 });
   assert.equal(record?.runs, 1, "only the holder's run");
   const events = journal().filter((l) => l.lockname === "skipper").map((l) => `${l.event}${l.reason ? `:${l.reason}` : ""}`);
   assert.deepEqual(events, ["skip:not-in-group", "start", "skip:lock-held", "finish"]);

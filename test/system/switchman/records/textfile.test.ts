@@ -48,7 +48,7 @@ function recordAfter(lockname: string, n: number): HostRecord {
 }
 
 const job = (lockname: string): Record<string, string> => ({ package: "pkg", lockname, user: "root" });
-const SERIES_PER_JOB = 12; // info, start, finish, exit, duration, cpu x2, rss, streak, runs, failures, skips (lock-held); not-in-group 0 too
+const SERIES_PER_JOB = 13; // info, start, finish, exit, duration, cpu x2, rss, streak, runs, failures, skips (lock-held); not-in-group and wait-timeout 0 too
 
 test("what switchman writes passes promtool check metrics, and node_exporter serves it with the right values", async () => {
   const text = renderTextfile(recordAfter("foo.pl-mod-2", 7), { package: "pkg", user: "root" });
