@@ -26,6 +26,7 @@ const ioModules = [
   "src/generate/confine.ts",
   "src/generate/write.ts",
   "src/list/report-template.ts",
+  "src/list/records-read.ts", // reads switchman's journals (report --records)
   "src/check/check.ts",
   "src/import/import.ts",
   "src/switchman/cli.ts",

@@ -200,10 +200,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option("--html <file>", "write a self-contained HTML page")
     .addOption(new Option("-f, --format <format>", "html (with --html) or json on stdout").choices(["html", "json"]).default("html"))
     .option("--tz <zone>", "time zone of the report (default: the machine's zone)")
-    .action(async (raw: RawProjectOptions & { html?: string; format: ReportOptions["format"]; tz?: string }) => {
+    .option("--records <path...>", "switchman journals (journal.jsonl) or state directories: p50/p95 run time, peak memory, overlaps")
+    .action(async (raw: RawProjectOptions & { html?: string; format: ReportOptions["format"]; tz?: string; records?: string[] }) => {
       if (raw.format === "html" && raw.html === undefined) throw new UsageError("report needs --html FILE or --format json");
       const { runReport } = await import("./commands/report.js");
-      exitCode = await runReport({ ...projectOptions(raw, io), format: raw.format, html: absolute(raw.html, io), tz: raw.tz }, io);
+      const records = raw.records?.map((r) => resolve(io.cwd, r));
+      exitCode = await runReport({ ...projectOptions(raw, io), format: raw.format, html: absolute(raw.html, io), tz: raw.tz, ...(records === undefined ? {} : { records }) }, io);
     });
 
   withColourOptions(withReportOptions(program.command("check")))

@@ -60,4 +60,6 @@ export interface ReportOptions extends ProjectOptions {
   html?: string;
   format: "html" | "json";
   tz?: string;
+  /** switchman journals or state directories (the measured side, docs/list-and-report.md). */
+  records?: string[];
 }

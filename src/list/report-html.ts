@@ -7,6 +7,7 @@
  */
 import { Eta } from "eta";
 import type { ScheduleReport } from "./report.js";
+import type { MeasuredJob } from "./measured.js";
 import { WEEKDAYS } from "./report.js";
 import { MAX_TIMELINE_ROWS, type TimelineRow } from "./report-glance.js";
 import { plural } from "../plural.js";
@@ -77,6 +78,63 @@ export interface ReportView {
   /** MAX_LISTED_JOBS. */
   maxListed: number;
   generator: string;
+  /** The measured side (`--records`), with its numbers as text; undefined without records. */
+  measured?: MeasuredView;
+}
+
+/** One row of the measured table, as text. */
+export interface MeasuredRowView {
+  job: MeasuredJob;
+  p50: string;
+  p95: string;
+  max: string;
+  memory: string;
+  overrun: string;
+}
+
+export interface MeasuredView {
+  note: string;
+  rows: MeasuredRowView[];
+  /** The rows of jobs whose runs overlap their next slot, most overlaps first. */
+  overlapping: MeasuredRowView[];
+}
+
+/** `0.4 s`, `12 s`, `3 min 5 s`, `2 h 4 min`. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 10) return `${Math.round(seconds * 10) / 10} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const s = Math.round(seconds);
+  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 === 0 ? "" : ` ${s % 60} s`}`;
+  const m = Math.round(s / 60);
+  return `${Math.floor(m / 60)} h${m % 60 === 0 ? "" : ` ${m % 60} min`}`;
+}
+
+/** `800 KiB`, `12.5 MiB`, `1.2 GiB`. */
+export function formatKib(kib: number | null): string {
+  if (kib === null) return "-";
+  if (kib < 1024) return `${kib} KiB`;
+  if (kib < 1024 * 1024) return `${Math.round((kib / 1024) * 10) / 10} MiB`;
+  return `${Math.round((kib / 1024 / 1024) * 10) / 10} GiB`;
+}
+
+function measuredView(report: ScheduleReport): MeasuredView | undefined {
+  const m = report.measured;
+  if (m === undefined) return undefined;
+  const rows = m.jobs.map((job) => ({
+    job,
+    p50: formatSeconds(job.p50Seconds),
+    p95: formatSeconds(job.p95Seconds),
+    max: formatSeconds(job.maxSeconds),
+    memory: formatKib(job.peakRssKib),
+    overrun: job.overlaps === 0 ? "" : `up to ${formatSeconds(job.worstOverrunSeconds)} past the next slot`,
+  }));
+  const span = m.from === null ? "" : `, finished ${m.from.slice(0, 16).replace("T", " ")} to ${(m.to ?? "").slice(0, 16).replace("T", " ")} UTC`;
+  const unmatched = m.unmatched === 0 ? "" : ` ${plural(m.unmatched, "run")} of jobs this project does not have left out.`;
+  return {
+    note: `${plural(m.runs, "run")} from ${plural(m.sources.length, "journal")}${span}; ${plural(m.jobs.length, "job")} of ${report.jobCount} with runs.${unmatched}`,
+    rows,
+    overlapping: rows.filter((r) => r.job.overlaps > 0).sort((a, b) => b.job.overlaps - a.job.overlaps),
+  };
 }
 
 const pad = (n: number): string => String(n).padStart(2, "0");
@@ -257,6 +315,7 @@ export function reportView(report: ScheduleReport, generator: string): ReportVie
     heatMaps: [...minuteTables(report), ...hourTables(report)],
     timeline: timelineView(report),
     maxListed: MAX_LISTED_JOBS,
+    ...(report.measured === undefined ? {} : { measured: measuredView(report) }),
   };
 }
 

@@ -14,6 +14,7 @@ import { runsBetween } from "../cron/next.js";
 import { formatInZone, zoneOffsets } from "../cron/zone.js";
 import type { Job } from "../types.js";
 import { type Glance, glance } from "./report-glance.js";
+import { durationsOf, measure, type FinishedRun, type Measured } from "./measured.js";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -107,6 +108,8 @@ export interface ScheduleReport extends Glance {
   /** Jobs with no start in the week (`@reboot`, other days of the month, other months). */
   quietJobs: JobRef[];
   jobs: ReportJob[];
+  /** With `--records`: p50/p95 run time, peak memory and overlaps per job, from switchman's journals (measured.ts). */
+  measured?: Measured;
 }
 
 /** The instant of a local wall time (wall ms: local time written as UTC) in `zone`. */
@@ -129,6 +132,8 @@ export interface BuildReportOptions {
    * switchman's run records (a later issue). Without them the timeline shows the schedule alone.
    */
   durations?: ReadonlyMap<string, number>;
+  /** Finished runs from switchman's journals (`--records`): the measured side, and the timeline's durations (p95). */
+  records?: { sources: string[]; runs: readonly FinishedRun[] };
 }
 
 function series(keys: Iterable<string>, size: number): Record<string, number[]> {
@@ -194,6 +199,8 @@ export function buildReport(jobs: readonly Job[], zone: string, options: BuildRe
     if (shortestGap < FREQUENT_GAP_MINUTES) frequentJobs.push({ ...refOf(job), startsPerWeek: runs.length, shortestGapMinutes: shortestGap });
   }
 
+  const measured = options.records === undefined ? undefined : measure(jobs, jobs.map(refOf), options.records.runs, zone, options.records.sources);
+  const durations = measured === undefined ? options.durations : new Map([...durationsOf(measured), ...(options.durations ?? [])]);
   return {
     version: 1,
     zone,
@@ -210,7 +217,8 @@ export function buildReport(jobs: readonly Job[], zone: string, options: BuildRe
     frequentJobs: frequentJobs.sort((a, b) => a.shortestGapMinutes - b.shortestGapMinutes || b.startsPerWeek - a.startsPerWeek),
     quietJobs,
     jobs: reportJobs,
-    ...glance({ jobs, startsByJob, shortestGap: shortestGaps, perMinute, zone, start, wallOf, weekdays: WEEKDAYS, ...(options.durations === undefined ? {} : { durations: options.durations }) }),
+    ...glance({ jobs, startsByJob, shortestGap: shortestGaps, perMinute, zone, start, wallOf, weekdays: WEEKDAYS, ...(durations === undefined ? {} : { durations }) }),
+    ...(measured === undefined ? {} : { measured }),
   };
 }
 

@@ -1,8 +1,9 @@
-/** `cronmeta report`: the week's schedule as a self-contained HTML page, or as JSON. */
+/** `cronmeta report`: the week's schedule as a self-contained HTML page, or as JSON; with `--records` the measured side. */
 import { renderReportHtml } from "../../list/report-html.js";
 import { formatReportJson } from "../../list/report-json.js";
 import { loadReportTemplate } from "../../list/report-template.js";
 import { buildReport } from "../../list/report.js";
+import { readJournals } from "../../list/records-read.js";
 import { VERSION } from "../../version.js";
 import type { Io } from "../io.js";
 import type { ReportOptions } from "../options.js";
@@ -14,7 +15,8 @@ export async function runReport(options: ReportOptions, io: Io): Promise<number>
   const zone = zoneFrom(options.tz);
   const project = await projectWithoutErrors(options, io);
   if (project === undefined) return 1;
-  const report = buildReport(project.jobs, zone);
+  const records = options.records === undefined || options.records.length === 0 ? undefined : await readJournals(options.records);
+  const report = buildReport(project.jobs, zone, records === undefined ? {} : { records });
   if (options.format === "json") {
     io.stdout(formatReportJson(report));
     if (options.html === undefined) return 0;

@@ -23,6 +23,7 @@ import { buildReport, type ScheduleReport } from "../../../src/list/report.js";
 import { renderReportHtml } from "../../../src/list/report-html.js";
 import { loadReportTemplate } from "../../../src/list/report-template.js";
 import { jobOf } from "../../list/jobs.js";
+import { journalOf } from "../../list/journal.js";
 import { lintProject } from "../../../src/project.js";
 import { runInProcess } from "../../helpers/cli.js";
 import { repoRoot, testOutputDir } from "../../helpers/paths.js";
@@ -242,6 +243,47 @@ describe("schedule report in Chromium at 1400 px", () => {
       await big.screenshot({ path: join(testOutputDir, "report-big.png"), clip: { x: 0, y: 0, width: WIDTH, height: 2400 } });
     } finally {
       await big.close();
+    }
+  });
+
+  it("with --records: the measured side next to the schedule (p50, p95, peak memory, overlaps), fitting 1400 px", async () => {
+    const jobs = (await lintProject({ root: example })).jobs;
+    const queue = jobs.find((j) => j.file === "bin/process-queue.pl" && j.params === "--mod 2 --rem 0");
+    const warm = jobs.find((j) => j.file === "bin/warm-cache.pl");
+    assert.ok(queue && warm);
+    const monday = Date.UTC(2026, 10, 2);
+    const dir = mkdtempSync(join(userDataDir ?? tmpdir(), "records-"));
+    // Every */2 slot of an hour: 30 s runs, every tenth one 150 s (past its next slot); warm-cache 42 s, 280 MiB.
+    const journal =
+      journalOf(queue, Array.from({ length: 30 }, (_, i) => ({ start: monday + i * 120_000 + 1000, wallS: i % 10 === 9 ? 150 : 30, rssKib: 20_000 + i }))) +
+      journalOf(warm, [{ start: monday + 8 * 3_600_000 + 1000, wallS: 42, rssKib: 286_720 }]);
+    writeFileSync(join(dir, "journal.jsonl"), journal);
+    const file = join(testOutputDir, "report-measured.html");
+    const run = await runInProcess(["report", "--html", file, "--tz", "UTC", "--records", dir], example);
+    assert.equal(run.code, 0, run.stderr);
+    const measured = await context!.newPage();
+    try {
+      await measured.goto(`file://${file}`);
+      const overflow = await overflowOf(measured);
+      assert.deepEqual(overflow.page, [WIDTH, WIDTH]);
+      assert.deepEqual(overflow.wider, [], "the measured table fits too");
+      assert.deepEqual(overflow.outside, []);
+      assert.match((await measured.locator("#measured-note").textContent()) ?? "", /^31 runs from 1 journal, finished 2026-11-02 00:00 to 2026-11-02 08:00 UTC; 2 jobs of 14 with runs\./);
+      const row = measured.locator('table[data-table="measured"] tr[data-job="bin/process-queue.pl:30"]');
+      assert.deepEqual([await row.getAttribute("data-p50"), await row.getAttribute("data-p95"), await row.getAttribute("data-overlaps")], ["30", "150", "3"]);
+      const cells = await row.locator("td").allTextContents();
+      assert.deepEqual(cells.slice(1), ["*/2 * * * *", "30", "30 s", "2 min 30 s", "2 min 30 s", "19.6 MiB", "3 of 30 runs, up to 31 s past the next slot"]);
+      const warmRow = measured.locator('table[data-table="measured"] tr[data-job="bin/warm-cache.pl:19"]');
+      assert.equal((await warmRow.locator("td").allTextContents())[6], "280 MiB");
+      const overlapping = await measured.locator('ul[data-table="overlapping"] li').allTextContents();
+      assert.equal(overlapping.length, 1);
+      assert.match(overlapping[0] ?? "", /^bin\/process-queue\.pl --mod 2 --rem 0my-project-scripts1 \*\/2 \* \* \* \*: 3 of 30 runs still going at the next slot \(p95 2 min 30 s, up to 31 s past the next slot\)/);
+      // The day timeline draws the p95 run time of measured jobs: the */2 band reaches 3 minutes past its last start.
+      const band = measured.locator('table[data-table="timeline"] tr[data-job="bin/process-queue.pl:30"] rect.band');
+      assert.equal(await band.getAttribute("width"), String(1438 + 3));
+      await measured.screenshot({ path: join(testOutputDir, "report-measured.png"), fullPage: true });
+    } finally {
+      await measured.close();
     }
   });
 
