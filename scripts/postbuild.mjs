@@ -3,14 +3,15 @@
 //
 //   node scripts/postbuild.mjs [DIST]     DIST defaults to dist
 //
-// 1. switchman's executable becomes one bundle (issue 14): esbuild replaces tsc's
-//    DIST/switchman/cli.js with switchman and the npm code it runs (zod, and the ZooKeeper
-//    client in a chunk of its own that only ZooKeeper mode loads) in DIST/switchman/cli.js and
-//    DIST/switchman/chunks/. A cron line's start then compiles a few hundred kilobytes of
-//    JavaScript from three files instead of resolving and compiling about 150 modules, which was
-//    most of its start-up (docs/benchmarks.md). The Debian switchman package ships exactly these
-//    files (debian/bundle.mjs). ES modules (the package is "type": "module"), syntax for Node 18
-//    (Debian 12's nodejs 18.19/18.20).
+// 1. switchman's executable becomes one file (issue 14): esbuild replaces tsc's
+//    DIST/switchman/cli.js with switchman and the npm code it runs (zod/mini, and the ZooKeeper
+//    client, whose modules run only when ZooKeeper mode imports them). A cron line's start then
+//    compiles one file instead of resolving and compiling about 150 modules, which was most of
+//    its start-up (docs/benchmarks.md). One file rather than chunks: with the lazy imports of the
+//    run path, leases and the canary, esbuild's chunks made a skip load 15 files, which cost more
+//    CPU and memory than compiling the ZooKeeper client's source it does not run. The Debian
+//    switchman package ships exactly this file and the notices (debian/bundle.mjs). ES modules
+//    (the package is "type": "module"), syntax for Node 18 (Debian 12's nodejs 18.19/18.20).
 // 2. So does cronmeta's (the build tool; Node 20, like its Depends): DIST/cli/cronmeta.js with
 //    commander, zod, fast-glob, eta and the rest, its chunks (the commands, loaded on demand)
 //    and the scan worker (DIST/cli/scan-worker.js, beside the chunk that starts it, which
@@ -56,7 +57,7 @@ function notices(packages) {
     if (file === undefined) throw new Error(`${dir} has no LICENSE file to carry into the bundle`);
     parts.push(`${name} ${version} (${license})\n\n${readFileSync(join(dir, file), "utf8").trim()}\n`);
   }
-  return `switchman's bundle (dist/switchman/cli.js and chunks/) contains these npm packages:\n\n${parts.join("\n----------------------------------------------------------------------\n\n")}`;
+  return `switchman's bundle (dist/switchman/cli.js) contains these npm packages:\n\n${parts.join("\n----------------------------------------------------------------------\n\n")}`;
 }
 
 async function bundleSwitchman() {
@@ -66,7 +67,7 @@ async function bundleSwitchman() {
     throw new Error(`${entry} is already a bundle: run tsc -p tsconfig.build.json before this script`);
   }
   rmSync(join(switchmanDir, "chunks"), { recursive: true, force: true });
-  const result = await build({ ...common, entryPoints: { cli: entry }, outdir: switchmanDir, chunkNames: "chunks/[name]-[hash]", target: "node18" });
+  const result = await build({ ...common, entryPoints: { cli: entry }, outdir: switchmanDir, splitting: false, target: "node18" });
   const files = [NOTICES, ...writeOutputs(result, switchmanDir)].sort();
   writeFileSync(join(switchmanDir, NOTICES), notices(bundledPackages(result.metafile)));
   writeFileSync(join(switchmanDir, BUNDLE_LIST), `${JSON.stringify(files, null, 2)}\n`);
