@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startStandalone, TestZk, type ZkCluster } from "../test/helpers/zookeeper.js";
-import { median } from "./measure.js";
+import { measure, median, summarise, type Run, type Summary } from "./measure.js";
 
 /** The measured child: prints one byte as its first act. */
 const CHILD = ["/bin/echo", "x"];
@@ -26,11 +26,25 @@ export interface StartTimes {
   overheadMs?: number;
 }
 
+/**
+ * The skip path (this host not in the job's group: most starts on a fleet) as a whole process:
+ * CPU and peak RSS from GNU time, against `node -e 0` measured in the same loop (issue 14).
+ */
+export interface SkipCost {
+  /** `node -e 0`, interleaved with the skips. */
+  floor: Summary;
+  skip: Summary;
+  /** Median CPU of the skip / median CPU of the floor. */
+  cpuRatio: number;
+}
+
 /** The whole switchman section of the results. */
 export interface SwitchmanResults {
   direct: StartTimes;
   local: StartTimes;
   zookeeper: StartTimes | { error: string };
+  /** The skip path's CPU and memory, local mode and against local ZooKeeper (absent in results before issue 14). */
+  skip?: { local: SkipCost; zookeeper: SkipCost | { error: string } };
   /** What the run records add (issue 15), against local ZooKeeper. */
   records?: RecordCosts | { error: string };
 }
@@ -102,6 +116,26 @@ async function pair(on: string[], off: string[], runs: number, env: NodeJS.Proce
   return { ...result, addedMs: round1(result.on.medianMs - result.off.medianMs) };
 }
 
+/** `runs` skips through `argv` and as many `node -e 0`, alternated, after one warm-up of each. */
+async function skipCost(argv: string[], runs: number, env: NodeJS.ProcessEnv): Promise<SkipCost> {
+  const [command, ...args] = argv as [string, ...string[]];
+  const options = { cwd: tmpdir(), env };
+  const ok = (run: Run, what: string): Run => {
+    if (run.exitCode !== 0 || run.stderr !== "") throw new Error(`${what} exited ${run.exitCode}: ${run.stderr.trim()}`);
+    return run;
+  };
+  await measure(process.execPath, ["-e", "0"], options);
+  ok(await measure(command, args, options), argv.join(" "));
+  const floor: Run[] = [];
+  const skip: Run[] = [];
+  for (let i = 0; i < runs; i++) {
+    floor.push(await measure(process.execPath, ["-e", "0"], options));
+    skip.push(ok(await measure(command, args, options), argv.join(" ")));
+  }
+  const result = { floor: summarise(floor), skip: summarise(skip) };
+  return { ...result, cpuRatio: Math.round((result.skip.cpuMs / result.floor.cpuMs) * 100) / 100 };
+}
+
 async function times(argv: string[], runs: number, env: NodeJS.ProcessEnv): Promise<StartTimes> {
   await timeToFirstByte(argv, env); // warm-up: page cache, JIT of nothing, DNS of nothing
   const all: number[] = [];
@@ -117,32 +151,48 @@ function withOverhead(t: StartTimes, direct: StartTimes): StartTimes {
 /** Measures direct, local-mode and (unless `zookeeper` is false) ZooKeeper starts, `runs` times each. */
 export async function measureSwitchman(switchmanBin: string, runs: number, zookeeper: boolean): Promise<SwitchmanResults> {
   const dir = mkdtempSync(join(tmpdir(), "cronmeta-bench-switchman-"));
-  const env = { ...process.env, SWITCHMAN_HOSTNAME: HOST };
+  const env = { ...startEnv(), SWITCHMAN_HOSTNAME: HOST };
   const node = process.execPath;
   try {
     const direct = await times(CHILD, runs, env);
     const localConfig = join(dir, "local.json");
-    writeFileSync(localConfig, JSON.stringify({ lockdir: join(dir, "locks"), ...recordsIn(dir) }));
-    const local = await times([node, switchmanBin, "--config", localConfig, "--lockname", "bench", "--", ...CHILD], runs, env);
+    // The run records on, as on a box (in the bench's own directories).
+    writeFileSync(localConfig, JSON.stringify({ lockdir: join(dir, "locks"), groups: { bench: HOST, other: "elsewhere.example.org" }, ...recordsIn(dir) }));
+    const local = await times([node, switchmanBin, "--config", localConfig, "--group", "bench", "--lockname", "bench", "--", ...CHILD], runs, env);
+    const localSkip = await skipCost([node, switchmanBin, "--config", localConfig, "--group", "other", "--lockname", "bench-skip", "--", "/bin/true"], runs, env);
     let zk: SwitchmanResults["zookeeper"] = { error: "not measured (--no-zookeeper)" };
     let records: RecordCosts | { error: string } = { error: "not measured (--no-zookeeper)" };
+    let zkSkip: SkipCost | { error: string } = { error: "not measured (--no-zookeeper)" };
     if (zookeeper) {
       try {
-        ({ zk, records } = await measureZooKeeper(switchmanBin, dir, runs, env));
+        ({ zk, records, skip: zkSkip } = await measureZooKeeper(switchmanBin, dir, runs, env));
       } catch (error) {
         zk = { error: error instanceof Error ? error.message : String(error) };
         records = zk;
+        zkSkip = zk;
       }
     }
     return {
       direct,
       local: withOverhead(local, direct),
       zookeeper: "error" in zk ? zk : withOverhead(zk, direct),
+      skip: { local: localSkip, zookeeper: zkSkip },
       records,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The environment of every measured process: this one's without NODE_EXTRA_CA_CERTS, which
+ * makes each Node start read the CA bundle (about 90 ms here) and is no part of a cron job's
+ * or a CI step's start.
+ */
+export function startEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
 }
 
 /** Run records into the bench's own directory (never the machine's /var/lib). */
@@ -159,7 +209,7 @@ async function measureZooKeeper(
   dir: string,
   runs: number,
   env: NodeJS.ProcessEnv,
-): Promise<{ zk: StartTimes; records: RecordCosts }> {
+): Promise<{ zk: StartTimes; records: RecordCosts; skip: SkipCost }> {
   let cluster: ZkCluster | undefined;
   let client: TestZk | undefined;
   try {
@@ -180,7 +230,8 @@ async function measureZooKeeper(
     await client.setPrefix("/switchman/bench", { groups: { bench: HOST, other: "elsewhere.example.org" } });
     const skip = (cfg: string): string[] => [process.execPath, switchmanBin, "--config", cfg, "--group", "other", "--lockname", "bench-skip", "--", "/bin/true"];
     const skipPath = await pair(skip(config), skip(off), runs * 2, env);
-    return { zk, records: { runPath, skipPath } };
+    const skipCpu = await skipCost(skip(config), runs, env);
+    return { zk, records: { runPath, skipPath }, skip: skipCpu };
   } finally {
     await client?.close();
     await cluster?.stop();

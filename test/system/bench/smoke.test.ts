@@ -1,4 +1,5 @@
 // A small run of the benchmark harness (1,000 files, one repetition, a few switchman starts),
+// with the start-up floors and targets of issue 14,
 // so that `npm run bench` cannot rot: the synthetic tree is what its manifest says, lint and
 // gen find exactly the planted jobs and errors, grep finds the candidates, and the results are
 // sane JSON and Markdown. Needs the built executables (`npm run build`), GNU time (Debian
@@ -84,4 +85,26 @@ test("bench smoke run: 1,000 files, one repetition", { timeout: 120_000 }, async
   assert.match(markdown, /\n\| 1,000 \| \d+ MB \| /);
   assert.match(markdown, /lint ≤ 3× grep at 1,000 files: \d+\.\d\d×/);
   assert.match(markdown, /switchman, local mode \(flock\)/);
+
+  // Issue 14: the floors of the same run and every start-up target, met or missed.
+  assert.ok(results.nodeFloor && results.nodeFloor.cpuMs > 0 && results.nodeFloor.maxRssKb > 10_000);
+  assert.ok(results.smallLint && results.smallLint.wallMs > results.nodeFloor.wallMs, "lint on examples/my-project takes longer than node -e 0");
+  assert.ok(size.lintFreshCheckout && size.lintFreshCheckout.runs === 1);
+  for (const mode of ["local", "zookeeper"] as const) {
+    const cost = sw.skip?.[mode];
+    assert.ok(cost && !("error" in cost), `skip path, ${mode}: ${cost && "error" in cost ? cost.error : "missing"}`);
+    assert.ok(cost.skip.cpuMs >= cost.floor.cpuMs && cost.skip.maxRssKb > cost.floor.maxRssKb, `a skip costs more than node -e 0 (${mode})`);
+  }
+  for (const target of [
+    /- lint on examples\/my-project ≤ 3× `node -e 0`: .* — (met|\*\*missed\*\*)/,
+    /- lint at 1,000 files ≤ 4× grep: \d+\.\d\d× — (met|\*\*missed\*\*)/,
+    /- lint at 10,000 files ≤ 2\.5× grep: not measured/,
+    /- switchman skip path, local mode: CPU ≤ 1\.5× .* — (met|\*\*missed\*\*); peak RSS ≤ 45 MB: \d+ MB .* — (met|\*\*missed\*\*)/,
+    /- switchman skip path, local ZooKeeper: CPU ≤ 2× /,
+    /- switchman run path, local mode: overhead ≤ 80 ms: /,
+    /- switchman run path, local ZooKeeper: overhead ≤ 110 ms: /,
+    /- --cache on a fresh checkout ≤ 1\.5× grep at 100,000 files: not measured/,
+  ]) {
+    assert.match(markdown, target);
+  }
 });
