@@ -19,7 +19,7 @@ export const leaseTotalMismatch: Rule = {
     docs: {
       details:
         "TOTAL is the size of a resource, so every job that leases it should say the same TOTAL (COUNT, what one run takes, may differ). " +
-        "Jobs that disagree share one semaphore whose size depends on which of them asks; switchman applies its documented rule at run time, but the intent is unclear. " +
+        "Jobs that disagree share one semaphore whose size depends on who holds it: switchman then applies the smallest TOTAL among the holders and the newcomer (never more holders than any of them allows), so the larger TOTAL is never reached. " +
         "Write the same TOTAL everywhere (the same expression, or the same number).",
       bad: "# bin/a.sh:\n<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lease: db=1:4\n</crontab>\n# bin/b.sh:\n<crontab>\n    package: my-project-scripts1\n    time: 0 4 * * *\n    lease: db=2:8\n</crontab>",
       good: "# bin/a.sh:\n<crontab>\n    package: my-project-scripts1\n    time: 0 3 * * *\n    lease: db=1:4\n</crontab>\n# bin/b.sh:\n<crontab>\n    package: my-project-scripts1\n    time: 0 4 * * *\n    lease: db=2:4\n</crontab>",
