@@ -29,7 +29,8 @@ const usage = `usage: npm run bench -- [options]
   --no-switchman       skip the switchman measurement
   --no-zookeeper       measure switchman in local mode only
   --remove-trees       delete each tree after measuring it
-  --publish            also write docs/benchmarks.json and the table in docs/benchmarks.md`;
+  --publish            also write docs/benchmarks.json and the table in docs/benchmarks.md
+  --monitor            also bench/monitor.ts (issue 18): monitor over 1,000 jobs, canary write rate (bench/out/monitor.json)`;
 
 function positive(name: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new Error(`--${name} must be a whole number of at least 1`);
@@ -51,6 +52,7 @@ async function main(): Promise<number> {
       "no-zookeeper": { type: "boolean", default: false },
       "remove-trees": { type: "boolean", default: false },
       publish: { type: "boolean", default: false },
+      monitor: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -83,6 +85,11 @@ async function main(): Promise<number> {
   writeFileSync(join(out, "results.json"), json);
   writeFileSync(join(out, "results.md"), markdown);
   process.stdout.write(markdown);
+  if (values.monitor) {
+    const { benchMonitor } = await import("./monitor.js");
+    const monitor = await benchMonitor({ log: (line) => process.stderr.write(`bench: monitor: ${line}\n`) });
+    writeFileSync(join(out, "monitor.json"), `${JSON.stringify(monitor, null, 2)}\n`);
+  }
   if (values.publish) {
     writeFileSync(join(repo, "docs", "benchmarks.json"), json);
     const page = join(repo, "docs", "benchmarks.md");
