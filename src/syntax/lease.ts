@@ -184,11 +184,7 @@ export function leaseSuggestion(text: string): string | undefined {
   const eq = fixed.indexOf("=");
   if (eq <= 0) return undefined;
   let expressions = fixed.slice(eq + 1);
-  for (let previous = ""; previous !== expressions; ) {
-    previous = expressions;
-    expressions = expressions.replace(/\bint\(/gi, "(");
-  }
-  expressions = expressions
+  expressions = unwrapInt(expressions)
     .replace(/\b(cpus?|memmb|mem_mb)\b/gi, (word) => (word.toLowerCase().startsWith("cpu") ? "CPU" : "MEMMB"))
     .replace(/\b0+([0-9])/g, "$1")
     .replace(/(?<=[0-9A-Z)])x(?=[0-9A-Z(])/g, "*");
@@ -197,6 +193,42 @@ export function leaseSuggestion(text: string): string | undefined {
   const parsed = parseLease(fixed);
   if (!parsed.ok || leaseConstantProblem(parsed.lease) !== undefined) return undefined;
   return fixed;
+}
+
+/** `text` with every `int(X)` written as `X` (its parentheses matched), as far as they match. */
+function unwrapInt(text: string): string {
+  for (let match = /\bint\(/i.exec(text); match !== null; match = /\bint\(/i.exec(text)) {
+    const open = match.index + match[0].length - 1;
+    let depth = 0;
+    let close = -1;
+    for (let i = open; i < text.length && close === -1; i++) {
+      if (text[i] === "(") depth += 1;
+      else if (text[i] === ")" && --depth === 0) close = i;
+    }
+    if (close === -1) return text;
+    const inner = text.slice(open + 1, close);
+    if (!intIsIdentity(inner)) return text;
+    // Parentheses stay where the call stood inside a product or after a minus: 2*int(a+b).
+    const before = text.slice(0, match.index);
+    const keep = /[*/-]$/.test(before) || /^[*/]/.test(text.slice(close + 1));
+    text = before + (keep ? `(${inner})` : inner) + text.slice(close + 1);
+  }
+  return text;
+}
+
+/**
+ * True when Perl's `int(inner)` and this grammar's `inner` give the same value: Perl divides in
+ * floating point, so they agree when `inner` divides at most once, last (`MEMMB/1024`, not
+ * `MEMMB/1024*2` = 31 in Perl and 30 here, nor `MEMMB-512/1024`).
+ */
+function intIsIdentity(inner: string): boolean {
+  const parsed = parseLease(`x=1:${inner}`);
+  if (!parsed.ok) return false;
+  const divides = (expr: LeaseExpr): boolean =>
+    expr.kind === "binary" ? expr.op === "/" || divides(expr.left) || divides(expr.right) : expr.kind === "negate" ? divides(expr.operand) : false;
+  const root = parsed.lease.total;
+  if (!divides(root)) return true;
+  return root.kind === "binary" && root.op === "/" && !divides(root.left) && !divides(root.right);
 }
 
 class LeaseSyntaxError extends Error {

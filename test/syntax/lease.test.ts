@@ -161,7 +161,11 @@ test("formatLease drops blanks and keeps the value; leaseProblem agrees with par
 test("suggestions for bad leases are themselves valid", () => {
   const cases: [string, string | undefined][] = [
     ["db = 1:4", "db=1:4"],
-    ["FQDN_mem=4:int(MEMMB/1024)", "FQDN_mem=4:(MEMMB/1024)"],
+    ["FQDN_mem=4:int(MEMMB/1024)", "FQDN_mem=4:MEMMB/1024"],
+    ["FQDN_mem=4:int(MEMMB / 1024)-1", "FQDN_mem=4:MEMMB/1024-1"],
+    ["FQDN_mem=4:2*int((MEMMB-512)/1024)", "FQDN_mem=4:2*((MEMMB-512)/1024)"],
+    ["FQDN_mem=4:int(MEMMB/1024*2)", undefined], // Perl: 31 on 16000 MiB; here 30: no silent change
+    ["FQDN_mem=4:int(MEMMB-512/1024)", undefined],
     ["FQDN_cpu=1:cpu", "FQDN_cpu=1:CPU"],
     ["FQDN_mem=1:memmb/2", "FQDN_mem=1:MEMMB/2"],
     ["db=1:08", "db=1:8"],
