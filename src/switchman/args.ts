@@ -107,7 +107,8 @@ every run (ZooKeeper <prefix>/runs, a journal and a Prometheus textfile on the h
 
 Exit status: CMD's exit code; 128+N if CMD died of signal N; 0 when skipped (not in the
 group, lock held); 2 usage or configuration error; 75 ZooKeeper unreachable at start;
-70 CMD stopped because the lock or the group was lost; 124 CMD stopped at --timeout.
+70 CMD stopped because the lock, a lease or the group was lost; 124 CMD stopped at
+--timeout; 69 gave up at --wait (nothing was run).
 `;
 
 /** Parses switchman's arguments. */
