@@ -32,6 +32,7 @@ export async function createCoordinator(
     lockdir: config.lockdir,
     env,
     reload: { path: configPath, groups: () => localGroups(loadConfig(configPath)) },
+    log: (level, message) => log.log(level, message),
   });
 }
 

@@ -70,6 +70,8 @@ export interface Coordinator {
    * CMD or its children still run.
    */
   lockFd?(): number | undefined;
+  /** Optional, after a `{ run: true }`: descriptors holding the leases (local mode), kept by the guard like lockFd. */
+  leaseFds?(): number[];
   /**
    * Optional, after a `{ run: true }` with a lock: the session calls that the fleet run record
    * (`<prefix>/runs/<lockname>`, records/zookeeper-records.ts) is written with; undefined when

@@ -59,6 +59,8 @@ export interface GuardProcessOptions {
   path: string;
   /** A descriptor holding the lock (local mode), kept open by the guard until CMD's group is dead. */
   lockFd?: number;
+  /** More such descriptors (local leases), as fds 4 and up. */
+  extraFds?: number[];
   /** Trouble starting or talking to the guard (the caller's log). */
   warn: (message: string) => void;
 }
@@ -81,7 +83,11 @@ export class GuardProcess {
       const guard = spawn("bash", ["--norc", "--noprofile", "-c", GUARD_SCRIPT, "switchman-guard", String(process.pid)], {
         detached: true,
         env: { PATH: options.path },
-        stdio: options.lockFd === undefined ? ["pipe", "ignore", "ignore"] : ["pipe", "ignore", "ignore", options.lockFd],
+        // fd 3 is the lock (or /dev/null's place, "ignore"), leases from fd 4 on.
+        stdio:
+          options.lockFd === undefined && (options.extraFds ?? []).length === 0
+            ? ["pipe", "ignore", "ignore"]
+            : ["pipe", "ignore", "ignore", options.lockFd ?? "ignore", ...(options.extraFds ?? [])],
       });
       guard.on("error", (error) => options.warn(`cannot start the guard process: ${error.message}`));
       exited = new Promise((resolve) =>

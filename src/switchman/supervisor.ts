@@ -31,6 +31,8 @@ export interface SupervisorOptions {
   remainingMs?: () => number | undefined;
   /** A descriptor holding the lock (local mode): the guard keeps it open until CMD's group is dead. */
   lockFd?: number | undefined;
+  /** More descriptors the guard keeps the same way (local leases, issue 16). */
+  extraFds?: number[];
 }
 
 /** How CMD ended and what it cost. */
@@ -71,6 +73,7 @@ export class Supervisor {
     this.guard = GuardProcess.start({
       path: options.env.PATH ?? "/usr/bin:/bin",
       ...(options.lockFd === undefined ? {} : { lockFd: options.lockFd }),
+      ...(options.extraFds === undefined ? {} : { extraFds: options.extraFds }),
       warn: options.warn,
     });
     this.child = spawn("setpriv", ["--pdeathsig", "KILL", "--", ...options.command], {

@@ -11,6 +11,7 @@ import { readFileSync, statSync } from "node:fs";
 import { SwitchmanError, type AcquireRequest, type Coordinator, type Decision, type LossReport } from "../coordinator.js";
 import { hostInGroup, type Groups } from "../groups.js";
 import { describeHolder, lockPath, releaseLock, tryLock, type HeldLock } from "./flock.js";
+import type { HeldLocalLease } from "./leases.js";
 
 /** How often the config file is checked for changes while CMD runs, ms. */
 export const CONFIG_POLL_MS = 1000;
@@ -23,6 +24,8 @@ export interface LocalCoordinatorOptions {
   env: Record<string, string | undefined>;
   /** The config file to watch for group changes, and how to read its groups (throws SwitchmanError when invalid). */
   reload?: { path: string; groups: () => Groups };
+  /** Debug lines of the lease wait (issue 16). */
+  log?: (level: "debug" | "info" | "warning" | "critical", message: string) => void;
 }
 
 /** What changes when the file is edited or replaced: inode, size and modification time. */
@@ -47,8 +50,12 @@ function holderOf(path: string): string {
 /** A Coordinator backed by the config file's groups and flock(2). */
 export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordinator {
   let held: HeldLock | undefined;
+  let leases: HeldLocalLease[] = [];
+  let releaseLease: ((lease: HeldLocalLease) => void) | undefined;
   let request: AcquireRequest | undefined;
   let stopWatching: (() => void) | undefined;
+  /** Aborted by close(): a lease wait ends at once. */
+  const stopping = new AbortController();
   return {
     async acquire(req: AcquireRequest): Promise<Decision> {
       request = req;
@@ -56,17 +63,31 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
       if (req.group !== undefined && !hostInGroup(options.groups, req.group, req.host)) {
         return { run: false, reason: "not-in-group", detail: `host ${req.host} is not in group ${req.group}` };
       }
+      if (req.lockname !== undefined) {
+        const lock = await tryLock(options.lockdir, req.lockname, options.env);
+        if (lock === undefined) {
+          const path = lockPath(options.lockdir, req.lockname);
+          return { run: false, reason: "lock-held", detail: `lock ${path} is held by another process${holderOf(path)}` };
+        }
+        held = lock;
+        describeHolder(lock, `${req.host} ${req.pid}`);
+      }
       if (req.leases !== undefined && req.leases.list.length > 0) {
-        throw new SwitchmanError("--lease is not supported in local mode yet (issue 16): use ZooKeeper mode, or remove it from the command line", 2);
+        // Loaded only for a run with leases (issue 16): the skip path never pays for it.
+        const { acquireLocalLeases, releaseLocalLease } = await import("./leases.js");
+        releaseLease = releaseLocalLease;
+        const outcome = await acquireLocalLeases({
+          lockdir: options.lockdir,
+          leases: req.leases.list,
+          holder: `${req.host} ${req.pid}`,
+          waitUntil: req.waitS === undefined ? undefined : (req.startedAt ?? performance.now()) + req.waitS * 1000,
+          signal: stopping.signal,
+          env: options.env,
+          log: options.log ?? (() => undefined),
+        });
+        if (!outcome.held) return { run: false, reason: "wait-timeout", detail: `${outcome.waited} (--wait ${req.waitS ?? "-"} s)` };
+        leases = outcome.leases;
       }
-      if (req.lockname === undefined) return { run: true };
-      const lock = await tryLock(options.lockdir, req.lockname, options.env);
-      if (lock === undefined) {
-        const path = lockPath(options.lockdir, req.lockname);
-        return { run: false, reason: "lock-held", detail: `lock ${path} is held by another process${holderOf(path)}` };
-      }
-      held = lock;
-      describeHolder(lock, `${req.host} ${req.pid}`);
       return { run: true };
     },
     watch(onLost: (loss: LossReport) => void): void {
@@ -106,8 +127,14 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
     lockFd(): number | undefined {
       return held?.fd;
     },
+    leaseFds(): number[] {
+      return leases.map((lease) => lease.fd);
+    },
     async close(): Promise<void> {
+      stopping.abort();
       stopWatching?.();
+      for (const lease of leases) releaseLease?.(lease);
+      leases = [];
       if (held === undefined) return;
       const lock = held;
       held = undefined;

@@ -72,6 +72,7 @@ export async function supervise(options: SuperviseOptions): Promise<Supervised> 
     warn: (message) => log.warning(message),
     remainingMs: guardDeadline(coordinator, config),
     lockFd: coordinator.lockFd?.(),
+    extraFds: coordinator.leaseFds?.() ?? [],
   });
   started.supervisor = running;
   if (lost !== undefined) running.terminate();

@@ -106,13 +106,18 @@ export function starts(events: JournalEvent[]): JournalEvent[] {
  */
 export function queueOrder(log: string): { pid: number; queued: number; leased?: number }[] {
   const byPid = new Map<number, { pid: number; queued: number; leased?: number }>();
+  let taken = 0;
   for (const line of log.split("\n")) {
     const pid = Number(/\t\[(\d+)\]\t/.exec(line)?.[1]);
-    const queued = /queued for \S+ as \S+-(\d+)$/.exec(line);
+    // ZooKeeper: <lockname>-<seq>; local mode: q.<n>.
+    const queued = /queued for \S+ as \S+[-.](\d+)$/.exec(line);
     if (queued) byPid.set(pid, { pid, queued: Number(queued[1]) });
-    const leased = /lease \S+_(\d+) taken/.exec(line);
+    // ZooKeeper: the lease's own sequence number; local mode (h.<n> names are reused): the
+    // order of the lines, each written under the semaphore's mutex.
+    const leased = /lease \S+_(\d+) taken/.exec(line) ?? /lease \S+\/h\.\d+ taken/.exec(line);
     const entry = byPid.get(pid);
-    if (leased && entry) entry.leased = Number(leased[1]);
+    taken += leased ? 1 : 0;
+    if (leased && entry) entry.leased = leased[1] !== undefined ? Number(leased[1]) : taken;
   }
   return [...byPid.values()];
 }
