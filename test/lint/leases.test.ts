@@ -90,6 +90,7 @@ describe("lint of leases, concurrency and wait", () => {
     [["lock: no", "concurrency: replace"], "concurrency-conflict", "10:18", /needs the lock, but "lock: no" drops it/],
     [["concurrency: allow", "wait: 5m"], "concurrency-conflict", "10:11", /^wait has nothing to wait for/],
     [["lock: no", "wait: 5m"], "concurrency-conflict", "10:11", /with "lock: no" the job takes no lock/],
+    [["lease: db=1:4", "lease: FQDN_cpu=1:CPU"], "metadata-duplicate-key", "10:5", /; list every lease in one key, comma-separated: "lease: db=1:4, FQDN_cpu=1:CPU"$/],
   ];
   for (const [entries, rule, where, message] of cases) {
     it(`${entries.join(", ")}: ${rule} at ${where}`, async () => {

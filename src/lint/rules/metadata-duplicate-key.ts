@@ -17,7 +17,11 @@ export const metadataDuplicateKey: Rule = {
     for (const facts of context.sections) {
       for (const entry of facts.duplicateKeys) {
         const first = facts.section.entries.find((e) => e.key === entry.key)!;
-        report(atKey(facts, entry, `duplicate key "${entry.key}" (first given on line ${first.keyPos.line}); write one section per job`));
+        const fix =
+          entry.key === "lease" && first.value !== "" && entry.value !== ""
+            ? `list every lease in one key, comma-separated: "lease: ${first.value}, ${entry.value}"`
+            : "write one section per job";
+        report(atKey(facts, entry, `duplicate key "${entry.key}" (first given on line ${first.keyPos.line}); ${fix}`));
       }
     }
   },
