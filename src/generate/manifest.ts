@@ -44,6 +44,10 @@ export interface ManifestJob {
   description?: string;
   /** Seconds; absent: no time limit. */
   timeout_s?: number;
+  /** METADATA `concurrency: replace` (issue 16): a new run stops the running one. Absent otherwise (`lock` tells forbid from allow). */
+  concurrency?: "replace";
+  /** METADATA `wait` in seconds (issue 16): how long a run may wait for its lock or leases, so start late. Absent: no wait. */
+  wait_s?: number;
   grace_s: number;
   alert_after: number;
 }
@@ -123,9 +127,12 @@ function manifestJob(job: Job, config: Config): ManifestJob {
   if (job.description !== undefined) entry.description = job.description;
   const timeout = job.timeout === undefined ? undefined : parseDuration(job.timeout);
   if (timeout !== undefined) entry.timeout_s = timeout;
+  if (job.concurrency === "replace") entry.concurrency = "replace";
+  const wait = job.wait === undefined ? undefined : parseDuration(job.wait);
+  if (wait !== undefined) entry.wait_s = wait;
   // Fixed key order for byte-identical output.
   const ordered: Record<string, unknown> = {};
-  for (const key of ["lockname", "lock", "group", "user", "time", "timeSource", "script", "params", "source", "description", "timeout_s", "grace_s", "alert_after"]) {
+  for (const key of ["lockname", "lock", "group", "user", "time", "timeSource", "script", "params", "source", "description", "timeout_s", "concurrency", "wait_s", "grace_s", "alert_after"]) {
     const value = (entry as unknown as Record<string, unknown>)[key];
     if (value !== undefined) ordered[key] = value;
   }
