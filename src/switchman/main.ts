@@ -58,6 +58,8 @@ interface Prepared {
   leases: Lease[];
   /** `--wait`, seconds. */
   waitS: number | undefined;
+  /** `--concurrency replace`. */
+  replace: boolean;
   config: SwitchmanConfig;
   configPath: string;
 }
@@ -109,12 +111,6 @@ function prepare(argv: string[], io: SwitchmanIo): Prepared | PreparedStatus | E
     return 0;
   }
   if (invocation.kind === "canary") return invocation;
-  // Issue 16: `replace` is not in the run path yet; refuse it rather than run CMD without it.
-  const pending = invocation.kind === "run" && invocation.concurrency === "replace" ? "--concurrency replace" : undefined;
-  if (pending !== undefined) {
-    io.stderr(`switchman: ${pending} is not supported yet by this build's run path (issue 16); remove it from the command line\n`);
-    return 2;
-  }
   const configPath = resolve(invocation.config);
   try {
     const config = loadConfig(configPath);
@@ -128,6 +124,7 @@ function prepare(argv: string[], io: SwitchmanIo): Prepared | PreparedStatus | E
       timeout: invocation.timeout,
       leases: invocation.leases,
       waitS: invocation.wait?.seconds,
+      replace: invocation.concurrency === "replace",
       config,
       configPath,
     };
@@ -152,6 +149,7 @@ async function run(
   try {
     if (prepared.leases.length > 0) request.leases = await leaseRequest(prepared, request.host);
     if (prepared.waitS !== undefined) request.waitS = prepared.waitS;
+    if (prepared.replace) request.replace = true;
     coordinator = await deps.createCoordinator(config, env, log, configPath);
   } catch (error) {
     return failureStatus(error, log);

@@ -63,6 +63,9 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
       if (req.group !== undefined && !hostInGroup(options.groups, req.group, req.host)) {
         return { run: false, reason: "not-in-group", detail: `host ${req.host} is not in group ${req.group}` };
       }
+      if (req.replace === true) {
+        throw new SwitchmanError("--concurrency replace is not supported in local mode yet (issue 16): use ZooKeeper mode, or --concurrency forbid", 2);
+      }
       if (req.lockname !== undefined) {
         const lock = await tryLock(options.lockdir, req.lockname, options.env);
         if (lock === undefined) {

@@ -41,6 +41,9 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
   let session: ZkSession | undefined;
   /** Made once the decision is "run"; started by watch(). */
   let lockWatch: LockWatch | undefined;
+  /** With --concurrency replace, once the lock is ours: a newer run's request stops CMD. */
+  let replaceWatch: { start(): void; stop(): void } | undefined;
+  let startReplaceWatch: ((onLost: (loss: LossReport) => void) => void) | undefined;
   let watching = false;
   let closing: Promise<void> | undefined;
   /** The fleet run record's session calls, once the lock is held (records/zk-store.ts). */
@@ -139,13 +142,28 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     };
     if (request.lockname === undefined) return run();
     const path = lockPath(options.prefix, request.lockname);
-    const outcome = await takeLock(opened, {
+    let outcome = await takeLock(opened, {
       prefix: options.prefix,
       lockname: request.lockname,
       data: body,
       deadline,
       log: options.log,
     });
+    const waitUntil = request.waitS === undefined ? undefined : (request.startedAt ?? performance.now()) + request.waitS * 1000;
+    if (request.replace === true) {
+      // Loaded only with --concurrency replace.
+      const { replaceHolder, replacePath, ReplaceWatch } = await import("./replace.js");
+      if (!outcome.held) {
+        const taken = await replaceHolder({ session: opened, prefix: options.prefix, lockname: request.lockname, lockPath: path, data: body, waitUntil, troubleBudgetMs: connectTimeoutMs, signal: stopping.signal, log: options.log });
+        if (!taken.held) return { run: false, reason: taken.why === "wait-timeout" ? "wait-timeout" : "lock-held", detail: taken.detail };
+        outcome = taken;
+      }
+      const requestPath = replacePath(options.prefix, request.lockname);
+      startReplaceWatch = (onLost) => {
+        replaceWatch = new ReplaceWatch(opened, requestPath, onLost, options.log);
+        replaceWatch.start();
+      };
+    }
     if (!outcome.held) {
       return { run: false, reason: "lock-held", detail: `lock ${path} is held by ${outcome.owner || "another session"}` };
     }
@@ -158,7 +176,18 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
   function watch(onLost: (loss: LossReport) => void): void {
     if (!lockWatch || watching || closing) return;
     watching = true;
-    lockWatch.start(onLost);
+    let lost = false;
+    const once = (loss: LossReport): void => {
+      if (lost) return;
+      lost = true;
+      onLost(loss);
+    };
+    // A replace request stops CMD like a loss, but the lock watch goes on protecting it until it is dead.
+    lockWatch.start((loss) => {
+      replaceWatch?.stop();
+      once(loss);
+    });
+    startReplaceWatch?.(once);
   }
 
   function close(): Promise<void> {
@@ -168,6 +197,7 @@ export function createZooKeeperCoordinator(options: ZooKeeperCoordinatorOptions)
     closing ??= (async () => {
       stopping.abort();
       lockWatch?.stop();
+      replaceWatch?.stop();
       // A fresh session a late FINISH opened (after expiry) goes too, at the same time.
       await Promise.all([session?.close(CLOSE_TIMEOUT_MS), records?.close()]);
     })();
