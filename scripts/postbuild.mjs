@@ -32,6 +32,10 @@ const repo = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const dist = resolve(process.argv[2] ?? "dist");
 const switchmanDir = join(dist, "switchman");
 const entry = join(switchmanDir, "cli.js");
+// esbuild bundles from src/ (it compiles TypeScript itself; tsc has type-checked the same files):
+// a bundle then names its modules by their place in the tree, the same wherever DIST is, so that
+// the package build (DIST = debian/build/dist) makes byte for byte the bundle `npm run build` makes.
+const src = (path) => join(repo, "src", path);
 
 /** Each bundle's files, relative to its directory (debian/bundle.mjs ships switchman's list). */
 const BUNDLE_LIST = "bundle-files.json";
@@ -62,12 +66,9 @@ function notices(packages) {
 
 async function bundleSwitchman() {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run tsc -p tsconfig.build.json first`);
-  // tsc rewrites cli.js on every build; an earlier bundle's chunks are removed, never mixed in.
-  if (readFileSync(entry, "utf8").includes("/* cronmeta bundle */")) {
-    throw new Error(`${entry} is already a bundle: run tsc -p tsconfig.build.json before this script`);
-  }
+  // An earlier build's chunks (before the bundle was one file) are removed, never mixed in.
   rmSync(join(switchmanDir, "chunks"), { recursive: true, force: true });
-  const result = await build({ ...common, entryPoints: { cli: entry }, outdir: switchmanDir, splitting: false, target: "node18" });
+  const result = await build({ ...common, entryPoints: { cli: src("switchman/cli.ts") }, outdir: switchmanDir, splitting: false, target: "node18" });
   const files = [NOTICES, ...writeOutputs(result, switchmanDir)].sort();
   writeFileSync(join(switchmanDir, NOTICES), notices(bundledPackages(result.metafile)));
   writeFileSync(join(switchmanDir, BUNDLE_LIST), `${JSON.stringify(files, null, 2)}\n`);
@@ -107,14 +108,12 @@ function writeOutputs(result, dir) {
 
 async function bundleCronmeta() {
   const cliDir = join(dist, "cli");
-  const cliEntry = join(cliDir, "cronmeta.js");
-  if (readFileSync(cliEntry, "utf8").includes("/* cronmeta bundle */")) throw new Error(`${cliEntry} is already a bundle: run tsc first`);
   // An earlier bundle's chunks go; tsc's modules stay.
   const list = join(cliDir, BUNDLE_LIST);
   if (existsSync(list)) for (const f of JSON.parse(readFileSync(list, "utf8"))) if (f !== "cronmeta.js") rmSync(join(cliDir, f), { force: true });
   const result = await build({
     ...common,
-    entryPoints: { "cli/cronmeta": cliEntry, "cli/scan-worker": join(dist, "scan", "scan-worker.js") },
+    entryPoints: { "cli/cronmeta": src("cli/cronmeta.ts"), "cli/scan-worker": src("scan/scan-worker.ts") },
     outdir: dist,
     chunkNames: "cli/[name]-[hash]",
     target: "node20",
