@@ -25,24 +25,41 @@ export interface HeldLock {
   legacyFd?: number;
 }
 
-function runFlock(fd: number, env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; error?: Error }> {
+/** A blocking wait for the lock (`--concurrency replace`): until `until` (performance.now()) or an abort. */
+export interface LockWait {
+  until?: number | undefined;
+  signal: AbortSignal;
+}
+
+function runFlock(fd: number, env: Record<string, string | undefined>, wait?: LockWait): Promise<{ code: number | null; stderr: string; error?: Error }> {
   return new Promise((resolve) => {
-    const child = spawn("flock", ["--nonblock", "--conflict-exit-code", String(CONFLICT_EXIT), "3"], {
+    const child = spawn("flock", [...(wait ? [] : ["--nonblock"]), "--conflict-exit-code", String(CONFLICT_EXIT), "3"], {
       stdio: ["ignore", "ignore", "pipe", fd],
-      timeout: FLOCK_TIMEOUT_MS,
+      ...(wait ? {} : { timeout: FLOCK_TIMEOUT_MS }),
       killSignal: "SIGKILL",
       env: { PATH: env.PATH ?? "/usr/bin:/bin" },
     });
+    if (wait) {
+      // Killed at the wait limit or on a signal: a flock(2) still blocked is never granted then.
+      const stop = (): void => void child.kill("SIGKILL");
+      const left = wait.until === undefined ? undefined : wait.until - performance.now();
+      const timer = left === undefined ? undefined : setTimeout(stop, Math.max(0, left));
+      wait.signal.addEventListener("abort", stop);
+      child.on("close", () => {
+        clearTimeout(timer);
+        wait.signal.removeEventListener("abort", stop);
+      });
+    }
     let stderr = "";
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.on("error", (error) => resolve({ code: null, stderr, error }));
-    child.on("close", (code) => resolve({ code, stderr }));
+    child.on("close", (code) => resolve({ code: code ?? (wait ? CONFLICT_EXIT : null), stderr }));
   });
 }
 
 /** flock(2) on an open fd: true when taken, false when another process holds it; SwitchmanError 75 on failure. */
-async function lockFd(fd: number, path: string, env: Record<string, string | undefined>): Promise<boolean> {
-  const result = await runFlock(fd, env);
+async function lockFd(fd: number, path: string, env: Record<string, string | undefined>, wait?: LockWait): Promise<boolean> {
+  const result = await runFlock(fd, env, wait);
   if (result.code === 0) return true;
   if (result.code === CONFLICT_EXIT) return false;
   const why =
@@ -112,11 +129,11 @@ function openLegacyLockFile(path: string): number | undefined {
  * when another process holds it. The user's directory under `lockdir` is checked and created
  * first (lockdir.ts). Failures: SwitchmanError 75 (the lock could not be examined; nothing runs).
  */
-export async function tryLock(lockdir: string, name: string, env: Record<string, string | undefined>): Promise<HeldLock | undefined> {
+export async function tryLock(lockdir: string, name: string, env: Record<string, string | undefined>, wait?: LockWait): Promise<HeldLock | undefined> {
   const own = userLockDir(lockdir);
   const path = join(own, name);
   const fd = openLockFile(path);
-  if (!(await lockFd(fd, path, env).catch((error: unknown) => {
+  if (!(await lockFd(fd, path, env, wait).catch((error: unknown) => {
     closeSync(fd);
     throw error;
   }))) {

@@ -63,11 +63,18 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
       if (req.group !== undefined && !hostInGroup(options.groups, req.group, req.host)) {
         return { run: false, reason: "not-in-group", detail: `host ${req.host} is not in group ${req.group}` };
       }
-      if (req.replace === true) {
-        throw new SwitchmanError("--concurrency replace is not supported in local mode yet (issue 16): use ZooKeeper mode, or --concurrency forbid", 2);
-      }
+      const waitUntil = req.waitS === undefined ? undefined : (req.startedAt ?? performance.now()) + req.waitS * 1000;
       if (req.lockname !== undefined) {
-        const lock = await tryLock(options.lockdir, req.lockname, options.env);
+        let lock = await tryLock(options.lockdir, req.lockname, options.env);
+        if (lock === undefined && req.replace === true) {
+          // Loaded only with --concurrency replace.
+          const { replaceLocalHolder } = await import("./replace.js");
+          lock = await replaceLocalHolder({ lockdir: options.lockdir, name: req.lockname, env: options.env, wait: { until: waitUntil, signal: stopping.signal }, log: options.log ?? (() => undefined) });
+          if (lock === undefined) {
+            if (stopping.signal.aborted) throw new SwitchmanError("switchman is stopping", 75);
+            return { run: false, reason: "wait-timeout", detail: `the holder of ${lockPath(options.lockdir, req.lockname)} did not end within --wait` };
+          }
+        }
         if (lock === undefined) {
           const path = lockPath(options.lockdir, req.lockname);
           return { run: false, reason: "lock-held", detail: `lock ${path} is held by another process${holderOf(path)}` };
@@ -83,7 +90,7 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
           lockdir: options.lockdir,
           leases: req.leases.list,
           holder: `${req.host} ${req.pid}`,
-          waitUntil: req.waitS === undefined ? undefined : (req.startedAt ?? performance.now()) + req.waitS * 1000,
+          waitUntil,
           signal: stopping.signal,
           env: options.env,
           log: options.log ?? (() => undefined),

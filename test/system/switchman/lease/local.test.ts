@@ -93,3 +93,44 @@ describe("switchman leases in local mode", () => {
     t.diagnostic(noteTiming("local lease hand-over after kill -9", `${handOver.toFixed(0)} ms`));
   });
 });
+
+describe("switchman --concurrency replace in local mode", () => {
+  requireTools();
+  const box = sandbox();
+  box.writeConfig({ groups: { g: HOST }, termination_timeout: 1 });
+  after(() => box.cleanup());
+  let n = 0;
+  const journal = (): string => join(box.dir, `rjournal${++n}`);
+  const start = (job: string[], more: string[] = ["--concurrency", "replace"]): SwitchmanProcess =>
+    startSwitchman(["-c", box.config, "-g", "g", "--lockname", "nightly", ...more, "--", ...job], { host: HOST });
+
+  for (const ignoreTerm of [false, true]) {
+    it(`the holder's CMD ${ignoreTerm ? "ignores SIGTERM" : "obeys SIGTERM"}: the new run starts once it is dead, within termination_timeout + 2 s`, async (t: TestContext) => {
+      const j = journal();
+      const deaths = new DeathWatch(j);
+      const old = start(journalJob(j, 60, { ignoreTerm }));
+      await waitFor("the old job", () => starts(readJournal(j)).length === 1);
+      const asked = performance.now();
+      const fresh = start(journalJob(j, 0.3));
+      await waitFor("the new job", () => starts(readJournal(j)).length === 2, 10_000);
+      const handOver = performance.now() - asked;
+      const oldResult = await old.done;
+      assert.equal((await fresh.done).code, 0);
+      assert.notEqual(oldResult.code, 0, "the old run was stopped");
+      const events = deaths.stop();
+      assert.deepEqual(concurrency(events, 1).over, [], "never two at once");
+      t.diagnostic(noteTiming(`local replace hand-over (${ignoreTerm ? "SIGTERM ignored" : "SIGTERM obeyed"}, termination_timeout 1 s)`, `${(handOver / 1000).toFixed(2)} s, old run exit ${oldResult.code}`));
+      assert.ok(handOver <= 4000, `hand-over ${handOver} ms`);
+    });
+  }
+
+  it("a holder without the replace policy is never signalled; --wait gives up with 69", async () => {
+    const j = journal();
+    const old = start(journalJob(j, 3), []);
+    await waitFor("the old job", () => starts(readJournal(j)).length === 1);
+    const fresh = await start(journalJob(j, 0.1), ["--concurrency", "replace", "--wait", "1s"]).done;
+    assert.equal(fresh.code, 69, fresh.stderr);
+    assert.equal((await old.done).code, 0);
+    assert.equal(starts(readJournal(j)).length, 1);
+  });
+});

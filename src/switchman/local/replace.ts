@@ -1,0 +1,63 @@
+/**
+ * `--concurrency replace` in local mode (issue 16): the new run asks the holder of the lock to
+ * stop by sending its switchman SIGTERM (the pid is in the lock file, `"<fqdn> <pid>"`; the
+ * lock directory is the job user's own, so the holder is a process of the same user), which
+ * switchman forwards to CMD's group and ends as for any signal (SIGKILL after
+ * termination_timeout, then the lock is released once the group is dead: the guard keeps a
+ * copy). The new run blocks in flock(2) on the lock meanwhile, so it starts only once the old
+ * CMD is dead; never two at once. Only a holder that is a switchman of this job started with
+ * `--concurrency replace` (read from /proc/<pid>/cmdline) is signalled: a pid reused by another
+ * process is never hit, and a holder with another policy is waited for, within `--wait`.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { lockPath, tryLock, type HeldLock, type LockWait } from "./flock.js";
+
+type Log = (level: "debug" | "info" | "warning" | "critical", message: string) => void;
+
+/** True when `argv` is switchman's, for the lock `name`, with `--concurrency replace`. */
+export function isReplaceableHolder(argv: readonly string[], name: string): boolean {
+  const end = argv.indexOf("--");
+  const own = end < 0 ? argv : argv.slice(0, end);
+  if (!own.some((a) => /switchman/.test(a))) return false; // node .../switchman/cli.js, /usr/bin/switchman
+  const replace = own.some((a, i) => a === "--concurrency=replace" || (a === "--concurrency" && own[i + 1] === "replace"));
+  const lockname = own.find((a, i) => own[i - 1] === "--lockname") ?? own.find((a) => a.startsWith("--lockname="))?.slice("--lockname=".length);
+  const command = end < 0 ? undefined : argv[end + 1];
+  return replace && (lockname ?? (command === undefined ? undefined : basename(command))) === name;
+}
+
+/** Asks the holder to stop (when it may be asked) and waits for the lock; undefined at the wait limit. */
+export async function replaceLocalHolder(options: {
+  lockdir: string;
+  name: string;
+  env: Record<string, string | undefined>;
+  wait: LockWait;
+  log: Log;
+}): Promise<HeldLock | undefined> {
+  const path = lockPath(options.lockdir, options.name);
+  let pid: number | undefined;
+  try {
+    pid = Number(readFileSync(path, "utf8").trim().split(" ").at(-1));
+  } catch {
+    pid = undefined;
+  }
+  if (pid !== undefined && Number.isSafeInteger(pid) && pid > 1 && pid !== process.pid) {
+    let argv: string[] = [];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+    } catch {
+      // gone: the lock is about to be free
+    }
+    if (isReplaceableHolder(argv, options.name)) {
+      try {
+        process.kill(pid, "SIGTERM");
+        options.log("info", `asked the holder of ${path} (switchman ${pid}) to stop (--concurrency replace); waiting for it to end`);
+      } catch {
+        // gone meanwhile
+      }
+    } else {
+      options.log("info", `the holder of ${path} does not run with --concurrency replace: waiting for it to end`);
+    }
+  }
+  return tryLock(options.lockdir, options.name, options.env, options.wait);
+}
