@@ -117,6 +117,12 @@ function reportOptions(raw: ReportFlags, io: Io): { format: LintFormat; quiet: b
 }
 
 /** Runs the cronmeta CLI with `argv` (arguments only, without node and script) and returns the exit code. */
+/** `cronmeta monitor … --format nagios` (or `-f nagios`, `--format=nagios`): its usage errors are the plugin's UNKNOWN. */
+function isNagiosMonitor(argv: readonly string[]): boolean {
+  if (argv[0] !== "monitor") return false;
+  return argv.some((a, i) => a === "--format=nagios" || a === "-fnagios" || ((a === "--format" || a === "-f") && argv[i + 1] === "nagios"));
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode = 0;
   const program = new Command("cronmeta");
@@ -295,7 +301,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here with exit code 0; commander already printed.
-      return error.exitCode === 0 ? 0 : 2;
+      if (error.exitCode === 0) return 0;
+      // The plugin guidelines: a bad command line is UNKNOWN (3), on stdout in one line.
+      if (isNagiosMonitor(argv)) {
+        io.stdout(`CRONMETA UNKNOWN - ${error.message.replace(/^error: /, "").split("\n")[0] ?? "invalid arguments"}\n`);
+        return 3;
+      }
+      return 2;
     }
     if (error instanceof UsageError) {
       io.stderr(`cronmeta: ${error.message}\n`);

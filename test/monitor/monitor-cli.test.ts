@@ -105,6 +105,13 @@ describe("cronmeta monitor (local mode)", () => {
       assert.match(r.out, pattern);
       assert.doesNotMatch(r.out + r.err, /\n\s+at /);
     }
+    // A bad command line is UNKNOWN too (commander's own errors), on stdout in one line.
+    for (const args of [["--window", "abc"], ["--bogus"]]) {
+      const r = await monitor(["--format", "nagios", ...args, manifest]);
+      assert.equal(r.code, 3, r.out + r.err);
+      assert.match(r.out, /^CRONMETA UNKNOWN - (option '--window <seconds>' argument 'abc' is invalid|unknown option '--bogus')/);
+      assert.equal(r.out.split("\n").length, 2);
+    }
     const plain = await monitor([join(dir, "missing.json")]);
     assert.equal(plain.code, 2);
     assert.match(plain.err, /^cronmeta monitor: cannot read manifest/);
