@@ -268,7 +268,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       "\nClasses: ok, pending, running, late, failed, skipped: still running, running too long, no eligible host, missed, never ran;\n" +
         "from the cron.d files' canary lines: cron stopped, file not run, other build, no canary.\n" +
         "Exit (--format nagios): 0 OK, 1 WARNING, 2 CRITICAL (also ZooKeeper or records unreadable), 3 UNKNOWN (bad manifest,\n" +
-        "filter, record or switchman config); other formats: 0 all ok, 1 not, 2 error. Alert rules: docs/monitor.md.\n",
+        "filter, record, switchman config or command line); other formats: 0 all ok, 1 not, 2 error. Alert rules: docs/monitor.md.\n",
     )
     .action(async (manifests: string[], raw: { format: "table" | "json" | "prometheus" | "nagios"; switchmanConfig: string; job?: string[]; package?: string[]; group?: string[]; window: number; timeout: number }) => {
       const { runMonitor } = await import("./commands/monitor.js");
