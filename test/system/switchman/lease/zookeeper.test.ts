@@ -199,6 +199,21 @@ describe("switchman leases on ZooKeeper", () => {
     assert.deepEqual(concurrency(events, 1).over, []);
   });
 
+  it("--no-lock with a lease: no lock node, the lease alone keeps two runs apart", async () => {
+    const { prefix, config, journal } = await setup();
+    const deaths = new DeathWatch(journal);
+    const runs = [0, 1].map(() => startSwitchman(["-c", config, "-g", "g", "--no-lock", "--lease", "solo=1:1", "--", ...journalJob(journal, 1)], { host: HOST }));
+    await waitFor("a job", () => starts(readJournal(journal)).length === 1);
+    assert.deepEqual(await client.children(`${prefix}/locks`), [], "no lock taken");
+    const [queued] = await client.children(`${prefix}/queues/solo`);
+    assert.match(queued ?? "", /^sh-\d{10}$/, "queued under CMD's base name");
+    const results = await Promise.all(runs.map((r) => r.done));
+    for (const r of results) assert.equal(r.code, 0, r.stderr);
+    const events = deaths.stop();
+    assert.equal(starts(events).length, 2);
+    assert.deepEqual(concurrency(events, 1).over, []);
+  });
+
   it("a bad lease on this host is exit 2 naming it; nothing is created", async () => {
     const { prefix, config, journal } = await setup();
     const result = await start(config, "bad", "db=CPU*0+1:MEMMB-MEMMB", journalJob(journal, 0.1)).done;
