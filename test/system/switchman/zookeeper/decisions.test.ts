@@ -90,8 +90,9 @@ describe("switchman on ZooKeeper: decisions before the command runs", () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /group nosuchgroup is not defined/);
     assert.equal(readRecord(record).filter((e) => e.kind === "start").length, 2);
-    // Only the two runs that ran created lock nodes (ephemeral, gone again) under <prefix>/locks.
-    assert.deepEqual(await client.tree(prefix), [prefix, `${prefix}/locks`]);
+    // Only the two runs that ran created lock nodes (ephemeral, gone again) under <prefix>/locks,
+    // and their run records (issue 15) under <prefix>/runs; the skips and the error nothing.
+    assert.deepEqual((await client.tree(prefix)).sort(), [prefix, `${prefix}/locks`, `${prefix}/runs`, `${prefix}/runs/l-cycleA`, `${prefix}/runs/l-top`]);
   });
 
   it("3: lock free → runs holding the lock; exit codes 0, 3, 255 passed through; 128+N on signal N", async () => {
