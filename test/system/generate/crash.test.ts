@@ -46,7 +46,8 @@ describe("atomic write (real process, SIGKILL between temp write and rename)", (
       assert.deepEqual(more, []);
       assert.match(temp ?? "", new RegExp(`^\\.scripts1\\.cron\\.d\\.cronmeta-tmp-${crash.pid}-[0-9a-f]{8}$`));
       // The crash came after a complete temp file: only the rename was missing.
-      assert.match(await readFile(join(debian, temp ?? ""), "utf8"), /\n\*\/7 \* \* \* \* root .*\n$/);
+      // (the job's line, then the canary line that ends every file that runs switchman)
+      assert.match(await readFile(join(debian, temp ?? ""), "utf8"), /\n\*\/7 \* \* \* \* root .*\n\n# cronmeta canary: .*\n\* \* \* \* \* root .* --canary --package scripts1 --build [0-9a-f]{16}\n$/);
 
       const next = runExecutable(["gen"], root);
       assert.equal(next.code, 0, next.stderr);
