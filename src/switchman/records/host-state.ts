@@ -189,16 +189,24 @@ async function builtOn(fs: Fs, dir: string, seq: number, rev: string, lockname: 
   }
 }
 
-/** Removes sequence files below the newest two that are more than REMOVE_AFTER_MS old. */
+/**
+ * Removes sequence files below the newest two that are more than REMOVE_AFTER_MS old, oldest
+ * first, and stops at the first that is younger: a file is written only after the one before it
+ * was published, so the younger ones follow it. A job run many times a minute then pays one stat
+ * per update, not one per file of the last minute; stopping early only ever removes less.
+ */
 async function removeOld(fs: Fs, dir: string, seqs: number[]): Promise<void> {
   const now = Date.now();
   for (const seq of seqs.slice(0, -2)) {
     const path = join(dir, `${seq}.json`);
+    let mtimeMs: number;
     try {
-      if (now - (await fs.stat(path)).mtimeMs > REMOVE_AFTER_MS) await fs.unlink(path);
+      mtimeMs = (await fs.stat(path)).mtimeMs;
     } catch {
-      // removed by another update meanwhile
+      continue; // removed by another update meanwhile
     }
+    if (now - mtimeMs <= REMOVE_AFTER_MS) return;
+    await removeQuietly(fs, path);
   }
 }
 

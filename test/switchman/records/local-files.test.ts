@@ -68,6 +68,19 @@ test("host record: concurrent updates lose nothing (compare-and-swap by link)", 
   });
 });
 
+test("host record: the sweep of old files stops at the first young one (each update pays one stat, not one per file)", async () => {
+  await withDir(async (dir) => {
+    for (let i = 0; i < 6; i++) await updateHostRecord(dir, "job", (r) => hostWithSkip(r, "lock-held", "t"));
+    const old = new Date(Date.now() - 120_000);
+    // 1-2 old, 3 young, 4 old again (a clock step back): 1 and 2 go, 3 stops the sweep, 4 waits for a later one.
+    for (const seq of [1, 2, 4]) utimesSync(join(jobDir(dir, "job"), `${seq}.json`), old, old);
+    await updateHostRecord(dir, "job", (r) => hostWithSkip(r, "lock-held", "t"));
+    const seqs = readdirSync(jobDir(dir, "job")).map((f) => Number(f.replace(".json", ""))).sort((a, b) => a - b);
+    assert.deepEqual(seqs, [3, 4, 5, 6, 7]);
+    assert.equal((await readHostRecord(dir, "job"))?.record.skips["lock-held"], 7);
+  });
+});
+
 test("host record: an update stopped between its read and its link, whose name was freed meanwhile, counts once (ABA)", async () => {
   await withDir(async (dir) => {
     const skip = (r: HostRecord): HostRecord => hostWithSkip(r, "lock-held", "t");
