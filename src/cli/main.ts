@@ -190,7 +190,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   withColourOptions(withProjectOptions(program.command("list").description("show every job, its schedule in plain English and its next runs")))
     .addOption(new Option("-f, --format <format>", "output format").choices(["table", "json"]).default("table"))
     .option("--next <n>", "show the next N run times", nonNegativeInteger, 0)
-    .option("--tz <zone>", "time zone for --next (default: the machine's zone)")
+    .option("--tz <zone>", "time zone for --next (default: config timezone, else the machine's zone)")
     .option("--package <name>", "only jobs of this package")
     .option("--group <name>", "only jobs of this switchman group")
     .action(async (raw: RawProjectOptions & OutputFlags & Omit<ListOptions, keyof ProjectOptions>) => {
@@ -205,7 +205,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   withProjectOptions(program.command("report").description("a week-long schedule report: load per hour and minute, busiest minutes"))
     .option("--html <file>", "write a self-contained HTML page")
     .addOption(new Option("-f, --format <format>", "html (with --html) or json on stdout").choices(["html", "json"]).default("html"))
-    .option("--tz <zone>", "time zone of the report (default: the machine's zone)")
+    .option("--tz <zone>", "time zone of the report (default: config timezone, else the machine's zone)")
     .option("--records <path...>", "switchman journals (journal.jsonl) or state directories: p50/p95 run time, peak memory, overlaps")
     .action(async (raw: RawProjectOptions & { html?: string; format: ReportOptions["format"]; tz?: string; records?: string[] }) => {
       if (raw.format === "html" && raw.html === undefined) throw new UsageError("report needs --html FILE or --format json");

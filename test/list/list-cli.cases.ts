@@ -4,7 +4,8 @@
 // so the 02:30 job shows Debian's DST rule (it runs at 03:00 CEST on 2026-03-29).
 // Shared by the in-process run (unit tier) and the executable run (test/system/cli/).
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { Runner } from "../helpers/cli.js";
@@ -62,6 +63,26 @@ for (const [how, run] of runners) {
       const none = await run(["list", "--group", "nobody"], basic, NOW);
       assert.equal(none.code, 0);
       assert.equal(none.stdout, "No jobs.\n");
+    });
+
+    it("without --tz uses config timezone, and --tz wins over it", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "cronmeta-list-tz-"));
+      try {
+        const config = join(dir, "berlin.json");
+        const own = JSON.parse(readFileSync(join(basic, "cronmeta.config.json"), "utf8")) as Record<string, unknown>;
+        writeFileSync(config, JSON.stringify({ ...own, timezone: "Europe/Berlin" }));
+        const next = async (args: string[]): Promise<string> => {
+          const r = await run(["list", "--format", "json", "--next", "3", ...args], basic, NOW);
+          assert.equal(r.code, 0, r.stderr);
+          return r.stdout;
+        };
+        const fromConfig = await next(["--config", config]);
+        assert.equal(fromConfig, await next(["--tz", "Europe/Berlin"]));
+        assert.notEqual(fromConfig, await next(["--tz", "UTC"]));
+        assert.equal(await next(["--config", config, "--tz", "UTC"]), await next(["--tz", "UTC"]));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("exits 2 for an unknown zone, package or CRONMETA_NOW", async () => {

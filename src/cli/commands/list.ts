@@ -24,11 +24,18 @@ export function nowFrom(io: Io): Date {
   return now;
 }
 
-/** The zone of `--tz`, checked, or the machine's zone (the one cron runs in). */
-export function zoneFrom(tz: string | undefined): string {
-  if (tz === undefined) return machineZone();
-  if (!isValidZone(tz)) throw new UsageError(`--tz: unknown time zone "${tz}" (use an IANA name such as Europe/Berlin or UTC)`);
+/** `--tz`, checked (before the project is read, so that a usage error comes first). */
+export function checkedZone(tz: string | undefined): string | undefined {
+  if (tz !== undefined && !isValidZone(tz)) throw new UsageError(`--tz: unknown time zone "${tz}" (use an IANA name such as Europe/Berlin or UTC)`);
   return tz;
+}
+
+/**
+ * The zone cron's wall clock is in: `--tz`, else config `timezone` (the zone gen and the monitor
+ * manifests assume), else the machine's zone (the one cron runs in).
+ */
+export function zoneFor(tz: string | undefined, project: ProjectResult): string {
+  return tz ?? project.config.timezone ?? machineZone();
 }
 
 /** Loads the project; on lint errors prints them in short form on stderr and returns undefined. */
@@ -42,10 +49,11 @@ export async function projectWithoutErrors(options: ProjectOptions, io: Io): Pro
 
 /** `cronmeta list`: 0 listed, 1 the project has lint errors, 2 usage error (thrown). */
 export async function runList(options: ListOptions, io: Io): Promise<number> {
-  const zone = zoneFrom(options.tz);
+  const tz = checkedZone(options.tz);
   const now = nowFrom(io);
   const project = await projectWithoutErrors(options, io);
   if (project === undefined) return 1;
+  const zone = zoneFor(tz, project);
   if (options.package !== undefined && !project.packages.includes(options.package)) {
     throw new UsageError(`--package: "${options.package}" is not a Package: in debian/control (known: ${project.packages.join(", ") || "none"})`);
   }

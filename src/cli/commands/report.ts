@@ -8,13 +8,14 @@ import { VERSION } from "../../version.js";
 import type { Io } from "../io.js";
 import type { ReportOptions } from "../options.js";
 import { writeFileAtomically } from "../output-file.js";
-import { projectWithoutErrors, zoneFrom } from "./list.js";
+import { checkedZone, projectWithoutErrors, zoneFor } from "./list.js";
 
 /** `cronmeta report`: 0 written, 1 the project has lint errors, 2 usage error (thrown). */
 export async function runReport(options: ReportOptions, io: Io): Promise<number> {
-  const zone = zoneFrom(options.tz);
+  const tz = checkedZone(options.tz);
   const project = await projectWithoutErrors(options, io);
   if (project === undefined) return 1;
+  const zone = zoneFor(tz, project);
   const records = options.records === undefined || options.records.length === 0 ? undefined : await readJournals(options.records);
   const report = buildReport(project.jobs, zone, records === undefined ? {} : { records });
   if (options.format === "json") {
