@@ -2,8 +2,7 @@
 // lock of its own (so the journal's line order is the order of the events), a death watcher for
 // jobs killed without a last word (SIGKILL), and the sweep that counts moments with more than
 // TOTAL holders.
-import { existsSync, readFileSync } from "node:fs";
-import { alive } from "../../../helpers/switchman.js";
+import { alive, readRecord } from "../../../helpers/switchman.js";
 
 /** A job that notes `start`, runs `seconds` (or until SIGTERM, noted as `term`), then notes `end`; each note under flock(1) of `<journal>.lock`. */
 export function journalJob(journal: string, seconds: number, options: { ignoreTerm?: boolean } = {}): string[] {
@@ -28,16 +27,9 @@ export interface JournalEvent {
   at: number;
 }
 
-/** The journal's lines, in file order. */
+/** The journal's lines, in file order: the job record format of test/helpers/switchman.ts. */
 export function readJournal(path: string): JournalEvent[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((line) => {
-      const [kind, pid, ns] = line.split(" ");
-      return { kind: kind as JournalEvent["kind"], pid: Number(pid), at: Number(BigInt(ns ?? "0") / 1000n) / 1000 };
-    });
+  return readRecord(path);
 }
 
 /**
