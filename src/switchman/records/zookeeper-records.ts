@@ -148,16 +148,20 @@ export class FleetRecordWriter {
     });
     try {
       const outcome = await Promise.race([this.writeFinish(finish, deadline), limit]);
-      // A request already sent may still be applied when the server answers again: "not confirmed".
-      if (outcome === "late") this.warn(`FINISH not confirmed: no answer within ${this.options.timeoutMs} ms (record_timeout); a request already sent may still land`);
+      if (outcome === "late") this.warnNotConfirmed();
     } catch (error) {
-      // Out of time on a lost answer: as "late" above, the write may still land.
-      if (error instanceof StoreError && retryable(error)) this.warn(`FINISH not confirmed: no answer within ${this.options.timeoutMs} ms (record_timeout); a request already sent may still land (${describe(error)})`);
+      if (error instanceof StoreError && retryable(error)) this.warnNotConfirmed(describe(error));
       else this.warn(`FINISH not recorded: ${describe(error)}`);
     } finally {
       clearTimeout(timer);
       this.abandoned = true;
     }
+  }
+
+  /** Out of time with a request already sent: the server may still apply it when it answers again. */
+  private warnNotConfirmed(lastError?: string): void {
+    const detail = lastError === undefined ? "" : ` (${lastError})`;
+    this.warn(`FINISH not confirmed: no answer within ${this.options.timeoutMs} ms (record_timeout); a request already sent may still land${detail}`);
   }
 
   private warn(message: string): void {
