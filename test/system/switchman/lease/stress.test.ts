@@ -16,23 +16,13 @@ import { TcpProxy } from "../../../helpers/tcp-proxy.js";
 import { startEnsemble, sleep, type TestZk, type ZkCluster, useZooKeeper } from "../../../helpers/zookeeper.js";
 import { noteTiming, startSwitchman, tempDir, writeConfig, type SwitchmanProcess } from "../../../helpers/switchman.js";
 import { concurrency, DeathWatch, fifoViolations, journalJob, queueOrder, starts } from "./journal.js";
+import { prng } from "../../../helpers/prng.js";
 
 const HOST = "box1.example.org";
 const ROUNDS = Number(process.env.CRONMETA_LEASE_ROUNDS ?? 4);
 const STARTERS = Number(process.env.CRONMETA_LEASE_STARTERS ?? 12);
 const TOTAL = 3;
 const SESSION_S = 7;
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("switchman leases under faults: never more than TOTAL holders", () => {
   let zk: ZkCluster;

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { after, describe, it, type TestContext } from "node:test";
 import { join } from "node:path";
 import { startEnsemble, TestZk, sleep, type ZkCluster, useZooKeeper } from "../../../helpers/zookeeper.js";
+import { prng } from "../../../helpers/prng.js";
 import {
   intervals,
   jobCommand,
@@ -25,18 +26,6 @@ const HOST = "box1.example.org";
 const ROUNDS = Number(process.env.CRONMETA_STRESS_ROUNDS ?? 20);
 const STARTERS = Number(process.env.CRONMETA_STRESS_STARTERS ?? 30);
 const FAULT_ROUNDS = Number(process.env.CRONMETA_STRESS_FAULT_ROUNDS ?? 6);
-
-/** A small deterministic PRNG (mulberry32), so a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("switchman stress: never two holders", () => {
   let zk: ZkCluster;
