@@ -54,6 +54,12 @@ export interface ClassifyJob {
   grace_s: number;
   alert_after: number;
   timeout_s?: number;
+  /**
+   * METADATA `wait` (issue 16): a run may wait this long for its lock or leases before CMD
+   * starts, so a start up to grace + wait after its slot is on time, and a `wait-timeout` skip
+   * is the lock's (or a lease's) verdict, not a miss.
+   */
+  wait_s?: number;
 }
 
 export interface ClassifyInput {
@@ -85,6 +91,8 @@ export interface SlotResult {
   run?: ObservedRun;
   /** Seconds from the slot to the start, for runs. */
   delay_s?: number;
+  /** For `skipped: still running` from a host's skip record: its reason. */
+  skip?: SkipReason;
 }
 
 export interface JobResult {
@@ -191,9 +199,11 @@ export function severityOf(cls: JobClass, consecutiveFailures: number, alertAfte
 /** Classifies the slots of one job in [from, now] and the job as a whole. */
 export function classify(input: ClassifyInput): JobResult {
   const { job, now } = input;
-  const graceMs = job.grace_s * 1000;
+  const waitMs = (job.wait_s ?? 0) * 1000;
+  // Late only after grace and the wait the job is allowed (a wait for the lock is by design).
+  const graceMs = job.grace_s * 1000 + waitMs;
   const runs = [...input.runs].filter((r) => r.start <= now).sort((a, b) => a.start - b.start);
-  const skips = [...(input.skips ?? [])].filter((s) => s.at <= now && s.reason === "lock-held").sort((a, b) => a.at - b.at);
+  const skips = [...(input.skips ?? [])].filter((s) => s.at <= now && (s.reason === "lock-held" || s.reason === "wait-timeout")).sort((a, b) => a.at - b.at);
   const lastStart = runs[runs.length - 1];
   const consecutiveFailures = input.consecutiveFailures ?? trailingFailures(runs);
   const from = Math.max(input.from ?? input.since, input.since);
@@ -256,8 +266,9 @@ export function classify(input: ClassifyInput): JobResult {
     const previous = runs[holder];
     const held = job.lock && previous !== undefined && previous.start < at && (previous.end === undefined || previous.end > at);
     const skippedAt = lastAtOrBefore(skips.map((s) => s.at), Math.min(following, at + Math.max(graceMs, 60_000)));
-    const skipped = skippedAt >= 0 && (skips[skippedAt] as ObservedSkip).at >= at;
-    if (held || skipped) slots.push({ at, class: "skipped: still running" });
+    const skip = skippedAt >= 0 && (skips[skippedAt] as ObservedSkip).at >= at ? (skips[skippedAt] as ObservedSkip) : undefined;
+    if (skip !== undefined && !held) slots.push({ at, class: "skipped: still running", skip: skip.reason });
+    else if (held) slots.push({ at, class: "skipped: still running" });
     else if (input.eligibleHosts === 0) slots.push({ at, class: "no eligible host" });
     else slots.push({ at, class: "missed" });
   }
@@ -275,15 +286,19 @@ export function classify(input: ClassifyInput): JobResult {
     return finish(runs.length === 0 ? "pending" : "ok", runs.length === 0 ? "not due yet" : "no slot due since its last run", slots, next);
   }
   const when = new Date(decided.at).toISOString();
+  const grace = job.wait_s === undefined ? `grace ${job.grace_s} s` : `grace ${job.grace_s} s + wait ${job.wait_s} s`;
   const details: Record<SlotClass, string> = {
     ok: `the ${when} slot ran on ${decided.run?.host ?? "?"}`,
     pending: "",
     running: `the ${when} slot is running on ${decided.run?.host ?? "?"}`,
-    late: `the ${when} slot started ${decided.delay_s ?? 0} s late (grace ${job.grace_s} s)`,
-    missed: `no host started the ${when} slot within ${job.grace_s} s`,
+    late: `the ${when} slot started ${decided.delay_s ?? 0} s late (${grace})`,
+    missed: `no host started the ${when} slot within ${job.wait_s === undefined ? `${job.grace_s} s` : `${grace}`}`,
     failed: `the ${when} slot ${decided.run?.outcome ?? "failed"} on ${decided.run?.host ?? "?"}; ${consecutiveFailures} consecutive failure(s), alert after ${job.alert_after}`,
     "running too long": `the ${when} slot runs past its timeout`,
-    "skipped: still running": `the ${when} slot was skipped: the previous run still held the lock`,
+    "skipped: still running":
+      decided.skip === "wait-timeout"
+        ? `the ${when} slot was skipped: it waited ${job.wait_s ?? 0} s for its lock or leases`
+        : `the ${when} slot was skipped: the previous run still held the lock`,
     "no eligible host": `no host of its group could start the ${when} slot`,
   };
   return finish(decided.class, details[decided.class], slots, next);

@@ -36,6 +36,7 @@ function checkJob(path: string, job: unknown, n: number): { job: ManifestJob; ti
     if (!Number.isInteger(job[key]) || (job[key] as number) < 0) throw new MonitorInputError(`${where}.${key} is missing or not a whole number`);
   }
   if (job.timeout_s !== undefined && !Number.isInteger(job.timeout_s)) throw new MonitorInputError(`${where}.timeout_s is not a whole number`);
+  if (job.wait_s !== undefined && (!Number.isInteger(job.wait_s) || (job.wait_s as number) < 0)) throw new MonitorInputError(`${where}.wait_s is not a whole number`);
   if (typeof job.lock !== "boolean") throw new MonitorInputError(`${where}.lock is missing or not true/false`);
   const parsed = parseCronTime(job.time as string);
   if (parsed.time === undefined) throw new MonitorInputError(`${where}.time "${String(job.time)}" is not a valid cron time`);

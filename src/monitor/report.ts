@@ -88,7 +88,7 @@ export function buildReport(selected: ReturnType<typeof selectJobs>, facts: Flee
     if (time === undefined) continue;
     const record = facts.records.get(job.lockname) ?? null;
     const view = observationsOfFleetRecord(record);
-    const classifyJob = { time, zone, lock: job.lock, grace_s: job.grace_s, alert_after: job.alert_after, ...(job.timeout_s === undefined ? {} : { timeout_s: job.timeout_s }) };
+    const classifyJob = { time, zone, lock: job.lock, grace_s: job.grace_s, alert_after: job.alert_after, ...(job.timeout_s === undefined ? {} : { timeout_s: job.timeout_s }), ...(job.wait_s === undefined ? {} : { wait_s: job.wait_s }) };
     // A host whose cron stopped (its canary says so) runs nothing: it is not eligible.
     const members = facts.groupHosts(job.group);
     const eligible = members === undefined ? facts.groupSize(job.group) : members.filter((h) => !canary.stopped.has(h)).length;

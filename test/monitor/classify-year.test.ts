@@ -268,4 +268,37 @@ describe("the classifier over a simulated year", () => {
     assert.ok(reboot);
     assert.equal(classify({ job: { ...job, time: reboot }, runs: [run(0, "failure")], since: t0, now: t0 + 3600_000 }).class, "failed");
   });
+
+  it("a job with `wait`: on time up to grace + wait, not missed while it may still be waiting, and a wait-timeout skip is a skip", () => {
+    const time = parseCronTime("0 * * * *").time;
+    assert.ok(time);
+    const t0 = Date.UTC(2025, 5, 1);
+    const plain: ClassifyJob = { time, zone: "UTC", lock: true, grace_s: 300, alert_after: 1 };
+    const waiting: ClassifyJob = { ...plain, wait_s: 600 };
+    const prior: ObservedRun = { start: t0 + 1000, end: t0 + 5000, host: "a", outcome: "success" };
+    // Started 12 minutes after the 01:00 slot: it waited for its lock.
+    const waited: ObservedRun = { start: t0 + 3600_000 + 12 * 60_000, end: t0 + 3600_000 + 13 * 60_000, host: "a", outcome: "success" };
+    const now = t0 + 3600_000 + 20 * 60_000;
+    assert.equal(classify({ job: plain, runs: [prior, waited], since: t0, now }).class, "late");
+    const onTime = classify({ job: waiting, runs: [prior, waited], since: t0, now });
+    assert.equal(onTime.class, "ok");
+    // Past grace (5 min) but within grace + wait (15 min) with no start yet: still pending.
+    const early = t0 + 3600_000 + 8 * 60_000;
+    assert.equal(classify({ job: plain, runs: [prior], since: t0, now: early }).class, "missed");
+    assert.equal(classify({ job: waiting, runs: [prior], since: t0, now: early }).slots.at(-1)?.class, "pending");
+    const missed = classify({ job: waiting, runs: [prior], since: t0, now: t0 + 3600_000 + 16 * 60_000 });
+    assert.equal(missed.class, "missed");
+    assert.match(missed.detail, /within grace 300 s \+ wait 600 s/);
+    // It gave up at its wait (exit 69): recorded as a wait-timeout skip, a warning, not a miss.
+    const gaveUp = classify({
+      job: waiting,
+      runs: [prior],
+      skips: [{ at: t0 + 3600_000 + 600_000, reason: "wait-timeout", host: "a" }],
+      since: t0,
+      now: t0 + 3600_000 + 20 * 60_000,
+    });
+    assert.equal(gaveUp.class, "skipped: still running");
+    assert.equal(gaveUp.severity, "warning");
+    assert.match(gaveUp.detail, /waited 600 s for its lock or leases/);
+  });
 });
