@@ -25,6 +25,7 @@ const ioModules = [
   "src/generate/plan.ts",
   "src/generate/confine.ts",
   "src/generate/write.ts",
+  "src/generate/atomic-write.ts", // the one atomic file replacement (write.ts, import, report files)
   "src/list/report-template.ts",
   "src/list/records-read.ts", // reads switchman's journals (report --records)
   "src/check/check.ts",

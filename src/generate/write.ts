@@ -4,11 +4,11 @@
  * same directory, fsync, chmod 0644, rename), leaves unchanged files alone (their mtime
  * stays) and removes stale files (SPEC 4.4).
  */
-import { mkdir, open, realpath, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join, relative, sep } from "node:path";
+import { mkdir, open, realpath, unlink } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { writeFileAtomically as replaceFile } from "./atomic-write.js";
 import { confinementProblem, isInside, lstatOrUndefined } from "./confine.js";
 import { FILE_MODE, type PlannedFile, type WritePlan } from "./plan.js";
-import { tempFileName } from "./temp-name.js";
 
 /** Test hooks; production code passes none. */
 export interface WriteHooks {
@@ -59,26 +59,13 @@ async function makeDirs(confineDir: string, dir: string): Promise<void> {
 
 /** Writes `content` to `target` so that readers see the old file or the new one, never a part. */
 async function writeAtomically(target: string, content: string, hooks: WriteHooks): Promise<void> {
-  const temp = join(dirname(target), tempFileName(basename(target)));
-  // "wx": O_CREAT|O_EXCL never follows a link planted at the temp path.
-  const handle = await open(temp, "wx", FILE_MODE);
-  try {
-    await handle.writeFile(content, "utf8");
-    await handle.chmod(FILE_MODE); // the umask may have narrowed the mode given to open()
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlinkIfPresent(temp);
-    throw error;
-  }
-  await handle.close();
-  try {
-    await hooks.afterTempWrite?.(temp);
-    await rename(temp, target);
-  } catch (error) {
-    await unlinkIfPresent(temp);
-    throw error;
-  }
+  await replaceFile(target, content, {
+    mode: FILE_MODE,
+    exactMode: true,
+    beforeRename: async (temp) => {
+      await hooks.afterTempWrite?.(temp);
+    },
+  });
 }
 
 /** fsync a directory so that a rename or unlink in it survives a power cut. */

@@ -5,15 +5,15 @@
  * directory, its mode and owner kept, fsync, rename), and only when it still holds the text
  * the plan was made from.
  */
-import { chown, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { readFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import fg from "fast-glob";
 import { typeFromPath, type CrontabType } from "../check/crontab-kind.js";
 import { loadConfig } from "../config/load.js";
 import { readDebian } from "../debian/read.js";
 import { UsageError } from "../errors.js";
-import { tempFileName } from "../generate/temp-name.js";
+import { writeFileAtomically } from "../generate/atomic-write.js";
 import { alwaysIgnored } from "../scan/tree.js";
 import { planImport, type ImportPlan, type ImportSource } from "./plan.js";
 
@@ -42,25 +42,12 @@ export interface ImportOutcome extends ImportPlan {
 /** Writes `content` over `path` atomically, keeping its mode and owner; false when the file no longer holds `expected`. */
 async function replaceScript(path: string, expected: string, content: string): Promise<boolean> {
   const info = await stat(path);
-  const temp = join(dirname(path), tempFileName(basename(path)));
-  const handle = await open(temp, "wx", info.mode & 0o7777);
-  try {
-    await handle.writeFile(content, "utf8");
-    await handle.chmod(info.mode & 0o7777);
-    if (process.getuid?.() === 0) await chown(temp, info.uid, info.gid);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  if ((await readFile(path, "utf8")) !== expected) {
-    await unlink(temp);
-    return false;
-  }
-  await rename(temp, path);
-  return true;
+  return writeFileAtomically(path, content, {
+    mode: info.mode & 0o7777,
+    exactMode: true,
+    ...(process.getuid?.() === 0 ? { owner: { uid: info.uid, gid: info.gid } } : {}),
+    beforeRename: async () => (await readFile(path, "utf8")) === expected,
+  });
 }
 
 /** Reads the crontabs and the project, plans the import, and writes it with `options.write`. */
