@@ -49,6 +49,21 @@ export function dayKey(time: CronTime): string {
   return `${time.months.join(",")}|${time.daysOfMonth.join(",")}|${time.daysOfWeek.join(",")}|${time.domStar ? 1 : 0}${time.dowStar ? 1 : 0}`;
 }
 
+/** Whether a time runs on a day of the given month, day of month and weekday: Debian's day rule. */
+function dayRule(time: CronTime): (month: number, dom: number, dow: number) => boolean {
+  if (time.reboot) return () => false;
+  const months = new Set(time.months);
+  const doms = new Set(time.daysOfMonth);
+  const dows = new Set(time.daysOfWeek.map((d) => d % 7));
+  const and = time.domStar || time.dowStar;
+  return (month, dom, dow) => {
+    if (!months.has(month)) return false;
+    const onDom = doms.has(dom);
+    const onDow = dows.has(dow);
+    return and ? onDom && onDow : onDom || onDow;
+  };
+}
+
 const dayCache = new Map<string, Uint8Array>();
 
 /** 1 for each reference day the time runs on (all 0 for `@reboot`). */
@@ -57,20 +72,64 @@ export function runDays(time: CronTime): Uint8Array {
   const cached = dayCache.get(key);
   if (cached !== undefined) return cached;
   const result = new Uint8Array(REFERENCE_DAYS);
-  if (!time.reboot) {
-    const months = new Set(time.months);
-    const doms = new Set(time.daysOfMonth);
-    const dows = new Set(time.daysOfWeek.map((d) => d % 7));
-    const and = time.domStar || time.dowStar;
-    calendar().forEach((day, i) => {
-      if (!months.has(day.month)) return;
-      const dom = doms.has(day.dom);
-      const dow = dows.has(day.dow);
-      if (and ? dom && dow : dom || dow) result[i] = 1;
-    });
-  }
+  const runs = dayRule(time);
+  calendar().forEach((day, i) => {
+    if (runs(day.month, day.dom, day.dow)) result[i] = 1;
+  });
   if (dayCache.size > 1024) dayCache.clear();
   dayCache.set(key, result);
+  return result;
+}
+
+/**
+ * The reference days by their (month, day of month, weekday): whether a time runs on a day
+ * depends on nothing else, so the 2,500 or so combinations stand for the 10,227 days.
+ */
+export interface DayCombinations {
+  /** The days of each combination, ascending; combinations in the order of their first day. */
+  days: number[][];
+  month: Uint8Array;
+  dom: Uint8Array;
+  dow: Uint8Array;
+}
+
+let combinations: DayCombinations | undefined;
+
+export function dayCombinations(): DayCombinations {
+  if (combinations === undefined) {
+    const index = new Map<number, number>();
+    const days: number[][] = [];
+    const [month, dom, dow]: number[][] = [[], [], []];
+    calendar().forEach((day, d) => {
+      const id = (day.month * 32 + day.dom) * 7 + day.dow;
+      let c = index.get(id);
+      if (c === undefined) {
+        index.set(id, (c = days.length));
+        days.push([]);
+        month?.push(day.month);
+        dom?.push(day.dom);
+        dow?.push(day.dow);
+      }
+      days[c]?.push(d);
+    });
+    combinations = { days, month: Uint8Array.from(month ?? []), dom: Uint8Array.from(dom ?? []), dow: Uint8Array.from(dow ?? []) };
+  }
+  return combinations;
+}
+
+const combinationCache = new Map<string, Uint8Array>();
+
+/** 1 for each day combination (dayCombinations) the time runs on: runDays, by combination. */
+export function runCombinations(time: CronTime): Uint8Array {
+  const key = dayKey(time);
+  const cached = combinationCache.get(key);
+  if (cached !== undefined) return cached;
+  const all = dayCombinations();
+  const result = new Uint8Array(all.days.length);
+  const runs = dayRule(time);
+  for (let c = 0; c < result.length; c++) if (runs(all.month[c] ?? 0, all.dom[c] ?? 0, all.dow[c] ?? 0)) result[c] = 1;
+  if (combinationCache.size > 1024) combinationCache.clear();
+  combinationCache.set(key, result);
   return result;
 }
 

@@ -3,11 +3,12 @@
  * 28-year reference span of ./calendar.ts (every combination of date and weekday): jobs are
  * grouped by the days they run on, days by which of those groups run on them, and for each such
  * set of days the starts per minute of the day are added up. Clock changes are left out (they
- * move a few starts on two days a year). Cost: linear in the jobs' start minutes per day, plus
- * the reference days times the number of distinct day patterns.
+ * move a few starts on two days a year). Cost: linear in the jobs, plus per distinct time its
+ * start minutes, plus the day combinations (calendar.ts, about 2,500 for the 10,227 days) times
+ * the number of distinct day patterns; nothing is done per job beyond grouping it by its time.
  */
 import type { CronTime } from "../types.js";
-import { REFERENCE_DAYS, dayKey, referenceDay, referenceWeekday, runDays } from "./calendar.js";
+import { REFERENCE_DAYS, dayCombinations, dayKey, referenceDay, referenceWeekday, runCombinations } from "./calendar.js";
 
 /** The worst crowd a job is part of. */
 export interface Crowd {
@@ -24,49 +25,89 @@ export interface Crowd {
 }
 
 interface DayClass {
-  days: Uint8Array;
+  /** 1 for each day combination (calendar.ts) the class runs on. */
+  runs: Uint8Array;
   /** Groups of jobs with the same start minutes (jobs with equal times are one group). */
   groups: MinuteGroup[];
-  perMinute: Uint16Array;
+  perMinute: Uint32Array;
 }
 
 interface MinuteGroup {
   jobs: number[];
-  minutes: Set<number>;
+  starts: StartMinutes;
+}
+
+/** What the count needs of a time, computed once per parsed time (times are shared and never changed). */
+interface StartMinutes {
+  dayKey: string;
+  /** Day key, minutes and hours: times with equal keys start in the same minutes on the same days. */
+  groupKey: string;
+  /** Every start, minute of the day, as the fields list them (hour by hour). */
+  starts: number[];
+  /** The distinct starts, sorted. */
+  sorted: number[];
+  /** 1 at each start. */
+  mask: Uint8Array;
+}
+
+const startMinutesOf = new WeakMap<CronTime, StartMinutes>();
+
+function startMinutes(time: CronTime): StartMinutes {
+  let found = startMinutesOf.get(time);
+  if (found === undefined) {
+    const key = dayKey(time);
+    const starts = time.hours.flatMap((h) => time.minutes.map((m) => h * 60 + m));
+    const mask = new Uint8Array(1440);
+    for (const m of starts) mask[m] = 1;
+    const sorted: number[] = [];
+    for (let m = 0; m < 1440; m++) if (mask[m] === 1) sorted.push(m);
+    found = { dayKey: key, groupKey: `${key}|${time.minutes.join(",")}|${time.hours.join(",")}`, starts, sorted, mask };
+    startMinutesOf.set(time, found);
+  }
+  return found;
 }
 
 const WEEKDAY_PLURALS = ["Sundays", "Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays"] as const;
 
-function minutesOfDay(time: CronTime): number[] {
-  return time.hours.flatMap((h) => time.minutes.map((m) => h * 60 + m));
-}
-
-/** For each job in a crowd of more than `threshold` starts in one minute, its worst crowd (by input index). */
+/**
+ * For each job in a crowd of more than `threshold` starts in one minute, its worst crowd (by
+ * input index). Jobs with the same start minutes share one Crowd object (nothing may change it).
+ *
+ * Work is done per distinct time, not per job: jobs of one text share one parsed CronTime
+ * (src/jobs/analyse.ts), so a package of thousands of jobs usually has a few dozen distinct
+ * times, and each is keyed, counted and given its minute set once.
+ */
 export function findCrowds(times: readonly CronTime[], threshold: number): Map<number, Crowd> {
   const result = new Map<number, Crowd>();
   if (times.length <= threshold) return result;
-  const classes = new Map<string, DayClass>();
-  const groupsByKey = new Map<string, MinuteGroup>();
+  // The jobs of each distinct time object, in input order.
+  const jobsOf = new Map<CronTime, number[]>();
   times.forEach((time, index) => {
     if (time.reboot) return;
-    const key = dayKey(time);
-    let cls = classes.get(key);
+    const jobs = jobsOf.get(time);
+    if (jobs === undefined) jobsOf.set(time, [index]);
+    else jobs.push(index);
+  });
+  const classes = new Map<string, DayClass>();
+  const groupsByKey = new Map<string, MinuteGroup>();
+  for (const [time, jobs] of jobsOf) {
+    const starts = startMinutes(time);
+    let cls = classes.get(starts.dayKey);
     if (cls === undefined) {
-      cls = { days: runDays(time), groups: [], perMinute: new Uint16Array(1440) };
-      classes.set(key, cls);
+      cls = { runs: runCombinations(time), groups: [], perMinute: new Uint32Array(1440) };
+      classes.set(starts.dayKey, cls);
     }
     const per = cls.perMinute;
-    for (const h of time.hours) for (const m of time.minutes) per[h * 60 + m] = (per[h * 60 + m] ?? 0) + 1;
-    const groupKey = `${key}|${time.minutes.join(",")}|${time.hours.join(",")}`;
-    const group = groupsByKey.get(groupKey);
+    for (const m of starts.starts) per[m] = (per[m] ?? 0) + jobs.length;
+    const group = groupsByKey.get(starts.groupKey);
     if (group !== undefined) {
-      group.jobs.push(index);
-      return;
+      for (const j of jobs) group.jobs.push(j);
+      continue;
     }
-    const created: MinuteGroup = { jobs: [index], minutes: new Set(minutesOfDay(time)) };
-    groupsByKey.set(groupKey, created);
+    const created: MinuteGroup = { jobs: [...jobs], starts };
+    groupsByKey.set(starts.groupKey, created);
     cls.groups.push(created);
-  });
+  }
   const keys = [...classes.keys()].sort();
   const list = keys.map((k) => classes.get(k)).filter((c) => c !== undefined);
   // Fast path: even if every class ran on the same day, no minute would be crowded.
@@ -77,75 +118,117 @@ export function findCrowds(times: readonly CronTime[], threshold: number): Map<n
   const candidates: number[] = [];
   for (let m = 0; m < 1440; m++) if ((bound[m] ?? 0) > threshold) candidates.push(m);
 
-  const signatures = signaturesOf(keys, list.map((c) => c.days));
-  // The worst crowd of each group, and every minute a group is crowded in.
-  const worst = new Map<MinuteGroup, { count: number; minute: number; days: string; groups: MinuteGroup[] }>();
-  const crowdedMinutes = new Map<MinuteGroup, Set<number>>();
-  for (const sig of signatures) {
-    const classes = sig.classes.map((c) => list[c]).filter((c) => c !== undefined);
-    const groups = classes.flatMap((c) => c.groups);
-    for (const m of candidates) {
+  const signatures = signaturesOf(keys, list.map((c) => c.runs));
+  // Starts per minute on the days of each signature (only the candidate minutes can be crowded).
+  const counts = signatures.map((sig) => {
+    const perMinute = new Uint32Array(1440);
+    for (const m of candidates) for (const c of sig.classes) perMinute[m] = (perMinute[m] ?? 0) + (list[c]?.perMinute[m] ?? 0);
+    return perMinute;
+  });
+  const signaturesOfClass = list.map(() => [] as number[]);
+  signatures.forEach((sig, s) => {
+    for (const c of sig.classes) signaturesOfClass[c]?.push(s);
+  });
+  // The worst crowd of each group (most starts, then earliest minute, then first signature)
+  // and every minute a group is crowded in, from the group's own minutes; the members of a
+  // crowd are listed only for the crowds that are some group's worst.
+  const groups: MinuteGroup[] = [];
+  const worstCount: number[] = [];
+  const worstMinute: number[] = [];
+  const worstSignature: number[] = [];
+  const crowdedMinutes: number[][] = [];
+  list.forEach((cls, c) => {
+    for (const group of cls.groups) {
+      const minutes = group.starts.sorted;
+      const crowded = new Set<number>();
       let count = 0;
-      for (const c of classes) count += c.perMinute[m] ?? 0;
-      if (count <= threshold) continue;
-      const label = (sig.label ??= daysLabel(sig.days));
-      const members = groups.filter((g) => g.minutes.has(m));
-      for (const g of members) {
-        let seen = crowdedMinutes.get(g);
-        if (seen === undefined) crowdedMinutes.set(g, (seen = new Set()));
-        seen.add(m);
-        const current = worst.get(g);
-        if (current === undefined || count > current.count || (count === current.count && m < current.minute)) {
-          worst.set(g, { count, minute: m, days: label, groups: members });
+      let minute = 0;
+      let signature = -1;
+      for (const s of signaturesOfClass[c] ?? []) {
+        const perMinute = counts[s] as Uint32Array;
+        for (const m of minutes) {
+          const n = perMinute[m] ?? 0;
+          if (n <= threshold) continue;
+          crowded.add(m);
+          if (signature === -1 || n > count || (n === count && m < minute)) {
+            count = n;
+            minute = m;
+            signature = s;
+          }
         }
       }
+      if (signature === -1) continue;
+      groups.push(group);
+      worstCount.push(count);
+      worstMinute.push(minute);
+      worstSignature.push(signature);
+      crowdedMinutes.push([...crowded].sort((x, y) => x - y));
     }
-  }
-  const memberLists = new Map<readonly MinuteGroup[], number[]>();
-  for (const [group, w] of worst) {
-    let members = memberLists.get(w.groups);
-    if (members === undefined) memberLists.set(w.groups, (members = w.groups.flatMap((g) => g.jobs).sort((a, b) => a - b)));
-    const minutes = [...(crowdedMinutes.get(group) ?? [])].sort((a, b) => a - b);
-    for (const j of group.jobs) result.set(j, { count: w.count, minuteOfDay: w.minute, days: w.days, members, crowdedMinutes: minutes });
-  }
+  });
+  const memberLists = new Map<number, number[]>();
+  groups.forEach((group, g) => {
+    const s = worstSignature[g] ?? -1;
+    const sig = signatures[s];
+    if (sig === undefined) return;
+    const minute = worstMinute[g] ?? 0;
+    const crowdKey = s * 1440 + minute;
+    let members = memberLists.get(crowdKey);
+    if (members === undefined) {
+      const inCrowd = sig.classes.flatMap((c) => list[c]?.groups ?? []).filter((other) => other.starts.mask[minute] === 1);
+      memberLists.set(crowdKey, (members = inCrowd.flatMap((other) => other.jobs).sort((a, b) => a - b)));
+    }
+    const minutes = crowdedMinutes[g] ?? [];
+    const days = (sig.label ??= daysLabel(signatureDays(sig)));
+    const crowd: Crowd = { count: worstCount[g] ?? 0, minuteOfDay: minute, days, members, crowdedMinutes: minutes };
+    for (const j of group.jobs) result.set(j, crowd);
+  });
   return result;
 }
 
 interface Signature {
   /** Indices of the classes that run on these days. */
   classes: number[];
-  days: number[];
-  /** daysLabel(days), once computed. */
+  /** The day combinations (calendar.ts) of these days. */
+  combinations: number[];
+  /** daysLabel of the days, once computed. */
   label?: string;
+}
+
+/** A signature's reference days, ascending. */
+function signatureDays(sig: Signature): number[] {
+  const all = dayCombinations().days;
+  return sig.combinations.flatMap((c) => all[c] ?? []).sort((a, b) => a - b);
 }
 
 /** Signatures by the day keys of their classes: packages often share their day patterns. */
 const signatureCache = new Map<string, Signature[]>();
 
 /**
- * The sets of classes that run together on some day, with the days they share: each day gets
- * the list of its classes as a key (a bit mask while there are few classes).
+ * The sets of classes that run together on some day, with the days they share: each day
+ * combination gets the list of its classes as a key (a bit mask while there are few classes).
+ * Signatures come in the order of their first day (combinations are in that order).
  */
-function signaturesOf(keys: readonly string[], days: readonly Uint8Array[]): Signature[] {
+function signaturesOf(keys: readonly string[], runs: readonly Uint8Array[]): Signature[] {
   const cacheKey = keys.join("\n");
   const cached = signatureCache.get(cacheKey);
   if (cached !== undefined) return cached;
-  const dayKeys: Array<number | string> = new Array<number | string>(REFERENCE_DAYS).fill(0);
-  if (days.length <= 30) {
-    const masks = new Uint32Array(REFERENCE_DAYS);
-    days.forEach((run, i) => {
-      for (let d = 0; d < REFERENCE_DAYS; d++) if (run[d] === 1) masks[d] = (masks[d] ?? 0) | (1 << i);
+  const count = dayCombinations().days.length;
+  const comboKeys: Array<number | string> = new Array<number | string>(count).fill(0);
+  if (runs.length <= 30) {
+    const masks = new Uint32Array(count);
+    runs.forEach((run, i) => {
+      for (let c = 0; c < count; c++) if (run[c] === 1) masks[c] = (masks[c] ?? 0) | (1 << i);
     });
-    masks.forEach((mask, d) => (dayKeys[d] = mask));
+    masks.forEach((mask, c) => (comboKeys[c] = mask));
   } else {
-    for (let d = 0; d < REFERENCE_DAYS; d++) dayKeys[d] = days.flatMap((run, i) => (run[d] === 1 ? [i] : [])).join(",");
+    for (let c = 0; c < count; c++) comboKeys[c] = runs.flatMap((run, i) => (run[c] === 1 ? [i] : [])).join(",");
   }
   const byKey = new Map<number | string, Signature>();
-  dayKeys.forEach((key, d) => {
+  comboKeys.forEach((key, c) => {
     if (key === 0 || key === "") return;
     const sig = byKey.get(key);
-    if (sig !== undefined) sig.days.push(d);
-    else byKey.set(key, { classes: days.flatMap((run, i) => (run[d] === 1 ? [i] : [])), days: [d] });
+    if (sig !== undefined) sig.combinations.push(c);
+    else byKey.set(key, { classes: runs.flatMap((run, i) => (run[c] === 1 ? [i] : [])), combinations: [c] });
   });
   const result = [...byKey.values()];
   if (signatureCache.size > 256) signatureCache.clear();

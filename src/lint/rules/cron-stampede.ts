@@ -1,5 +1,5 @@
 import type { SectionFacts } from "../../jobs/analyse.js";
-import { crowdWhen, findCrowds } from "../../spread/stampede.js";
+import { type Crowd, crowdWhen, findCrowds } from "../../spread/stampede.js";
 import { suggestHashForm } from "../../spread/suggest.js";
 import { atValue, type Rule } from "../rule.js";
 
@@ -34,34 +34,79 @@ export const cronStampede: Rule = {
     }
     for (const [pkg, sections] of byPackage) {
       const crowds = findCrowds(sections.map((s) => s.time?.time).filter((t) => t !== undefined), threshold);
+      if (crowds.size === 0) continue;
+      // A random tree can put thousands of jobs into a few hundred crowds: everything that
+      // depends on the crowd only (its words, the jobs it names, whether anyone can move) is
+      // built once per crowd, and the suggestions once per time text.
+      const suggestions = new Map<number, string | undefined>();
+      const suggestionOf = (index: number): string | undefined => {
+        if (suggestions.has(index)) return suggestions.get(index);
+        const s = sections[index];
+        const suggestion = s !== undefined && s.spread === undefined && s.timeText !== undefined ? hashFormOf(s.timeText) : undefined;
+        suggestions.set(index, suggestion);
+        return suggestion;
+      };
+      const movable = new Map<readonly number[], boolean>();
       const reportedCrowds = new Set<readonly number[]>();
-      const suggestions = sections.map((s) => (s.spread === undefined && s.timeText !== undefined ? suggestHashForm(s.timeText) : undefined));
+      const messages = new Map<Crowd, Map<number, CrowdMessage>>();
       for (const [index, crowd] of [...crowds].sort((a, b) => a[0] - b[0])) {
         const facts = sections[index];
         const entry = facts?.values.time;
         if (facts === undefined || entry === undefined) continue;
-        const suggestion = suggestions[index];
-        const someoneCanMove = suggestion !== undefined || crowd.members.some((m) => suggestions[m] !== undefined);
+        const suggestion = suggestionOf(index);
+        let anyMovable = movable.get(crowd.members);
+        if (anyMovable === undefined) movable.set(crowd.members, (anyMovable = crowd.members.some((m) => suggestionOf(m) !== undefined)));
+        const someoneCanMove = suggestion !== undefined || anyMovable;
         // Jobs that cannot take an H minute are named in the others' messages; if nobody in the
         // crowd can, the first member reports it once.
         if (suggestion === undefined && (someoneCanMove || reportedCrowds.has(crowd.members) || crowd.members[0] !== index)) continue;
         reportedCrowds.add(crowd.members);
-        const others: string[] = [];
-        for (const m of crowd.members) {
-          const other = sections[m];
-          if (m !== index && other !== undefined && others.push(name(other)) === NAMED) break;
-        }
-        const rest = crowd.members.length - 1 - others.length;
-        const named = others.join(", ") + (rest > 0 ? ` and ${rest} more` : "");
-        const head = `${crowd.count} jobs of package ${pkg} start ${crowdWhen(crowd)} ` +
-          `(stampedeThreshold ${threshold}): this one and ${named}`;
+        // The head names the first NAMED other members: it differs only for the jobs among them.
+        const variant = crowd.members.slice(0, NAMED).includes(index) ? index : -1;
+        let variants = messages.get(crowd);
+        if (variants === undefined) messages.set(crowd, (variants = new Map()));
+        let message = variants.get(variant);
+        if (message === undefined) variants.set(variant, (message = { head: crowdHead(pkg, crowd, index, sections, threshold), full: new Map() }));
         const fix = suggestion !== undefined
           ? `; write "${suggestion}" to spread this job's minute by a hash of its package and lock name (docs/spread.md)`
           : facts.spread !== undefined
             ? `; their H minutes collide by chance: set "spread": "balanced" in the config to place them apart`
             : `; none of them can take an H minute (every-minute jobs or ranges): spread the others, or raise stampedeThreshold`;
-        report(atValue(facts, entry, `${head}${fix}`));
+        let text = message.full.get(fix);
+        if (text === undefined) message.full.set(fix, (text = `${message.head}${fix}`));
+        report(atValue(facts, entry, text));
       }
     }
   },
 };
+
+/** A crowd's message head for some of its jobs, and the whole messages made from it, by fix. */
+interface CrowdMessage {
+  head: string;
+  full: Map<string, string>;
+}
+
+/** The message head for job `index` of `crowd`: the count, when, and the first NAMED other members. */
+function crowdHead(pkg: string, crowd: Crowd, index: number, sections: readonly SectionFacts[], threshold: number): string {
+  const others: string[] = [];
+  for (const m of crowd.members) {
+    const other = sections[m];
+    if (m !== index && other !== undefined && others.push(name(other)) === NAMED) break;
+  }
+  const rest = crowd.members.length - 1 - others.length;
+  const named = others.join(", ") + (rest > 0 ? ` and ${rest} more` : "");
+  return `${crowd.count} jobs of package ${pkg} start ${crowdWhen(crowd)} (stampedeThreshold ${threshold}): this one and ${named}`;
+}
+
+/** Distinct time texts whose suggestion is remembered at most. */
+const MAX_SUGGESTIONS = 4096;
+const suggestionsByText = new Map<string, string | undefined>();
+
+/** suggestHashForm, once per distinct text (it is pure). */
+function hashFormOf(text: string): string | undefined {
+  if (suggestionsByText.has(text)) return suggestionsByText.get(text);
+  if (suggestionsByText.size >= MAX_SUGGESTIONS) suggestionsByText.clear();
+  const suggestion = suggestHashForm(text);
+  suggestionsByText.set(text, suggestion);
+  return suggestion;
+}
