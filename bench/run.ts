@@ -24,7 +24,7 @@ const usage = `usage: npm run bench -- [options]
   --work DIR           generated trees and caches (default /tmp/cronmeta-bench; never under
                        the repository, where tsc would compile the trees' .ts files)
   --cronmeta FILE      cronmeta executable to measure (default dist/cli/cronmeta.js)
-  --switchman FILE     switchman executable (default dist/switchman/cli.js)
+  --switchman FILE     switchman executable (default dist/switchman/cli.cjs)
   --switchman-runs N   starts per switchman variant (default 15)
   --no-switchman       skip the switchman measurement
   --no-zookeeper       measure switchman in local mode only
@@ -46,7 +46,7 @@ async function main(): Promise<number> {
       out: { type: "string", default: join(repo, "bench", "out") },
       work: { type: "string", default: join(tmpdir(), "cronmeta-bench") },
       cronmeta: { type: "string", default: join(repo, "dist", "cli", "cronmeta.js") },
-      switchman: { type: "string", default: join(repo, "dist", "switchman", "cli.js") },
+      switchman: { type: "string", default: join(repo, "dist", "switchman", "cli.cjs") },
       "switchman-runs": { type: "string", default: "15" },
       "no-switchman": { type: "boolean", default: false },
       "no-zookeeper": { type: "boolean", default: false },

@@ -11,10 +11,10 @@
 // their dependencies as package-lock.json resolves them), and a package.json that makes dist/*.js
 // ES modules and carries the version.
 //
-// switchman is one bundle (scripts/postbuild.mjs, issue 14): dist/switchman/cli.js, its chunks
-// and the notices of the npm packages inside, as listed in dist/switchman/bundle-files.json. It
-// imports nothing but node's own modules and its chunks, which is checked here; so it needs no
-// node_modules. The build tool keeps every other module, since its scan worker is loaded by URL
+// switchman is one bundle (scripts/postbuild.mjs, issue 14): the executable dist/switchman/cli.cjs,
+// the bundle it runs (bundle.cjs), V8's code cache of it (bundle.cjs.cache) and the notices of
+// the npm packages inside, as listed in dist/switchman/bundle-files.json. It requires nothing
+// but node's own modules, which is checked here; so it needs no node_modules. The build tool keeps every other module, since its scan worker is loaded by URL
 // rather than import, and every production dependency, since it loads @babel/parser through
 // createRequire on first use.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -80,7 +80,7 @@ function switchmanBundle() {
   const list = join(build, "switchman", "bundle-files.json");
   if (!existsSync(list)) throw new Error(`bundle: ${list} is missing: run scripts/postbuild.mjs on ${build} first`);
   const files = JSON.parse(readFileSync(list, "utf8")).map((f) => `switchman/${f}`);
-  for (const file of files.filter((f) => f.endsWith(".js"))) {
+  for (const file of files.filter((f) => /\.c?js$/.test(f))) {
     const text = readFileSync(join(build, file), "utf8");
     // Minified: `from"x"`, `import("x")`, `require("x")`.
     for (const match of text.matchAll(/\bfrom\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)|\brequire\(\s*"([^"]+)"\s*\)/g)) {

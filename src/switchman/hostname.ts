@@ -4,7 +4,6 @@
  * (Debian's hostname package: getaddrinfo with AI_CANONNAME on the host name), which may
  * wait on DNS: it gets a hard timeout and falls back to os.hostname().
  */
-import { execFile } from "node:child_process";
 import { hostname } from "node:os";
 import { isPlausibleHostName } from "../syntax/group.js";
 
@@ -19,6 +18,8 @@ export async function hostFqdn(env: Record<string, string | undefined>, timeoutM
   const override = env.SWITCHMAN_HOSTNAME;
   if (override !== undefined && override !== "") return override;
   const fallback = hostname();
+  // Loaded here, not at the top: with SWITCHMAN_HOSTNAME a start never loads node:child_process.
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
     try {
       execFile("hostname", ["--fqdn"], { timeout: timeoutMs, killSignal: "SIGKILL", env: { PATH: env.PATH ?? "/usr/bin:/bin" } }, (error, stdout) => {

@@ -9,7 +9,6 @@
  * cron, tag `switchman[<pid>]`), through util-linux logger(1) since Node cannot write to the
  * datagram socket /dev/log. Where syslog is unavailable too, they go to stderr.
  */
-import { spawn } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { escapeControlCharacters } from "../syntax/control.js";
 import { LOG_LEVELS, type LogLevel } from "./config.js";
@@ -26,8 +25,10 @@ export const SYSLOG_FLUSH_MS = 2000;
 
 /** A syslog sink that runs `logger --id=<pid> -t switchman -p cron.<prio> -- MESSAGE`. */
 export function loggerSyslog(pid: number, env: Record<string, string | undefined> = process.env): SyslogSink {
-  return (level, message) =>
-    new Promise((resolve) => {
+  // node:child_process is loaded only when a line goes to syslog: most starts never need it.
+  return async (level, message) => {
+    const { spawn } = await import("node:child_process");
+    return new Promise((resolve) => {
       try {
         // --socket-errors=on: exit 1 when /dev/log is missing (its default is to stay silent).
         const child = spawn("logger", ["--socket-errors=on", "--size", "8192", `--id=${pid}`, "-t", "switchman", "-p", `cron.${PRIORITY[level]}`, "--", message], {
@@ -42,6 +43,7 @@ export function loggerSyslog(pid: number, env: Record<string, string | undefined
         resolve(false);
       }
     });
+  };
 }
 
 /** What to change so that this user can use `file`, by errno. */

@@ -29,11 +29,9 @@ import { acquire } from "./phases/acquire.js";
 import { failureStatus } from "./phases/failure.js";
 import { finishFacts, timeLimitStatus } from "./phases/outcome.js";
 import { report } from "./phases/report.js";
-import { supervise } from "./phases/supervise.js";
 import { RunRecorder, type RunIdentity } from "./records/recorder.js";
 import { FleetRecordWriter } from "./records/zookeeper-records.js";
-import { SignalRelay } from "./signals.js";
-import { printStatus } from "./status.js";
+import { SignalRelay, signalNumber } from "./signals.js";
 
 /** Where switchman prints: `--help`/`--version` on stdout, its own errors on stderr. */
 export interface SwitchmanIo {
@@ -81,7 +79,7 @@ export async function main(
 ): Promise<number> {
   const prepared = prepare(argv, io);
   if (typeof prepared === "number") return prepared;
-  if (prepared.kind === "status") return printStatus(prepared.invocation, prepared.config, prepared.configPath, io);
+  if (prepared.kind === "status") return (await import("./status.js")).printStatus(prepared.invocation, prepared.config, prepared.configPath, io);
   if (prepared.kind === "canary") return (await (await import("./canary.js")).runCanary(prepared.argv, env, io)).status;
   const { config } = prepared;
   const log = new Logger({ level: config.loglevel, pid: process.pid, stderr: io.stderr, ...(config.logfile ? { file: config.logfile } : {}) });
@@ -159,6 +157,13 @@ async function run(
     if (!acquired.run) {
       if (acquired.skip !== undefined) await recorder(prepared, request, env, log)?.skip(acquired.skip.reason, acquired.skip.detail);
       return acquired.status;
+    }
+    // Loaded only to run CMD (it brings node:child_process): a skip never loads it. A signal
+    // while it loads went to acquire's route (the coordinator is closing): CMD must not start.
+    const { supervise } = await import("./phases/supervise.js");
+    if (signals.received !== undefined) {
+      log.warning(`received ${signals.received} before CMD started: not running it`);
+      return 128 + signalNumber(signals.received);
     }
     const records = recorder(prepared, request, env, log, coordinator);
     const supervised = await supervise({

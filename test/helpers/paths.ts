@@ -23,7 +23,7 @@ export const fixturesDir = join(repoRoot, "test", "fixtures");
 /** The compiled cronmeta executable (built by `npm run build`); check it with {@link builtBin}. */
 export const cronmetaBin = join(repoRoot, "dist", "cli", "cronmeta.js");
 /** The compiled switchman executable; check it with {@link builtBin}. */
-export const switchmanBin = join(repoRoot, "dist", "switchman", "cli.js");
+export const switchmanBin = join(repoRoot, "dist", "switchman", "cli.cjs");
 
 let staleness: string | undefined | null = null;
 

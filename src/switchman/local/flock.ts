@@ -6,7 +6,6 @@
  * an open file description"), so it outlives the helper and lasts until switchman closes its fd
  * or dies: the kernel then releases it at once, even after `kill -9`.
  */
-import { spawn } from "node:child_process";
 import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { SwitchmanError } from "../coordinator.js";
@@ -31,7 +30,9 @@ export interface LockWait {
   signal: AbortSignal;
 }
 
-function runFlock(fd: number, env: Record<string, string | undefined>, wait?: LockWait): Promise<{ code: number | null; stderr: string; error?: Error }> {
+async function runFlock(fd: number, env: Record<string, string | undefined>, wait?: LockWait): Promise<{ code: number | null; stderr: string; error?: Error }> {
+  // Loaded on first use: a skip (host not in the group) takes no lock and never loads it.
+  const { spawn } = await import("node:child_process");
   return new Promise((resolve) => {
     const child = spawn("flock", [...(wait ? [] : ["--nonblock"]), "--conflict-exit-code", String(CONFLICT_EXIT), "3"], {
       stdio: ["ignore", "ignore", "pipe", fd],
@@ -45,6 +46,7 @@ function runFlock(fd: number, env: Record<string, string | undefined>, wait?: Lo
       const left = wait.until === undefined ? undefined : wait.until - performance.now();
       const timer = left === undefined ? undefined : setTimeout(stop, Math.max(0, left));
       wait.signal.addEventListener("abort", stop);
+      if (wait.signal.aborted) stop(); // aborted before the listener was there
       child.on("close", () => {
         clearTimeout(timer);
         wait.signal.removeEventListener("abort", stop);

@@ -7,8 +7,9 @@
  * up waiting within `--wait` (a skip too, logged at warning so that cron mails it), the
  * SwitchmanError's status for a failure (logged at critical), 128+N for signal N received before
  * CMD started. A signal during this phase closes the session at once (a connect may take up to
- * connect_timeout). Nothing awaits between this phase's last check and the supervise phase's
- * start, so no signal can fall between the two.
+ * connect_timeout). The one await between this phase's last check and the supervise phase's
+ * start is main()'s loading of that phase, after which main() checks for a signal again, so no
+ * signal can fall between the two.
  */
 import type { AcquireRequest, Coordinator, Decision } from "../coordinator.js";
 import type { SkipReason } from "../records/record.js";

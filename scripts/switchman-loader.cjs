@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+"use strict";
+// switchman's executable (scripts/postbuild.mjs copies this file to DIST/switchman/cli.cjs):
+// runs the bundle beside it (bundle.cjs) with V8's code cache of it (bundle.cjs.cache, made at
+// build time by a skip run), so that a cron line's start neither parses the bundle nor
+// compiles the functions of its skip path (issue 14; Node 18 and 20 have no
+// module.enableCompileCache). A cache that does not belong to these very bytes of the bundle
+// is never given to V8: its first 32 bytes are the SHA-256 of the bundle, checked here (V8's
+// own check compares the source's length only). V8 refuses a cache of another V8 version or
+// other flags (cachedDataRejected), and the bundle is then compiled as without one. CommonJS
+// and no ES module loader: measured, both cost a start.
+const { createHash } = require("node:crypto");
+const { readFileSync, writeFileSync } = require("node:fs");
+const { join } = require("node:path");
+const { Script } = require("node:vm");
+
+const BUNDLE = join(__dirname, "bundle.cjs");
+const CACHE = `${BUNDLE}.cache`;
+const DIGEST_BYTES = 32;
+
+/** The bundle compiled as a CommonJS module body, with its cache when that is the bundle's. */
+function compile() {
+  const source = readFileSync(BUNDLE);
+  const digest = createHash("sha256").update(source).digest();
+  let cachedData;
+  try {
+    const cache = readFileSync(CACHE);
+    if (cache.length > DIGEST_BYTES && cache.subarray(0, DIGEST_BYTES).equals(digest)) cachedData = cache.subarray(DIGEST_BYTES);
+  } catch {
+    // No cache (a build without one, or it was removed): compile from the source.
+  }
+  // One line of wrapper before the bundle's first line keeps its line numbers in stack traces.
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`;
+  return { script: new Script(wrapped, { filename: BUNDLE, cachedData }), digest };
+}
+
+/** Runs the bundle (switchman's main; it exits the process). */
+function run(script) {
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, require, module, BUNDLE, __dirname);
+}
+
+/** Starts switchman: the bundle reads process.argv and exits the process. */
+function start() {
+  run(compile().script);
+}
+
+/**
+ * For the build (scripts/postbuild.mjs) only: starts switchman like start() and at exit
+ * writes the code cache of what it compiled to `out`.
+ */
+function train(out) {
+  const { script, digest } = compile();
+  process.on("exit", () => writeFileSync(out, Buffer.concat([digest, script.createCachedData()])));
+  run(script);
+}
+
+if (require.main === module) start();
+else module.exports = { start, train };
