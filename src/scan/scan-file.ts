@@ -1,12 +1,13 @@
 /**
  * Scans one file, synchronously: (with the cache) stat and compare, read, byte-level prefilter,
- * decode, and extract POD or JSDoc; on whichever thread scan-pool.ts runs it.
+ * (with the cache) hash and compare, decode, and extract POD or JSDoc; on whichever thread
+ * scan-pool.ts runs it.
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { ScanProblem, ScannedFile } from "../types.js";
 import { binarySkippedProblem } from "./binary-skipped.js";
-import { type FileStamp, sameStamp, stampOf } from "./cache.js";
+import { type CachedIdentity, type FileStamp, contentDigest, sameStamp, stampOf } from "./cache.js";
 import type { FileReader } from "./file-reader.js";
 import { fileForm } from "./form.js";
 import { extractJsdoc } from "./jsdoc.js";
@@ -17,32 +18,44 @@ const decoder = new TextDecoder("utf-8"); // replaces invalid bytes with U+FFFD,
 
 /**
  * What scanning one file gave: `unchanged` (its stamp equals the cached one: use the cached
- * result), or the result with the stamp taken before the read (undefined without a cache, or
- * when the read failed: such results are never cached).
+ * result), `same-content` (read again, its content hash equals the cached one: use the cached
+ * result, with the new stamp), or the result with the stamp taken before the read (undefined
+ * without a cache, or when the read failed: such results are never cached) and the content hash
+ * of the bytes it came from (with a cache, when the prefilters passed them).
  */
-export type FileOutcome = { kind: "unchanged" } | { kind: "scanned"; result: ScannedFile | null; stamp?: FileStamp };
+export type FileOutcome =
+  | { kind: "unchanged" }
+  | { kind: "same-content"; stamp: FileStamp }
+  | { kind: "scanned"; result: ScannedFile | null; stamp?: FileStamp; digest?: string };
 
 /**
- * Scans `path` (relative to `root`). With `cached` (the stamp the cache holds, or null for a
- * file not in the cache), the file is stat'ed first; the stat comes before the read, so a file
- * that changes in between is cached with its old stamp and re-read next time.
+ * Scans `path` (relative to `root`). With `cached` (what the cache holds, or null for a file not
+ * in it), the file is stat'ed first; the stat comes before the read, so a file that changes in
+ * between is cached with its old stamp and re-read next time. Only a file that passes the
+ * prefilters is hashed: the others cost nothing to extract.
  */
-export function scanFile(root: string, path: string, reader: FileReader, cached?: FileStamp | null): FileOutcome {
+export function scanFile(root: string, path: string, reader: FileReader, cached?: CachedIdentity | null): FileOutcome {
   const full = join(root, path);
   try {
     let stamp: FileStamp | undefined;
     if (cached !== undefined) {
       stamp = stampOf(statSync(full));
-      if (cached !== null && sameStamp(cached, stamp)) return { kind: "unchanged" };
+      if (cached !== null && sameStamp(cached.stamp, stamp)) return { kind: "unchanged" };
     }
     const read = readForScan(full, path, reader);
-    const result =
-      read === null
-        ? null
-        : "problem" in read
-          ? { file: path, sections: [], problems: [read.problem] }
-          : scannedFile(path, read.form === "jsdoc" ? extractJsdoc(read.text, path) : extractPod(read.text));
-    return stamp === undefined ? { kind: "scanned", result } : { kind: "scanned", result, stamp };
+    if (read === null || "problem" in read) {
+      const result = read === null ? null : { file: path, sections: [], problems: [read.problem] };
+      return stamp === undefined ? { kind: "scanned", result } : { kind: "scanned", result, stamp };
+    }
+    let digest: string | undefined;
+    if (stamp !== undefined) {
+      digest = contentDigest(read.bytes);
+      if (digest === cached?.digest) return { kind: "same-content", stamp };
+    }
+    const text = decoder.decode(read.bytes);
+    const result = scannedFile(path, read.form === "jsdoc" ? extractJsdoc(text, path) : extractPod(text));
+    if (stamp === undefined) return { kind: "scanned", result };
+    return digest === undefined ? { kind: "scanned", result, stamp } : { kind: "scanned", result, stamp, digest };
   } catch (error) {
     // A file removed while the tree was being scanned is simply gone.
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "scanned", result: null };
@@ -79,11 +92,12 @@ function formOf(path: string, bytes: Buffer): "pod" | "jsdoc" {
 }
 
 /**
- * Reads one file and decodes it when it may hold METADATA in its form; null when it cannot
- * (binary, too large, or rejected by the byte-level prefilters), and the `scan-binary-skipped`
- * problem for a binary file whose first bytes would have passed the prefilter. Throws read errors.
+ * Reads one file and returns its bytes when they may hold METADATA in its form (valid until the
+ * reader's next read); null when they cannot (binary, too large, or rejected by the byte-level
+ * prefilters), and the `scan-binary-skipped` problem for a binary file whose first bytes would
+ * have passed the prefilter. Throws read errors.
  */
-function readForScan(full: string, path: string, reader: FileReader): { form: "pod" | "jsdoc"; text: string } | { problem: ScanProblem } | null {
+function readForScan(full: string, path: string, reader: FileReader): { form: "pod" | "jsdoc"; bytes: Buffer } | { problem: ScanProblem } | null {
   const outcome = reader.read(full, (head) => (formOf(path, head) === "jsdoc" ? [JSDOC_MARKER] : POD_NEAR_MARKERS));
   if (outcome.kind === "binary") {
     const problem = binarySkippedProblem(outcome.head, formOf(path, outcome.head));
@@ -95,5 +109,5 @@ function readForScan(full: string, path: string, reader: FileReader): { form: "p
   const form = formOf(path, bytes);
   // Byte-level prefilters before any decoding or parsing (prefilter.ts).
   if (!(form === "jsdoc" ? mayHoldJsdocTag(bytes) : mayHoldPodBlock(bytes))) return null;
-  return { form, text: decoder.decode(bytes) };
+  return { form, bytes };
 }

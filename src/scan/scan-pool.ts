@@ -71,7 +71,7 @@ export async function scanPaths(
     next += batch.length;
     return batch;
   };
-  const cachedStamps = (batch: readonly string[]): ScanRequest["cached"] => (cache === undefined ? undefined : batch.map((p) => cache.previousStamp(p) ?? null));
+  const cachedStamps = (batch: readonly string[]): ScanRequest["cached"] => (cache === undefined ? undefined : batch.map((p) => cache.cachedIdentity(p) ?? null));
 
   const threads = Array.from({ length: workers }, startWorker);
   const run = (worker: Worker): Promise<void> =>

@@ -4,16 +4,16 @@
  * outcome per path, in order.
  */
 import { parentPort } from "node:worker_threads";
-import type { FileStamp } from "./cache.js";
+import type { CachedIdentity } from "./cache.js";
 import { FileReader } from "./file-reader.js";
 import { type FileOutcome, scanFile } from "./scan-file.js";
 
-/** A batch for the worker; `cached[i]` is the stamp the cache holds for `paths[i]` (with `--cache`). */
+/** A batch for the worker; `cached[i]` is what the cache holds for `paths[i]` (with `--cache`). */
 export interface ScanRequest {
   id: number;
   root: string;
   paths: string[];
-  cached?: Array<FileStamp | null>;
+  cached?: Array<CachedIdentity | null>;
 }
 
 /** The worker's answer: one outcome per path of the request. */

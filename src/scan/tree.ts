@@ -43,14 +43,14 @@ export async function scanTree(root: string, config: Config, options: ScanOption
 /** Adds one file's outcome to `results`, reusing or recording cache entries. */
 function applyOutcome(path: string, outcome: FileOutcome, cache: ScanCache | undefined, results: ScannedFile[]): void {
   let result: ScannedFile | null;
-  if (outcome.kind === "unchanged") {
-    if (cache === undefined) throw new Error(`scan: ${path} reported unchanged without a cache`);
-    result = cache.reuse(path);
+  if (outcome.kind !== "scanned") {
+    if (cache === undefined) throw new Error(`scan: ${path} reported ${outcome.kind} without a cache`);
+    result = outcome.kind === "unchanged" ? cache.reuse(path) : cache.reuse(path, outcome.stamp);
   } else {
     result = outcome.result;
     if (cache !== undefined) {
       cache.misses += 1;
-      if (outcome.stamp !== undefined) cache.set(path, outcome.stamp, result);
+      if (outcome.stamp !== undefined) cache.set(path, outcome.stamp, result, outcome.digest);
     }
   }
   if (result) results.push(result);

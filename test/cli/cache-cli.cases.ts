@@ -1,9 +1,10 @@
 // `--cache` on lint and gen: the same report as without it, the cache file where asked (by
-// default under node_modules/.cache/cronmeta in the root), an edit always seen, an unwritable
-// location only a warning. In-process and through the real executable.
+// default under node_modules/.cache/cronmeta in the root), an edit always seen, a fresh checkout
+// answered by content with a byte-identical report, a config change always followed, an
+// unwritable location only a warning. In-process and through the real executable.
 // Shared by the in-process run (unit tier) and the executable run (test/system/cli/).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -50,6 +51,55 @@ for (const [name, run] of runners) {
       const fixed = await run(["lint", "--format", "json", "--cache"], root);
       assert.equal(fixed.code, 0, fixed.stdout);
       assert.deepEqual(fixed, await run(["lint", "--format", "json"], root));
+    });
+
+    it("gives a fresh checkout (same bytes, new stamps) the byte-identical report from the cache's content hashes, and sees one byte changed", async () => {
+      const root = await project();
+      await sleep(RACY_MARGIN_MS + 300);
+      const cacheFile = join(root, "..", `${root.split("/").pop() ?? "p"}-cache.json`);
+      roots.push(cacheFile);
+      await run(["lint", "--format", "json", "--cache", "--cache-location", cacheFile], root);
+      const copy = `${root}-checkout`;
+      roots.push(copy);
+      cpSync(root, copy, { recursive: true });
+      const plain = await run(["lint", "--format", "json"], copy);
+      const cachedBefore = readFileSync(cacheFile, "utf8");
+      const fromCache = await run(["lint", "--format", "json", "--cache", "--cache-location", cacheFile], copy);
+      assert.equal(fromCache.stdout, plain.stdout);
+      assert.deepEqual(fromCache, plain);
+      // The entries took the copy's stamps (the cache was rewritten), their results unchanged.
+      const cachedAfter = readFileSync(cacheFile, "utf8");
+      assert.notEqual(cachedAfter, cachedBefore);
+      const results = (text: string) => (JSON.parse(text) as { results: unknown; digests: unknown });
+      assert.deepEqual(Object.values(results(cachedAfter).digests as object).sort(), Object.values(results(cachedBefore).digests as object).sort());
+      // One byte changed (same size) in another checkout: the cache must not answer for it.
+      const changed = `${root}-changed`;
+      roots.push(changed);
+      cpSync(root, changed, { recursive: true });
+      writeFileSync(join(changed, "bin", "bad.pl"), pod([P, "time: 51 * * * *"]));
+      writeFileSync(cacheFile, cachedBefore);
+      const fixed = await run(["lint", "--format", "json", "--cache", "--cache-location", cacheFile], changed);
+      assert.equal(fixed.code, 0, fixed.stdout);
+      assert.deepEqual(fixed, await run(["lint", "--format", "json"], changed));
+    });
+
+    it("follows a config change with the cache on: the rules always run, and other include/exclude globs do not use it", async () => {
+      const root = await project();
+      writeFileSync(join(root, "bin", "bad.pl"), pod([P, "time: 0 4 1 * mon"])); // cron-day-or: a warning
+      await sleep(RACY_MARGIN_MS + 300);
+      const warned = await run(["lint", "--format", "json", "--cache"], root);
+      assert.equal(warned.code, 0, warned.stdout);
+      assert.match(warned.stdout, /"severity":"warning","rule":"cron-day-or"/);
+      // A rule's setting is not part of what the cache holds: the report follows it at once.
+      writeFileSync(join(root, "cronmeta.config.json"), JSON.stringify({ rules: { "cron-day-or": "error" } }));
+      const strict = await run(["lint", "--format", "json", "--cache"], root);
+      assert.equal(strict.code, 1, strict.stdout);
+      assert.deepEqual(strict, await run(["lint", "--format", "json"], root));
+      // Other globs: the cache made for the old ones is not used.
+      writeFileSync(join(root, "cronmeta.config.json"), JSON.stringify({ rules: { "cron-day-or": "error" }, exclude: ["bin/bad.pl"] }));
+      const excluded = await run(["lint", "--format", "json", "--cache"], root);
+      assert.equal(excluded.code, 0, excluded.stdout);
+      assert.deepEqual(excluded, await run(["lint", "--format", "json"], root));
     });
 
     it("takes --cache-location relative to the current directory, for gen too", async () => {

@@ -1,9 +1,11 @@
-// The scan cache: same results as a scan without it, reuse of unchanged files, never a stale
-// result (content changed with size and mtime kept, racily clean files), corrupt or foreign
-// cache files ignored, atomic writes, and the cache file never scanned itself.
+// The scan cache: same results as a scan without it, reuse of unchanged files (by stamp) and of
+// files with new stamps and the same content (a fresh checkout), never a stale result (content
+// changed with size and mtime kept, one byte changed in a fresh copy, racily clean files,
+// tampered hashes), corrupt or foreign cache files ignored, atomic writes, and the cache file
+// never scanned itself.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig } from "../../src/config/schema.js";
@@ -77,14 +79,66 @@ describe("scan cache", () => {
     assert.equal(cache.hits, 0);
   });
 
-  it("does not cache a file changed just before the scan started (racily clean)", async () => {
-    const root = project("racy", { "a.sh": pod("@daily") });
+  it("does not trust the stamp of a file changed just before the scan started (racily clean), only its content hash", async () => {
+    const root = project("racy", { "a.sh": pod("@daily"), "b.sh": "echo no metadata\n" });
     const cachePath = join(dir, "racy.json");
-    await scanWith(root, cachePath, Date.now()); // the file is younger than the margin
+    await scanWith(root, cachePath, Date.now()); // the files are younger than the margin
     const second = await scanWith(root, cachePath);
-    assert.equal(second.cache.hits, 0);
+    // Both read again; a.sh (past the prefilter) is answered by its content hash, b.sh costs nothing to scan.
+    assert.deepEqual([second.cache.hits, second.cache.contentHits, second.cache.misses], [1, 1, 1]);
+    assert.deepEqual(times(second.files), ["a.sh:@daily"]);
     const third = await scanWith(root, cachePath);
-    assert.equal(third.cache.hits, 1);
+    assert.deepEqual([third.cache.hits, third.cache.contentHits, third.cache.misses], [2, 0, 0]);
+  });
+
+  it("answers a fresh checkout (new inodes, ctimes and mtimes, the same bytes) by content, and sees one byte changed", async () => {
+    const files = { "bin/a.sh": pod("@daily"), "bin/b.js": js("@hourly"), "lib/c.py": "print(1)\n", "d.js": 'x = "@crontab";\n', "e.pl": pod("@weekly") };
+    const root = project("checkout", files);
+    const cachePath = join(dir, "checkout.json");
+    await scanWith(root, cachePath);
+    const copy = join(dir, "checkout-fresh");
+    cpSync(root, copy, { recursive: true });
+    const stamped = join(copy, "bin", "a.sh");
+    utimesSync(stamped, 1_800_000_000, 1_800_000_000); // a checkout's mtime: whatever the clock said
+    const plain = await scanTree(copy, config);
+    const freshCache = join(dir, "checkout-fresh.json");
+    cpSync(cachePath, freshCache);
+    const first = await scanWith(copy, freshCache);
+    assert.deepEqual(first.files, plain);
+    // The three files past the prefilters come from the cache by content; the two others are simply read.
+    assert.deepEqual([first.cache.hits, first.cache.contentHits, first.cache.misses], [3, 3, 2]);
+    // The entries took the copy's stamps: the next run only stats.
+    const second = await scanWith(copy, freshCache);
+    assert.deepEqual(second.files, plain);
+    assert.deepEqual([second.cache.hits, second.cache.contentHits, second.cache.misses], [5, 0, 0]);
+
+    // One byte changed in another fresh copy: that file alone is extracted again, and its new result is the one given.
+    const changed = join(dir, "checkout-changed");
+    cpSync(root, changed, { recursive: true });
+    writeFileSync(join(changed, "e.pl"), pod("@weekly").replace("@weekly", "@Weekly"));
+    const changedCache = join(dir, "checkout-changed.json");
+    cpSync(cachePath, changedCache);
+    const third = await scanWith(changed, changedCache);
+    assert.deepEqual(third.files, await scanTree(changed, config));
+    assert.deepEqual(times(third.files), ["bin/a.sh:@daily", "bin/b.js:@hourly", "e.pl:@Weekly"]);
+    assert.deepEqual([third.cache.hits, third.cache.contentHits, third.cache.misses], [2, 2, 3]);
+  });
+
+  it("never answers from a hash that does not match the bytes (a tampered or damaged hash)", async () => {
+    const root = project("tampered", { "a.sh": pod("@daily") });
+    const cachePath = join(dir, "tampered.json");
+    await scanWith(root, cachePath);
+    const copy = join(dir, "tampered-fresh");
+    cpSync(root, copy, { recursive: true });
+    const stored = JSON.parse(readFileSync(cachePath, "utf8")) as { digests: Record<string, unknown> };
+    for (const digest of ["AAAA", 42, null]) {
+      writeFileSync(cachePath, JSON.stringify({ ...stored, digests: { 0: digest } }));
+      const freshCache = join(dir, "tampered-fresh.json");
+      cpSync(cachePath, freshCache);
+      const { files, cache } = await scanWith(copy, freshCache);
+      assert.deepEqual(times(files), ["a.sh:@daily"]);
+      assert.deepEqual([cache.hits, cache.misses], [0, 1], String(digest));
+    }
   });
 
   it("forgets deleted files and scans new ones", async () => {
