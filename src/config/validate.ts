@@ -4,13 +4,13 @@
  * problem of the configuration is reported in one run (issue 17): zod's issues, a `user` that
  * `users` lacks and the rule ids of `rules`, together.
  */
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { ruleSettingProblems } from "../lint/all-rules.js";
 import { ConfigProblems } from "./problems.js";
 import { type Config, configSchema } from "./schema.js";
 
 /** One line per zod issue, each naming the key path (e.g. `rules.cron-day-or`). */
-export function formatConfigIssues(error: z.ZodError, label: string): string {
+export function formatConfigIssues(error: z.core.$ZodError, label: string): string {
   return error.issues
     .map((issue) => {
       const path = issue.path.map(String).join(".") || "(top level)";
