@@ -174,8 +174,12 @@ export function findCrowds(times: readonly CronTime[], threshold: number): Map<n
     const crowdKey = s * 1440 + minute;
     let members = memberLists.get(crowdKey);
     if (members === undefined) {
-      const inCrowd = sig.classes.flatMap((c) => list[c]?.groups ?? []).filter((other) => other.starts.mask[minute] === 1);
-      memberLists.set(crowdKey, (members = inCrowd.flatMap((other) => other.jobs).sort((a, b) => a - b)));
+      // In input order without a sort: mark the members, then collect the marks.
+      const marked = new Uint8Array(times.length);
+      for (const c of sig.classes) for (const other of list[c]?.groups ?? []) if (other.starts.mask[minute] === 1) for (const j of other.jobs) marked[j] = 1;
+      members = [];
+      for (let j = 0; j < marked.length; j++) if (marked[j] === 1) members.push(j);
+      memberLists.set(crowdKey, members);
     }
     const minutes = crowdedMinutes[g] ?? [];
     const days = (sig.label ??= daysLabel(signatureDays(sig)));

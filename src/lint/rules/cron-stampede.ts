@@ -49,7 +49,9 @@ export const cronStampede: Rule = {
       const movable = new Map<readonly number[], boolean>();
       const reportedCrowds = new Set<readonly number[]>();
       const messages = new Map<Crowd, Map<number, CrowdMessage>>();
-      for (const [index, crowd] of [...crowds].sort((a, b) => a[0] - b[0])) {
+      for (let index = 0; index < sections.length; index++) {
+        const crowd = crowds.get(index);
+        if (crowd === undefined) continue;
         const facts = sections[index];
         const entry = facts?.values.time;
         if (facts === undefined || entry === undefined) continue;
