@@ -2,7 +2,7 @@
 // on this thread alone finds, with and without the cache, whatever the number of workers.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig } from "../../src/config/schema.js";
@@ -60,6 +60,26 @@ describe("scanPaths", () => {
       assert.deepEqual([second.hits, second.misses], [FILES, 0]);
     } finally {
       rmSync(cachePath, { force: true });
+    }
+  });
+
+  it("answers a fresh copy by content hashes on the workers too", async () => {
+    const cachePath = `${root}-content-cache.json`;
+    const copy = `${root}-copy`;
+    const load = (): Promise<ScanCache> => ScanCache.load(cachePath, scanCacheKey(config), Date.now() + RACY_MARGIN_MS + 1000);
+    try {
+      const first = await load();
+      await scanTree(root, config, { cache: first, workers: 1 });
+      await first.save();
+      cpSync(root, copy, { recursive: true });
+      const fresh = await load();
+      assert.deepEqual(await scanTree(copy, config, { cache: fresh, workers: 1 }), inline);
+      // Every file passes the prefilters but d.js (a string, no comment): those are answered by content.
+      const passing = FILES - FILES / samples.length;
+      assert.deepEqual([fresh.hits, fresh.contentHits, fresh.misses], [passing, passing, FILES - passing]);
+    } finally {
+      rmSync(cachePath, { force: true });
+      rmSync(copy, { recursive: true, force: true });
     }
   });
 });
