@@ -23,7 +23,7 @@ const usage = `usage: npm run bench -- [options]
   --out DIR            results (default bench/out)
   --work DIR           generated trees and caches (default /tmp/cronmeta-bench; never under
                        the repository, where tsc would compile the trees' .ts files)
-  --cronmeta FILE      cronmeta executable to measure (default dist/cli/cronmeta.js)
+  --cronmeta FILE      cronmeta executable to measure (default dist/cli/cronmeta.cjs)
   --switchman FILE     switchman executable (default dist/switchman/cli.cjs)
   --switchman-runs N   starts per switchman variant (default 15)
   --no-switchman       skip the switchman measurement
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
       seed: { type: "string", default: "1" },
       out: { type: "string", default: join(repo, "bench", "out") },
       work: { type: "string", default: join(tmpdir(), "cronmeta-bench") },
-      cronmeta: { type: "string", default: join(repo, "dist", "cli", "cronmeta.js") },
+      cronmeta: { type: "string", default: join(repo, "dist", "cli", "cronmeta.cjs") },
       switchman: { type: "string", default: join(repo, "dist", "switchman", "cli.cjs") },
       "switchman-runs": { type: "string", default: "15" },
       "no-switchman": { type: "boolean", default: false },

@@ -96,6 +96,8 @@ function switchmanBundle() {
 const all = jsFiles(build);
 // The scan worker (dist/cli/scan-worker.js) is started by URL, not imported: every module is an entry.
 const tool = closure(all.filter((f) => !f.startsWith("switchman/")));
+// The executable dist/cli/cronmeta.cjs, the bundle it runs and its code cache (scripts/postbuild.mjs).
+for (const f of JSON.parse(readFileSync(join(build, "cli", "bundle-files.json"), "utf8"))) tool.modules.add(`cli/${f}`);
 // tsx is a development dependency that only the from-sources path of the scan pool loads.
 tool.bare.delete("tsx");
 const modules = kind === "switchman" ? switchmanBundle() : tool.modules;

@@ -77,56 +77,81 @@ async function bundleSwitchman() {
     ...common,
     entryPoints: { bundle: src("switchman/cli.ts") },
     outdir: switchmanDir,
-    outExtension: { ".js": ".cjs" },
-    // CommonJS: a start needs no ES module loader (measured: 5 ms CPU and 1 MB less), and V8's
-    // code cache works for it (scripts/switchman-loader.cjs). Modules behind a dynamic import
-    // (the ZooKeeper back end, the run path, leases, the canary, --status) run only when imported.
-    format: "cjs",
-    // import() of node's modules becomes require(): the loader compiles with vm.Script, which has no import().
-    supported: { "dynamic-import": false },
-    splitting: false,
+    // Modules behind a dynamic import (the ZooKeeper back end, the run path, leases, the
+    // canary, --status) run only when imported.
+    ...commonJs,
     target: "node18",
-    // version.ts finds package.json from its own URL.
-    define: { "import.meta.url": "__cmImportMetaUrl" },
-    banner: { js: '"use strict";/* cronmeta bundle */const __cmImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
   });
-  const files = [NOTICES, LOADER, `${BUNDLE}.cache`, ...writeOutputs(result, switchmanDir)].sort();
-  // The loader runs the bundle inside a function: no #! line there.
-  const bundle = join(switchmanDir, BUNDLE);
-  writeFileSync(bundle, readFileSync(bundle, "utf8").replace(/^#!.*\n/, ""));
-  copyFileSync(join(repo, "scripts", "switchman-loader.cjs"), join(switchmanDir, LOADER));
-  trainCodeCache(join(switchmanDir, LOADER), join(switchmanDir, `${BUNDLE}.cache`));
+  const files = [NOTICES, ...writeOutputs(result, switchmanDir), ...executable(switchmanDir, "cli.cjs", trainSwitchman)].sort();
   writeFileSync(join(switchmanDir, NOTICES), notices(bundledPackages(result.metafile)));
   writeFileSync(join(switchmanDir, BUNDLE_LIST), `${JSON.stringify(files, null, 2)}\n`);
-  // tsc's cli.js becomes a forwarder to the executable, for `node dist/switchman/cli.js` (the
-  // executable before it was CommonJS); package.json's bin and the Debian package use cli.cjs.
-  writeFileSync(entry, '#!/usr/bin/env node\n// switchman: the executable is ./cli.cjs (scripts/postbuild.mjs); this forwards to it.\nimport { createRequire } from "node:module";\ncreateRequire(import.meta.url)("./cli.cjs").start();\n');
+  forwarder(entry, "cli.cjs");
 }
 
-/** switchman's executable (scripts/switchman-loader.cjs) and the esbuild bundle it runs. */
-const LOADER = "cli.cjs";
+/** The bundle's name beside its executable (scripts/code-cache-loader.cjs runs it). */
 const BUNDLE = "bundle.cjs";
 
+/** CommonJS bundle settings: no ES module loader at start, and V8's code cache works (the loader). */
+const commonJs = {
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  splitting: false,
+  // import() becomes require(): the loader compiles with vm.Script, which has no import().
+  supported: { "dynamic-import": false },
+  // version.ts, templates.ts and the scan pool find their files from their own URL.
+  define: { "import.meta.url": "__cmImportMetaUrl" },
+  banner: { js: '"use strict";/* cronmeta bundle */const __cmImportMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+};
+
 /**
- * V8's code cache of the bundle, from one skip (host not in the group: most starts on a
- * fleet) run by this build's node in a scratch directory, so that it holds the functions a
- * skip compiles. Another node (V8) refuses it and compiles the bundle as without a cache.
+ * Makes `dir`/`name` the executable (scripts/code-cache-loader.cjs) of `dir`/bundle.cjs: drops
+ * the bundle's #! line (the loader runs it inside a function) and writes V8's code cache of it
+ * from one typical run (`train(scratch)` says which) by this build's node, so that the cache
+ * holds the functions such a start compiles. Another node (V8) refuses it and compiles the
+ * bundle as without a cache. Returns the files it made, relative to `dir`.
  */
-function trainCodeCache(loader, out) {
-  rmSync(out, { force: true });
-  const dir = mkdtempSync(join(tmpdir(), "switchman-code-cache-"));
+function executable(dir, name, train) {
+  const bundle = join(dir, BUNDLE);
+  writeFileSync(bundle, readFileSync(bundle, "utf8").replace(/^#!.*\n/, ""));
+  copyFileSync(join(repo, "scripts", "code-cache-loader.cjs"), join(dir, name));
+  chmodSync(join(dir, name), 0o755);
+  const cache = `${bundle}.cache`;
+  rmSync(cache, { force: true });
+  const scratch = mkdtempSync(join(tmpdir(), "cronmeta-code-cache-"));
   try {
-    for (const d of ["locks", "state", "textfiles"]) mkdirSync(join(dir, d));
-    const config = join(dir, "switchman.conf");
-    const host = "build.invalid";
-    writeFileSync(config, JSON.stringify({ lockdir: join(dir, "locks"), state_dir: join(dir, "state"), textfile_dir: join(dir, "textfiles"), groups: { other: "elsewhere.invalid" } }));
-    const train = `require(${JSON.stringify(loader)}).train(${JSON.stringify(out)})`;
-    const argv = ["-e", train, "--", "switchman", "--config", config, "--group", "other", "--lockname", "code-cache", "--", "/bin/true"];
-    const run = spawnSync(process.execPath, argv, { cwd: dir, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SWITCHMAN_HOSTNAME: host }, encoding: "utf8" });
-    if (run.status !== 0 || run.stderr !== "" || !existsSync(out)) throw new Error(`switchman's code cache: the training skip failed (exit ${run.status}): ${run.stderr}${run.error?.message ?? ""}`);
+    const { args, env = {} } = train(scratch);
+    const code = `require(${JSON.stringify(join(dir, name))}).train(${JSON.stringify(cache)})`;
+    const run = spawnSync(process.execPath, ["-e", code, "--", name, ...args], { cwd: scratch, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, encoding: "utf8" });
+    if (run.status !== 0 || run.stderr !== "" || !existsSync(cache)) {
+      throw new Error(`${name}'s code cache: the training run failed (exit ${run.status}): ${run.stderr}${run.error?.message ?? ""}`);
+    }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
+  return [name, `${BUNDLE}.cache`];
+}
+
+/** switchman's training: one skip (host not in the group: most starts on a fleet) in a scratch directory. */
+function trainSwitchman(scratch) {
+  for (const d of ["locks", "state", "textfiles"]) mkdirSync(join(scratch, d));
+  const config = join(scratch, "switchman.conf");
+  writeFileSync(config, JSON.stringify({ lockdir: join(scratch, "locks"), state_dir: join(scratch, "state"), textfile_dir: join(scratch, "textfiles"), groups: { other: "elsewhere.invalid" } }));
+  return { args: ["--config", config, "--group", "other", "--lockname", "code-cache", "--", "/bin/true"], env: { SWITCHMAN_HOSTNAME: "build.invalid" } };
+}
+
+/** cronmeta's training: `cronmeta lint` of examples/my-project (a config; shell, Perl POD, Python, JavaScript and TypeScript scripts; debian/). */
+function trainCronmeta() {
+  return { args: ["lint", "--root", join(repo, "examples", "my-project"), "--quiet"] };
+}
+
+/**
+ * tsc's module at `path` becomes a forwarder to the executable `target` beside it, for
+ * `node dist/switchman/cli.js` and `node dist/cli/cronmeta.js` (the executables before they
+ * were CommonJS); package.json's bin and the Debian packages run the .cjs executables.
+ */
+function forwarder(path, target) {
+  writeFileSync(path, `#!/usr/bin/env node\n// The executable is ./${target} (scripts/postbuild.mjs); this forwards to it.\nimport { createRequire } from "node:module";\ncreateRequire(import.meta.url)("./${target}").start();\n`);
+  chmodSync(path, 0o755);
 }
 
 /** Shared esbuild settings: ES modules, names kept, byte-identical output wherever the tree is. */
@@ -162,27 +187,38 @@ function writeOutputs(result, dir) {
   return files;
 }
 
+/**
+ * In the CommonJS bundle, js-parse.ts's lazy createRequire of @babel/parser becomes a lazy
+ * require() that esbuild bundles (so the code cache holds Babel too), still run only for a
+ * tree with JavaScript candidates. Fails the build when that expression is no longer there.
+ */
+const bundledBabel = {
+  name: "bundled-babel",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]scan[\\/]js-parse\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      const lazy = 'createRequire(import.meta.url)("@babel/parser")';
+      if (!text.includes(lazy)) throw new Error(`${args.path} no longer loads Babel with ${lazy}: update scripts/postbuild.mjs`);
+      return { contents: text.replace(lazy, 'require("@babel/parser")'), loader: "ts" };
+    });
+  },
+};
+
 async function bundleCronmeta() {
   const cliDir = join(dist, "cli");
-  // An earlier bundle's chunks go; tsc's modules stay.
+  // An earlier bundle's files go; tsc's modules stay.
   const list = join(cliDir, BUNDLE_LIST);
   if (existsSync(list)) for (const f of JSON.parse(readFileSync(list, "utf8"))) if (f !== "cronmeta.js") rmSync(join(cliDir, f), { force: true });
-  const result = await build({
-    ...common,
-    entryPoints: { "cli/cronmeta": src("cli/cronmeta.ts"), "cli/scan-worker": src("scan/scan-worker.ts") },
-    outdir: dist,
-    chunkNames: "cli/[name]-[hash]",
-    target: "node20",
-    external: ["@babel/parser"],
-    banner: esmRequire,
-  });
-  const files = writeOutputs(result, cliDir).sort();
+  // The CLI: one CommonJS bundle, everything but node's modules inside, each command (and
+  // zod/mini, fast-glob, Babel, the ZooKeeper client of `monitor`) run only when imported.
+  const cli = await build({ ...common, ...commonJs, entryPoints: { bundle: src("cli/cronmeta.ts") }, outdir: cliDir, target: "node20", plugins: [bundledBabel] });
+  // The scan worker, started by URL from the scan pool: an ES module of its own, Babel from node_modules.
+  const worker = await build({ ...common, splitting: false, entryPoints: { "scan-worker": src("scan/scan-worker.ts") }, outdir: cliDir, target: "node20", external: ["@babel/parser"], banner: esmRequire });
+  const files = [...writeOutputs(cli, cliDir), ...writeOutputs(worker, cliDir), ...executable(cliDir, "cronmeta.cjs", trainCronmeta)].sort();
   if (files.some((f) => f.includes("/"))) throw new Error(`cronmeta's bundle must be flat in ${cliDir}: ${files.join(", ")}`);
   writeFileSync(list, `${JSON.stringify(files, null, 2)}\n`);
+  forwarder(join(cliDir, "cronmeta.js"), "cronmeta.cjs");
 }
 
 await bundleSwitchman();
 await bundleCronmeta();
-for (const bin of ["cli/cronmeta.js", "switchman/cli.cjs", "switchman/cli.js"]) {
-  if (existsSync(join(dist, bin))) chmodSync(join(dist, bin), 0o755);
-}

@@ -11,12 +11,16 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2), processIo());
-} catch (error) {
-  // A bug, not a user error: say so in one line rather than a stack trace (CRONMETA_DEBUG shows it).
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`cronmeta: internal error: ${message}\n`);
-  if (process.env.CRONMETA_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ""}\n`);
-  process.exitCode = 2;
-}
+// No top-level await: the shipped executable is a CommonJS bundle (scripts/postbuild.mjs).
+main(process.argv.slice(2), processIo()).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // A bug, not a user error: say so in one line rather than a stack trace (CRONMETA_DEBUG shows it).
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`cronmeta: internal error: ${message}\n`);
+    if (process.env.CRONMETA_DEBUG) process.stderr.write(`${error instanceof Error ? error.stack : ""}\n`);
+    process.exitCode = 2;
+  },
+);

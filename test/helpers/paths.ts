@@ -21,7 +21,7 @@ export const testOutputDir = join(repoRoot, "test-output");
 /** Fixture projects. */
 export const fixturesDir = join(repoRoot, "test", "fixtures");
 /** The compiled cronmeta executable (built by `npm run build`); check it with {@link builtBin}. */
-export const cronmetaBin = join(repoRoot, "dist", "cli", "cronmeta.js");
+export const cronmetaBin = join(repoRoot, "dist", "cli", "cronmeta.cjs");
 /** The compiled switchman executable; check it with {@link builtBin}. */
 export const switchmanBin = join(repoRoot, "dist", "switchman", "cli.cjs");
 

@@ -123,7 +123,10 @@ describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 },
     assert.equal(entry("cronmeta", `${share}/dist/switchman/cli.cjs`), undefined);
     assert.equal(entry("cronmeta", `${share}/dist/switchman/supervisor.js`), undefined);
     assert.equal(entry("cronmeta", "/usr/share/perl5/Debian/Debhelper/Sequence/cronmeta.pm")?.mode, "-rw-r--r--");
-    assert.equal(entry("cronmeta", `${share}/dist/cli/cronmeta.js`)?.mode, "-rwxr-xr-x");
+    assert.equal(entry("cronmeta", `${share}/dist/cli/cronmeta.cjs`)?.mode, "-rwxr-xr-x");
+    // The code cache of the CLI's bundle is the bundle's (scripts/code-cache-loader.cjs checks the same).
+    const cli = (f: string): Buffer => readFileSync(join(roots.get("cronmeta") as string, `${share}/dist/cli/${f}`));
+    assert.ok(cli("bundle.cjs.cache").subarray(0, 32).equals(createHash("sha256").update(cli("bundle.cjs")).digest()), "the code cache is not the bundle's");
     assert.ok(entry("cronmeta", `${share}/templates/cron.d.eta`));
     assert.ok(entry("cronmeta", `${share}/schema/cronmeta.config.schema.json`));
     assert.deepEqual(files("cronmeta").filter((f) => /\.(ts|map)$/.test(f)), [], "no TypeScript or source maps");
@@ -139,7 +142,7 @@ describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 },
       assert.equal(shipped.has(name), false, `development dependency ${name} shipped`);
       assert.equal(runtime.has(name), false, `development dependency ${name} shipped with switchman`);
     }
-    assert.match(readFileSync(join(roots.get("cronmeta") as string, "usr/bin/cronmeta"), "utf8"), /exec \/usr\/bin\/node \/usr\/share\/cronmeta\/dist\/cli\/cronmeta\.js "\$@"/);
+    assert.match(readFileSync(join(roots.get("cronmeta") as string, "usr/bin/cronmeta"), "utf8"), /exec \/usr\/bin\/node \/usr\/share\/cronmeta\/dist\/cli\/cronmeta\.cjs "\$@"/);
   });
 
   it("every man page renders without roff warnings", () => {
@@ -180,7 +183,7 @@ describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 },
   });
 
   it("the packaged cronmeta runs: --version, and gen writes what the checkout's cronmeta writes", () => {
-    const packaged = join(roots.get("cronmeta") as string, "usr/share/cronmeta/dist/cli/cronmeta.js");
+    const packaged = join(roots.get("cronmeta") as string, "usr/share/cronmeta/dist/cli/cronmeta.cjs");
     assert.equal(runOk(process.execPath, [packaged, "--version"], { cwd: work }).stdout.trim(), pkg.version);
     const example = copyExample(join(work, "example"));
     const fromDeb = join(work, "out-deb");
@@ -200,7 +203,7 @@ describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 },
       ...env,
       PERL5LIB: join(root, "usr/share/perl5"),
       PATH: `${join(root, "usr/bin")}:${env.PATH ?? "/usr/bin:/bin"}`,
-      CRONMETA: `${process.execPath} ${join(root, "usr/share/cronmeta/dist/cli/cronmeta.js")}`,
+      CRONMETA: `${process.execPath} ${join(root, "usr/share/cronmeta/dist/cli/cronmeta.cjs")}`,
     };
     const steps = runOk("dh", ["binary", "--no-act"], { cwd: example, env: addonEnv }).stdout.split("\n").map((l) => l.trim());
     assert.equal(steps[steps.indexOf("dh_cronmeta") + 1], "dh_installcron");

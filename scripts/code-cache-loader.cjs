@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 "use strict";
-// switchman's executable (scripts/postbuild.mjs copies this file to DIST/switchman/cli.cjs):
-// runs the bundle beside it (bundle.cjs) with V8's code cache of it (bundle.cjs.cache, made at
-// build time by a skip run), so that a cron line's start neither parses the bundle nor
-// compiles the functions of its skip path (issue 14; Node 18 and 20 have no
-// module.enableCompileCache). A cache that does not belong to these very bytes of the bundle
-// is never given to V8: its first 32 bytes are the SHA-256 of the bundle, checked here (V8's
-// own check compares the source's length only). V8 refuses a cache of another V8 version or
-// other flags (cachedDataRejected), and the bundle is then compiled as without one. CommonJS
-// and no ES module loader: measured, both cost a start.
+// The executables of switchman and cronmeta (scripts/postbuild.mjs copies this file to
+// DIST/switchman/cli.cjs and DIST/cli/cronmeta.cjs): runs the esbuild bundle beside it
+// (bundle.cjs) with V8's code cache of it (bundle.cjs.cache, made at build time by a typical
+// run: a switchman skip, a cronmeta lint), so that a start neither parses the bundle nor
+// compiles the functions that run (issue 14; Node 18 and 20 have no module.enableCompileCache).
+// A cache that does not belong to these very bytes of the bundle is never given to V8: its
+// first 32 bytes are the SHA-256 of the bundle, checked here (V8's own check compares the
+// source's length only). V8 refuses a cache of another V8 version or other flags
+// (cachedDataRejected), and the bundle is then compiled as without one. CommonJS and no ES
+// module loader: measured, both cost a start.
 const { createHash } = require("node:crypto");
 const { readFileSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
