@@ -2,8 +2,10 @@
  * One run's records, as the run path calls them (docs/switchman.md, "Run records"):
  *
  *   skip(reason)  journal line, host record's skip counter, textfile   (no ZooKeeper request)
- *   start()       journal line, host record, textfile; the fleet START in ZooKeeper
- *   finish(facts) journal line, host record, textfile; the fleet FINISH in ZooKeeper
+ *   start()       journal line; the fleet START in ZooKeeper; host record and textfile once
+ *                 CMD has run for START_RECORD_DELAY_MS
+ *   finish(facts) journal line, host record, textfile (with the START's, when those were not
+ *                 written yet); the fleet FINISH in ZooKeeper, at the same time
  *
  * Never at the job's expense: nothing here throws, every failure is logged at warning (each
  * message once per run) and the run goes on. start() returns at once (CMD is already running);
@@ -11,6 +13,13 @@
  * and ZooKeeper do. The START's file work is asynchronous (fs.ts): CMD runs then, and a hung file
  * system must not block the event loop where the lock watch beats. A skip's and the FINISH's
  * are synchronous, about twenty calls of a few microseconds each: nothing else runs then.
+ *
+ * Why the START's host record waits: most cron jobs are short, and a FINISH that came while the
+ * START's host record and textfile were still being written (a dozen thread-pool round trips)
+ * had to wait for them — the biggest part of what the records added to a short run. The journal
+ * line goes first and at once, so a switchman killed with SIGKILL (or a box that crashed) still
+ * leaves the START's trace; a run shorter than the delay updates its host record and textfile
+ * once, with START and FINISH together.
  */
 import { randomBytes } from "node:crypto";
 import { describeUser, effectiveUid, userName } from "../job-user.js";
@@ -47,6 +56,8 @@ export interface RecordsSettings {
   textfileDirIsDefault: boolean;
   /** `record_timeout`, ms: the most skip() and finish() may take. */
   timeoutMs: number;
+  /** How long the START's host record and textfile wait, ms (tests); default START_RECORD_DELAY_MS. */
+  startRecordDelayMs?: number;
 }
 
 /** What names this run. */
@@ -84,17 +95,24 @@ const TEXTFILE_WARNING_EVERY_MS = 24 * 3600 * 1000;
 const TEXTFILE_WARNED_FILE = "textfile-unwritable";
 /** Renders of the textfile chasing newer records before it gives up (a newer writer renders too). */
 const MAX_TEXTFILE_RENDERS = 3;
+/**
+ * The START's host record and textfile are written once CMD has run this long, ms; a shorter run
+ * writes them with its FINISH (see the module comment). Below any scrape interval, so the
+ * textfile's last start of a longer run is there by the first scrape that could see it run.
+ */
+export const START_RECORD_DELAY_MS = 1000;
 
 /** Records of one run. */
 export class RunRecorder {
-  /** This run's id, in its START and FINISH. */
-  readonly run = randomBytes(8).toString("hex");
+  private runId: string | undefined;
   private readonly uid = effectiveUid();
-  private readonly user = userName(this.uid);
+  private userLabel: string | undefined;
   private readonly warned = new Set<string>();
   private userDir: Promise<string | undefined> | undefined;
-  /** Local writes in order (START's host record before FINISH's). */
+  /** Local writes in order (START's journal line before FINISH's, START's host record before FINISH's). */
   private local: Promise<void> = Promise.resolve();
+  /** The START's host record update while it waits for START_RECORD_DELAY_MS. */
+  private pendingStart: { facts: StartFacts; timer: NodeJS.Timeout } | undefined;
 
   constructor(
     private readonly settings: RecordsSettings,
@@ -103,8 +121,19 @@ export class RunRecorder {
     private readonly fleet?: FleetRecordWriter,
   ) {}
 
+  /** This run's id, in its START and FINISH (made when first needed: a skip has none). */
+  get run(): string {
+    return (this.runId ??= randomBytes(8).toString("hex"));
+  }
+
+  /** The job user's name (or uid), looked up when a record first needs it. */
+  private get user(): string {
+    return (this.userLabel ??= userName(this.uid));
+  }
+
   /** A start that did not run CMD: journal, skip counter and textfile; never a ZooKeeper request. */
   async skip(reason: SkipReason, detail: string): Promise<void> {
+    if (this.settings.stateDir === false) return; // nothing to write, nothing to wait for
     const at = new Date().toISOString();
     this.queueLocal(syncFs, { event: "skip", at, reason, detail }, (record) => hostWithSkip(record, reason, at));
     await this.bounded(this.local, "skip");
@@ -112,13 +141,22 @@ export class RunRecorder {
 
   /** CMD has started: records it, without waiting for anything. */
   start(): void {
+    if (this.settings.stateDir === false && this.fleet === undefined) return; // every record is off
     const facts = this.startFacts();
     void this.fleet?.start(facts);
-    this.queueLocal(asyncFs, { event: "start", at: facts.at, start: facts }, (record) => withStart(record, facts));
+    this.queueLocal(asyncFs, { event: "start", at: facts.at, start: facts });
+    if (this.settings.stateDir === false) return;
+    const timer = setTimeout(() => {
+      this.pendingStart = undefined;
+      this.queueLocal(asyncFs, undefined, (record) => withStart(record, facts));
+    }, this.settings.startRecordDelayMs ?? START_RECORD_DELAY_MS);
+    timer.unref(); // CMD keeps switchman alive; this timer alone never should
+    this.pendingStart = { facts, timer };
   }
 
   /** CMD and its group are gone: records how it ended, within `timeoutMs`. */
   async finish(facts: FinishFacts): Promise<void> {
+    if (this.settings.stateDir === false && this.fleet === undefined) return;
     const finish: RunFinish = {
       at: new Date().toISOString(),
       host: this.identity.host,
@@ -134,8 +172,14 @@ export class RunRecorder {
       maxrss_kib: facts.peakRssKiB ?? null,
       killed: facts.killed,
     };
+    // The ZooKeeper FINISH is sent first: its round trip runs while the local files are written.
     const fleet = this.fleet?.finish(finish) ?? Promise.resolve();
-    this.queueLocal(syncFs, { event: "finish", at: finish.at, finish }, (record) => hostWithFinish(record, finish));
+    const start = this.pendingStart;
+    this.pendingStart = undefined;
+    if (start !== undefined) clearTimeout(start.timer);
+    this.queueLocal(syncFs, { event: "finish", at: finish.at, finish }, (record) =>
+      hostWithFinish(start === undefined ? record : withStart(record, start.facts), finish),
+    );
     await Promise.all([fleet, this.bounded(this.local, "FINISH")]);
   }
 
@@ -156,14 +200,17 @@ export class RunRecorder {
     return identity;
   }
 
-  /** Journal line, then host record and textfile, after the local work already queued. */
-  private queueLocal(fs: Fs, event: JournalEvent, update: (record: HostRecord) => HostRecord): void {
+  /** Journal line, then host record and textfile (either may be left out), after the local work already queued. */
+  private queueLocal(fs: Fs, event: JournalEvent | undefined, update?: (record: HostRecord) => HostRecord): void {
     const stateDir = this.settings.stateDir;
     if (stateDir === false) return;
     this.local = this.local.then(async () => {
       const dir = await this.stateDir(fs, stateDir);
       if (dir === undefined) return;
-      await this.attempt("journal", () => appendJournal(dir, journalLine(this.journalIdentity(), event), this.settings.journalMaxBytes, fs));
+      if (event !== undefined) {
+        await this.attempt("journal", () => appendJournal(dir, journalLine(this.journalIdentity(), event), this.settings.journalMaxBytes, fs));
+      }
+      if (update === undefined) return;
       let published: { seq: number; record: HostRecord } | undefined;
       await this.attempt("host record", async () => {
         published = await updateHostRecord(dir, this.identity.lockname, update, fs);

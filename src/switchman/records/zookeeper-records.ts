@@ -4,7 +4,10 @@
  *
  * - START (while CMD starts, never before it): read the record, write it back with this run's
  *   start, conditional on the version read (a concurrent FINISH of an older run makes it read
- *   and try again). The version it wrote is kept.
+ *   and try again). The version it wrote is kept. The first read is sent when the writer is
+ *   made — once the lock is held, before CMD is spawned — so that its round trip overlaps CMD's
+ *   start and the START itself is one write; a record changed since that read fails the
+ *   write's version check and is read again, as before. Nothing is written before CMD starts.
  * - FINISH (before the session is closed, so the lock still excludes the next run): write the
  *   finish conditional on the version written at START. `BAD_VERSION` means another run wrote
  *   the record since — a newer holder, when this one was partitioned or lost its lock — and
@@ -97,6 +100,9 @@ export interface FleetRecordOptions {
   now?: () => number;
 }
 
+/** A read of the record, settled. */
+type Read = { answer: { data: Buffer | undefined; version: number } } | { error: unknown };
+
 /** Where START left the record. */
 type StartState =
   | { state: "written"; version: number; record: FleetRecord }
@@ -119,11 +125,15 @@ export class FleetRecordWriter {
   private store: RecordStore;
   /** Set once finish() returned: a late answer changes nothing and says nothing any more. */
   private abandoned = false;
+  /** The record as read when the writer was made: START's first read (settled, never rejects). */
+  private prefetched: Promise<Read> | undefined;
 
+  /** Sends the first read of the record at once (see the module comment): make the writer only under the lock. */
   constructor(private readonly options: FleetRecordOptions) {
     this.path = runPath(options.prefix, options.lockname);
     this.now = options.now ?? (() => performance.now());
     this.store = options.store;
+    this.prefetched = this.read(this.requestTimeout(options.timeoutMs));
   }
 
   /** Writes this run's START; resolves when it is done or given up (never rejects). */
@@ -177,7 +187,19 @@ export class FleetRecordWriter {
     if (this.abandoned) throw new StoreError("given up", "OTHER");
     const left = Math.floor(deadline - this.now());
     if (left <= 0) throw new StoreError(`no answer within ${this.options.timeoutMs} ms (record_timeout)`, "TIMEOUT");
+    return this.requestTimeout(left);
+  }
+
+  private requestTimeout(left: number): number {
     return Math.min(left, Math.max(REQUEST_MIN_MS, Math.min(REQUEST_MAX_MS, this.options.timeoutMs / 4)));
+  }
+
+  /** One read of the record, settled: its answer or its error. */
+  private read(timeoutMs: number): Promise<Read> {
+    return this.store.getData(this.path, timeoutMs).then(
+      (answer) => ({ answer }),
+      (error: unknown) => ({ error }),
+    );
   }
 
   private async writeStart(facts: StartFacts, deadline: number): Promise<StartState> {
@@ -185,7 +207,11 @@ export class FleetRecordWriter {
     for (;;) {
       let current: { data: Buffer | undefined; version: number } | undefined;
       try {
-        current = await this.store.getData(this.path, this.remaining(deadline));
+        const prefetched = this.prefetched;
+        this.prefetched = undefined;
+        const read = await (prefetched ?? this.read(this.remaining(deadline)));
+        if ("error" in read) throw read.error;
+        current = read.answer;
       } catch (error) {
         if (!(error instanceof StoreError)) throw error;
         if (error.code === "NO_NODE") current = undefined;
