@@ -23,7 +23,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { asyncFs, type Fs } from "./fs.js";
-import { emptyHostRecord, parseHostRecord, recordFileName, type HostRecord } from "./record.js";
+import { emptyHostRecord, hostRecordFromJson, parseHostRecord, recordFileName, type HostRecord } from "./record.js";
 import { RecordsUnavailable } from "./state-dir.js";
 
 /** Gives up after this many lost races in a row (each one means another update went through). */
@@ -90,13 +90,14 @@ interface Published {
 /** Reads one sequence file; throws ENOENT when it is gone. */
 async function readPublished(fs: Fs, path: string, lockname: string): Promise<Published> {
   const text = await fs.readFile(path);
-  const record = parseHostRecord(text);
-  let tokens: { rev?: unknown; base?: unknown } = {};
+  let data: unknown;
   try {
-    tokens = JSON.parse(text) as typeof tokens;
+    data = JSON.parse(text);
   } catch {
-    // damaged: no tokens
+    // damaged: no record, no tokens
   }
+  const record = hostRecordFromJson(data);
+  const tokens = (typeof data === "object" && data !== null ? data : {}) as { rev?: unknown; base?: unknown };
   return {
     // A file that is not a record of this job (damaged, foreign) restarts the counters.
     record: record?.lockname === lockname ? record : undefined,
@@ -145,14 +146,21 @@ export async function updateHostRecord(
   beforeLink?: () => Promise<void>,
 ): Promise<{ seq: number; record: HostRecord }> {
   const dir = jobDir(userDir, lockname);
-  await fs.mkdir(dir, 0o755, true);
   const temp = join(dir, `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await newest(fs, dir, lockname);
       const record = update(current.record ?? emptyHostRecord(lockname));
       const rev = randomBytes(8).toString("hex");
-      await fs.writeFile(temp, `${JSON.stringify({ ...record, rev, base: current.rev })}\n`, 0o644);
+      const text = `${JSON.stringify({ ...record, rev, base: current.rev })}\n`;
+      try {
+        await fs.writeFile(temp, text, 0o644);
+      } catch (error) {
+        // The job's first record: its directory is made now, not checked on every update.
+        if (!isMissing(error)) throw error;
+        await fs.mkdir(dir, 0o755, true);
+        await fs.writeFile(temp, text, 0o644);
+      }
       const seq = current.seq + 1;
       const name = join(dir, `${seq}.json`);
       await beforeLink?.();
@@ -201,7 +209,7 @@ async function removeOld(fs: Fs, dir: string, seqs: number[]): Promise<void> {
     const path = join(dir, `${seq}.json`);
     let mtimeMs: number;
     try {
-      mtimeMs = (await fs.stat(path)).mtimeMs;
+      mtimeMs = (await fs.lstat(path)).mtimeMs; // a regular file: lstat is stat, and already in use
     } catch {
       continue; // removed by another update meanwhile
     }

@@ -269,8 +269,12 @@ export function parseFleetRecord(source: string | Buffer | undefined): FleetReco
 
 /** A host record from a state file; undefined when it is not one. */
 export function parseHostRecord(source: string | Buffer): HostRecord | undefined {
-  const data = parseJson(source);
-  if (data === undefined) return undefined;
+  return hostRecordFromJson(parseJson(source));
+}
+
+/** A host record from a state file's parsed JSON; undefined when it is not one. */
+export function hostRecordFromJson(data: unknown): HostRecord | undefined {
+  if (!isObject(data)) return undefined;
   const fleet = parseFleetFields(data);
   const lockname = text(data.lockname);
   if (fleet === undefined || lockname === undefined) return undefined;

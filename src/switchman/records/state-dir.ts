@@ -39,12 +39,12 @@ function fail(message: string): never {
   throw new RecordsUnavailable(message);
 }
 
-async function lstatOrUndefined(fs: Fs, path: string, who: string): Promise<Stats | undefined> {
+async function lstatOrUndefined(fs: Fs, path: string, who: () => string): Promise<Stats | undefined> {
   try {
     return await fs.lstat(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    fail(`cannot use state directory ${path} as ${who}: ${(error as Error).message}`);
+    fail(`cannot use state directory ${path} as ${who()}: ${(error as Error).message}`);
   }
 }
 
@@ -54,12 +54,14 @@ async function lstatOrUndefined(fs: Fs, path: string, who: string): Promise<Stat
  */
 export async function userStateDir(base: string, fs: Fs = asyncFs): Promise<string> {
   const uid = effectiveUid();
-  const who = describeUser(uid);
+  // Only messages name the user: a run that finds everything in order never looks it up (getpwuid).
+  let described: string | undefined;
+  const who = (): string => (described ??= describeUser(uid));
   const root = resolve(base);
   if ((await lstatOrUndefined(fs, root, who)) === undefined) {
     if (uid !== 0) {
       fail(
-        `state directory ${root} does not exist, and ${who} may not create it (only root creates the shared state directory): ` +
+        `state directory ${root} does not exist, and ${who()} may not create it (only root creates the shared state directory): ` +
           `create it as root with "install -d -m 1777 ${root}" (the switchman package creates ${DEFAULT_STATE_DIR})`,
       );
     }
@@ -75,15 +77,17 @@ export async function userStateDir(base: string, fs: Fs = asyncFs): Promise<stri
   try {
     problem = untrustedComponent(root, uid); // a few lstat(2) calls, once per run
   } catch (error) {
-    fail(`cannot use state directory ${root} as ${who}: ${(error as Error).message}`);
+    fail(`cannot use state directory ${root} as ${who()}: ${(error as Error).message}`);
   }
-  if (problem !== undefined) fail(`state directory ${root} cannot be trusted by ${who}: ${problem}`);
+  if (problem !== undefined) fail(`state directory ${root} cannot be trusted by ${who()}: ${problem}`);
 
   const own = join(root, String(uid));
   let created = false;
+  let stat: Stats | undefined;
   try {
     // Usually there already: one lstat instead of a failing mkdir and an lstat.
-    if ((await lstatOrUndefined(fs, own, who)) === undefined) {
+    stat = await lstatOrUndefined(fs, own, who);
+    if (stat === undefined) {
       await fs.mkdir(own, USER_STATE_DIR_MODE);
       created = true;
     }
@@ -91,26 +95,26 @@ export async function userStateDir(base: string, fs: Fs = asyncFs): Promise<stri
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "EACCES" || code === "EPERM") {
       fail(
-        `cannot create ${own} (the state directory of ${who}): permission denied; every job user creates its own directory in ${root}, ` +
+        `cannot create ${own} (the state directory of ${who()}): permission denied; every job user creates its own directory in ${root}, ` +
           `so it must be world-writable with the sticky bit: chmod 1777 ${root}`,
       );
     }
-    if (code !== "EEXIST") fail(`cannot create ${own} (the state directory of ${who}): ${(error as Error).message}`);
+    if (code !== "EEXIST") fail(`cannot create ${own} (the state directory of ${who()}): ${(error as Error).message}`);
   }
   if (created) await fs.chmod(own, USER_STATE_DIR_MODE); // readable by monitoring whatever the umask
-  const stat = await lstatOrUndefined(fs, own, who);
-  if (stat === undefined) fail(`state directory ${own} of ${who} vanished while switchman was creating it`);
+  if (stat === undefined) stat = await lstatOrUndefined(fs, own, who); // made here, or by a racing run (EEXIST)
+  if (stat === undefined) fail(`state directory ${own} of ${who()} vanished while switchman was creating it`);
   if (stat.isSymbolicLink() || !stat.isDirectory()) {
-    fail(`${own} should be the state directory of ${who} but is not a directory: remove it as root (rm ${own})`);
+    fail(`${own} should be the state directory of ${who()} but is not a directory: remove it as root (rm ${own})`);
   }
   if (stat.uid !== uid) {
     fail(
-      `${own} should be the state directory of ${who} but belongs to ${describeUser(stat.uid)}, who created it first; ` +
+      `${own} should be the state directory of ${who()} but belongs to ${describeUser(stat.uid)}, who created it first; ` +
         `switchman never uses it: remove it as root (rm -r ${own})`,
     );
   }
   if ((stat.mode & 0o022) !== 0) {
-    fail(`${own}, the state directory of ${who}, is writable by other users (mode ${(stat.mode & 0o7777).toString(8)}): chmod 0755 ${own}`);
+    fail(`${own}, the state directory of ${who()}, is writable by other users (mode ${(stat.mode & 0o7777).toString(8)}): chmod 0755 ${own}`);
   }
   return own;
 }
