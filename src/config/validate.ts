@@ -1,8 +1,8 @@
 /**
  * Validates a raw configuration against the zod schema (the single source of truth). Loaded
- * only when a project has a configuration: zod takes about 55 ms to load (load.ts). Every
- * problem of the configuration is reported in one run (issue 17): zod's issues, a `user` that
- * `users` lacks and the rule ids of `rules`, together.
+ * only when a project has a configuration (load.ts). Every problem of the configuration is
+ * reported in one run (issue 17): zod's issues, a `user` that `users` lacks and the rule ids
+ * of `rules`, together.
  */
 import type * as z from "zod/mini";
 import { ruleSettingProblems } from "../lint/all-rules.js";
