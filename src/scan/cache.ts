@@ -192,6 +192,11 @@ export class ScanCache {
     return new ScanCache(path, key, EMPTY, startedMs, false);
   }
 
+  /** How many files the loaded cache knows (the size of the tree it was made for). */
+  get size(): number {
+    return this.previous.files.length;
+  }
+
   /** The stamp and content hash `file` had when it was cached (for a comparison made on another thread). */
   cachedIdentity(file: string): CachedIdentity | undefined {
     const i = this.index.get(file);

@@ -53,14 +53,37 @@ function startWorker(): Worker {
 }
 
 /**
+ * Starts `count` scan workers ahead of the scan, so that their start (about 100 ms: Node's
+ * bootstrap, the scan modules) overlaps the directory walk; hand them to {@link scanPaths}, or
+ * end them with {@link stopScanWorkers}.
+ */
+export function startScanWorkers(count: number): Worker[] {
+  return Array.from({ length: count }, () => {
+    const worker = startWorker();
+    // Until a scan takes it, a worker's failure is kept for the scan to report (not an uncaught error).
+    worker.on("error", (error) => failures.set(worker, error));
+    return worker;
+  });
+}
+
+/** Errors of workers that failed before or while a scan had them. */
+const failures = new WeakMap<Worker, Error>();
+
+/** Ends workers that {@link startScanWorkers} started and no scan took. */
+export async function stopScanWorkers(threads: readonly Worker[]): Promise<void> {
+  await Promise.all(threads.map((t) => t.terminate()));
+}
+
+/**
  * Scans `paths` (relative to `root`) on this thread and `workers` worker threads (0: this
- * thread alone), calling `apply` with each path's outcome (in no particular order).
+ * thread alone; or workers already started by {@link startScanWorkers}, which this ends),
+ * calling `apply` with each path's outcome (in no particular order).
  */
 export async function scanPaths(
   root: string,
   paths: readonly string[],
   cache: ScanCache | undefined,
-  workers: number,
+  workers: number | readonly Worker[],
   apply: (path: string, outcome: FileOutcome) => void,
 ): Promise<void> {
   const reader = new FileReader();
@@ -73,7 +96,7 @@ export async function scanPaths(
   };
   const cachedStamps = (batch: readonly string[]): ScanRequest["cached"] => (cache === undefined ? undefined : batch.map((p) => cache.cachedIdentity(p) ?? null));
 
-  const threads = Array.from({ length: workers }, startWorker);
+  const threads = typeof workers === "number" ? startScanWorkers(workers) : workers;
   const run = (worker: Worker): Promise<void> =>
     new Promise((resolve, reject) => {
       const batches = new Map<number, readonly string[]>();
@@ -103,6 +126,12 @@ export async function scanPaths(
       worker.on("exit", (code) => {
         if (batches.size > 0) reject(new Error(`scan worker exited with code ${code} during the scan`));
       });
+      // A worker started ahead that already failed or ended would never answer.
+      const failed = failures.get(worker);
+      if (failed !== undefined || worker.threadId < 0) {
+        reject(failed ?? new Error("scan worker exited before the scan"));
+        return;
+      }
       for (let i = 0; i < IN_FLIGHT; i++) send();
       if (batches.size === 0) resolve();
     });

@@ -14,7 +14,8 @@ import type { Config } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { ScannedFile } from "../types.js";
 import type { ScanCache } from "./cache.js";
-import { defaultScanWorkers, scanPaths } from "./scan-pool.js";
+import type { Worker } from "node:worker_threads";
+import { defaultScanWorkers, scanPaths, startScanWorkers, stopScanWorkers } from "./scan-pool.js";
 import { type FileOutcome, cannotRead } from "./scan-file.js";
 
 /**
@@ -40,10 +41,24 @@ const MAX_UNREADABLE_DIRS = 100;
  */
 export async function scanTree(root: string, config: Config, options: ScanOptions = {}): Promise<ScannedFile[]> {
   const { cache } = options;
-  const { paths, unreadable } = await listFiles(root, config, cache === undefined ? [] : cacheFileIgnore(root, cache.path));
+  // A cache made for a large tree says, before the walk, that this one is large too: the workers
+  // then start while the tree is walked (their start and the walk take about as long).
+  const early = options.workers === undefined && cache !== undefined && cache.size >= PARALLEL_MIN_FILES ? startScanWorkers(defaultScanWorkers()) : undefined;
+  let listed: Awaited<ReturnType<typeof listFiles>>;
+  try {
+    listed = await listFiles(root, config, cache === undefined ? [] : cacheFileIgnore(root, cache.path));
+  } catch (error) {
+    if (early !== undefined) await stopScanWorkers(early);
+    throw error;
+  }
+  const { paths, unreadable } = listed;
   const results: ScannedFile[] = [...unreadable];
-  // A worker costs tens of milliseconds to start: small trees are scanned on this thread alone.
-  const workers = options.workers ?? (paths.length >= PARALLEL_MIN_FILES ? defaultScanWorkers() : 0);
+  // A worker costs about 100 ms to start: smaller trees are scanned on this thread alone.
+  let workers: number | Worker[] = options.workers ?? (paths.length >= PARALLEL_MIN_FILES ? defaultScanWorkers() : 0);
+  if (early !== undefined) {
+    if (paths.length >= PARALLEL_MIN_FILES) workers = early;
+    else await stopScanWorkers(early);
+  }
   await scanPaths(root, paths, cache, workers, (path, outcome) => applyOutcome(path, outcome, cache, results));
   return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

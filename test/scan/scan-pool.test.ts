@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig } from "../../src/config/schema.js";
 import { RACY_MARGIN_MS, ScanCache, scanCacheKey } from "../../src/scan/cache.js";
+import { scanPaths, startScanWorkers } from "../../src/scan/scan-pool.js";
 import { scanTree } from "../../src/scan/tree.js";
 import type { ScannedFile } from "../../src/types.js";
 
@@ -61,6 +62,19 @@ describe("scanPaths", () => {
     } finally {
       rmSync(cachePath, { force: true });
     }
+  });
+
+  it("takes workers started ahead of the walk, and ends them", async () => {
+    const threads = startScanWorkers(2);
+    const paths = inline.map((f) => f.file);
+    const found = new Map<string, unknown>();
+    await scanPaths(root, paths, undefined, threads, (path, outcome) => found.set(path, outcome.kind === "scanned" ? outcome.result : outcome.kind));
+    assert.deepEqual([...found.keys()].sort(), [...paths].sort());
+    assert.deepEqual(paths.map((p) => found.get(p)), inline);
+    // Ended: a second scan cannot use them and says so instead of waiting forever.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(threads.every((t) => t.threadId < 0));
+    await assert.rejects(scanPaths(root, paths, undefined, threads, () => undefined), /exited before the scan/);
   });
 
   it("answers a fresh copy by content hashes on the workers too", async () => {
