@@ -30,6 +30,8 @@ interface DayClass {
   /** Groups of jobs with the same start minutes (jobs with equal times are one group). */
   groups: MinuteGroup[];
   perMinute: Uint32Array;
+  /** The minutes with a start in perMinute, in the order first met. */
+  touched: number[];
 }
 
 interface MinuteGroup {
@@ -94,11 +96,14 @@ export function findCrowds(times: readonly CronTime[], threshold: number): Map<n
     const starts = startMinutes(time);
     let cls = classes.get(starts.dayKey);
     if (cls === undefined) {
-      cls = { runs: runCombinations(time), groups: [], perMinute: new Uint32Array(1440) };
+      cls = { runs: runCombinations(time), groups: [], perMinute: new Uint32Array(1440), touched: [] };
       classes.set(starts.dayKey, cls);
     }
     const per = cls.perMinute;
-    for (const m of starts.starts) per[m] = (per[m] ?? 0) + jobs.length;
+    for (const m of starts.starts) {
+      if (per[m] === 0) cls.touched.push(m);
+      per[m] = (per[m] ?? 0) + jobs.length;
+    }
     const group = groupsByKey.get(starts.groupKey);
     if (group !== undefined) {
       for (const j of jobs) group.jobs.push(j);
@@ -111,12 +116,18 @@ export function findCrowds(times: readonly CronTime[], threshold: number): Map<n
   const keys = [...classes.keys()].sort();
   const list = keys.map((k) => classes.get(k)).filter((c) => c !== undefined);
   // Fast path: even if every class ran on the same day, no minute would be crowded.
+  // Only the minutes with a start are looked at (a few hundred of the 1,440 at most).
   const bound = new Uint32Array(1440);
-  for (const cls of list) for (let m = 0; m < 1440; m++) bound[m] = (bound[m] ?? 0) + (cls.perMinute[m] ?? 0);
-  if (!bound.some((n) => n > threshold)) return result;
-
+  for (const cls of list) for (const m of cls.touched) bound[m] = (bound[m] ?? 0) + (cls.perMinute[m] ?? 0);
   const candidates: number[] = [];
-  for (let m = 0; m < 1440; m++) if ((bound[m] ?? 0) > threshold) candidates.push(m);
+  for (const cls of list) {
+    for (const m of cls.touched) {
+      if ((bound[m] ?? 0) <= threshold) continue;
+      candidates.push(m);
+      bound[m] = 0; // listed once
+    }
+  }
+  if (candidates.length === 0) return result;
 
   const signatures = signaturesOf(keys, list.map((c) => c.runs));
   // Starts per minute on the days of each signature (only the candidate minutes can be crowded).
@@ -242,15 +253,10 @@ function signaturesOf(keys: readonly string[], runs: readonly Uint8Array[]): Sig
 
 let totals: number[] | undefined;
 
-/** Reference days per weekday. */
+/** Reference days per weekday (day d has weekday referenceWeekday(d) = (1 + d) % 7). */
 function weekdayTotals(): number[] {
-  if (totals === undefined) {
-    totals = [0, 0, 0, 0, 0, 0, 0];
-    for (let d = 0; d < REFERENCE_DAYS; d++) {
-      const w = referenceWeekday(d);
-      totals[w] = (totals[w] ?? 0) + 1;
-    }
-  }
+  // The days with weekday w are d = first + 7k, first = (w + 6) % 7: ceil((REFERENCE_DAYS - first) / 7) of them.
+  totals ??= [0, 1, 2, 3, 4, 5, 6].map((w) => Math.ceil((REFERENCE_DAYS - ((w + 6) % 7)) / 7));
   return totals;
 }
 
