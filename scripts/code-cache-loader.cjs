@@ -21,8 +21,9 @@ const DIGEST_BYTES = 32;
 
 /** The bundle compiled as a CommonJS module body, with its cache when that is the bundle's. */
 function compile() {
-  const source = readFileSync(BUNDLE);
-  const digest = createHash("sha256").update(source).digest();
+  // Read as text (node's fast path, no Buffer of the bundle) and hashed as its UTF-8 bytes.
+  const source = readFileSync(BUNDLE, "utf8");
+  const digest = createHash("sha256").update(source, "utf8").digest();
   let cachedData;
   try {
     const cache = readFileSync(CACHE);
@@ -31,7 +32,7 @@ function compile() {
     // No cache (a build without one, or it was removed): compile from the source.
   }
   // One line of wrapper before the bundle's first line keeps its line numbers in stack traces.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`;
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   return { script: new Script(wrapped, { filename: BUNDLE, cachedData }), digest };
 }
 

@@ -73,8 +73,8 @@ const pathOrOff = (what: string) =>
     }),
   );
 
-/** Keys of both modes. */
-const common = {
+/** Keys of both modes (a function: each mode's schema is built on its first use, below). */
+const common = () => ({
   logfile: z.optional(absolutePath),
   loglevel: z._default(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }), "info"),
   termination_timeout: z._default(seconds("0 or more").check(z.nonnegative("must be 0 or more seconds")), 10),
@@ -85,9 +85,9 @@ const common = {
   ),
   textfile_dir: z.optional(pathOrOff("the Prometheus textfile")),
   record_timeout: z.optional(seconds("more than 0").check(z.positive("must be more than 0 seconds"))),
-};
+});
 
-const zooKeeperMode = z.pipe(
+const zooKeeperMode = () => z.pipe(
   z
     .strictObject({
       zkhosts: checked('must be a string "host:port,host:port"', zkhostsProblem),
@@ -95,7 +95,7 @@ const zooKeeperMode = z.pipe(
       session_timeout: z._default(seconds("more than 0").check(z.positive("must be more than 0 seconds")), 30),
       connect_timeout: z._default(seconds("more than 0").check(z.positive("must be more than 0 seconds")), 10),
       run_records: z.optional(z.boolean({ error: "must be true or false" })),
-      ...common,
+      ...common(),
     })
     .check(
       z.check((ctx) => {
@@ -115,17 +115,24 @@ const zooKeeperMode = z.pipe(
   z.transform((config) => ({ mode: "zookeeper" as const, ...config })),
 );
 
-const localMode = z.pipe(
+const localMode = () => z.pipe(
   z.strictObject({
     groups: z.optional(groupTable),
     lockdir: z._default(absolutePath, DEFAULT_LOCKDIR),
-    ...common,
+    ...common(),
   }),
   z.transform((config) => ({ mode: "local" as const, ...config })),
 );
 
 /** The validated configuration with every default filled in: ZooKeeper mode when the file names `zkhosts`, local mode otherwise. */
-export type SwitchmanConfig = z.output<typeof zooKeeperMode> | z.output<typeof localMode>;
+export type SwitchmanConfig = z.output<ReturnType<typeof zooKeeperMode>> | z.output<ReturnType<typeof localMode>>;
+
+/**
+ * Each mode's schema, built on first use: a start validates one mode only, and building zod's
+ * schemas is most of a config load's cost (issue 14). The schemas themselves are the ones above.
+ */
+const schemas: { zookeeper?: ReturnType<typeof zooKeeperMode>; local?: ReturnType<typeof localMode> } = {};
+const schemaFor = (zk: boolean) => (zk ? (schemas.zookeeper ??= zooKeeperMode()) : (schemas.local ??= localMode()));
 
 /** Default of `record_timeout`, seconds. */
 export const DEFAULT_RECORD_TIMEOUT_S = 2;
@@ -184,7 +191,7 @@ export function validateConfig(data: unknown): { config: SwitchmanConfig } | { p
   // without it against local mode, never against whichever branch the union found closer. (The
   // union of both gives the same result: local mode's strict object refuses `zkhosts`, and
   // ZooKeeper mode requires it; parsing one branch costs a start half the validation.)
-  const result = ("zkhosts" in data ? zooKeeperMode : localMode).safeParse(data);
+  const result = schemaFor("zkhosts" in data).safeParse(data);
   if (result.success) return { config: result.data };
   return { problems: result.error.issues.map(describe) };
 }
