@@ -29,6 +29,7 @@ import { createRequire } from "node:module";
 import { endianness } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Worker } from "node:worker_threads";
 import type { Config } from "../config/schema.js";
 import type { Position, RawEntry, RawSection, ScanProblem, ScannedFile } from "../types.js";
 import { VERSION } from "../version.js";
@@ -38,6 +39,20 @@ const CACHE_FORMAT = 7; // 5: near misses of METADATA are reported; 6: sections 
 const TOOL = "cronmeta-scan-cache";
 /** Files changed this recently before a scan are re-read next time (timestamps are coarse: a kernel tick, or 2 s on FAT). */
 export const RACY_MARGIN_MS = 3000;
+
+/**
+ * A cache file at least this large starts the scan workers before it is parsed: about 16,000
+ * files (the workers' threshold, tree.ts) at 100 bytes or more per entry (166 on the benchmark tree).
+ */
+const EARLY_WORKERS_MIN_BYTES = 1_600_000;
+
+/** Scan workers started ahead and unref'ed (scan-pool.ts is loaded only then). */
+async function startIdleWorkers(): Promise<Worker[]> {
+  const pool = await import("./scan-pool.js");
+  const workers = pool.startScanWorkers(pool.defaultScanWorkers());
+  for (const worker of workers) worker.unref();
+  return workers;
+}
 
 /** Where the cache lives by default: the find-cache-dir convention, skipped by the scanner and by most .gitignore files. */
 export function defaultCacheLocation(root: string): string {
@@ -172,6 +187,7 @@ export class ScanCache {
     /** Wall-clock time the scan started (ms since the epoch). */
     private readonly startedMs: number,
     usable: boolean,
+    private workers?: Worker[],
   ) {
     this.changed = !usable;
     previous.files.forEach((file, i) => this.index.set(file, i));
@@ -183,13 +199,28 @@ export class ScanCache {
    * an empty cache (never an error). `startedMs` defaults to now: call this before the scan.
    */
   static async load(path: string, key: string, startedMs: number = Date.now()): Promise<ScanCache> {
+    let workers: Worker[] | undefined;
     try {
-      const data = decode(JSON.parse(await readFile(path, "utf8")) as unknown);
-      if (data !== undefined && data.key === key) return new ScanCache(path, key, dropDamaged(data), startedMs, true);
+      const text = await readFile(path, "utf8");
+      // A cache file this large was made for a tree the scan workers will scan: they start now,
+      // so that their start overlaps this parse and the walk (see takeWorkers).
+      if (text.length >= EARLY_WORKERS_MIN_BYTES) workers = await startIdleWorkers();
+      const data = decode(JSON.parse(text) as unknown);
+      if (data !== undefined && data.key === key) return new ScanCache(path, key, dropDamaged(data), startedMs, true, workers);
     } catch {
       // Missing or corrupt: start empty, rewrite on save.
     }
-    return new ScanCache(path, key, EMPTY, startedMs, false);
+    return new ScanCache(path, key, EMPTY, startedMs, false, workers);
+  }
+
+  /**
+   * The scan workers {@link load} started for a large tree, once (the scan takes them and ends
+   * them; until then they are unref'ed, so that they never keep the process alive).
+   */
+  takeWorkers(): Worker[] | undefined {
+    const workers = this.workers;
+    this.workers = undefined;
+    return workers;
   }
 
   /** How many files the loaded cache knows (the size of the tree it was made for). */

@@ -97,6 +97,7 @@ export async function scanPaths(
   const cachedStamps = (batch: readonly string[]): ScanRequest["cached"] => (cache === undefined ? undefined : batch.map((p) => cache.cachedIdentity(p) ?? null));
 
   const threads = typeof workers === "number" ? startScanWorkers(workers) : workers;
+  for (const thread of threads) thread.ref(); // workers started ahead may have been unref'ed
   const run = (worker: Worker): Promise<void> =>
     new Promise((resolve, reject) => {
       const batches = new Map<number, readonly string[]>();

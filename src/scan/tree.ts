@@ -42,8 +42,12 @@ const MAX_UNREADABLE_DIRS = 100;
 export async function scanTree(root: string, config: Config, options: ScanOptions = {}): Promise<ScannedFile[]> {
   const { cache } = options;
   // A cache made for a large tree says, before the walk, that this one is large too: the workers
-  // then start while the tree is walked (their start and the walk take about as long).
-  const early = options.workers === undefined && cache !== undefined && cache.size >= PARALLEL_MIN_FILES ? startScanWorkers(defaultScanWorkers()) : undefined;
+  // then start while the cache is parsed (ScanCache.load) and the tree walked (their start and
+  // the walk take about as long).
+  const loaded = cache?.takeWorkers();
+  if (loaded !== undefined && options.workers !== undefined) await stopScanWorkers(loaded);
+  const early =
+    options.workers !== undefined ? undefined : (loaded ?? (cache !== undefined && cache.size >= PARALLEL_MIN_FILES ? startScanWorkers(defaultScanWorkers()) : undefined));
   let listed: Awaited<ReturnType<typeof listFiles>>;
   try {
     listed = await listFiles(root, config, cache === undefined ? [] : cacheFileIgnore(root, cache.path));

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultConfig } from "../../src/config/schema.js";
 import { RACY_MARGIN_MS, ScanCache, defaultCacheLocation, scanCacheKey } from "../../src/scan/cache.js";
+import { defaultScanWorkers, stopScanWorkers } from "../../src/scan/scan-pool.js";
 import { scanTree } from "../../src/scan/tree.js";
 
 const config = defaultConfig();
@@ -178,6 +179,24 @@ describe("scan cache", () => {
       assert.equal(cache.hits, 0, content.slice(0, 40));
       assert.doesNotThrow(() => JSON.parse(readFileSync(cachePath, "utf8")));
     }
+  });
+
+  it("starts the scan workers while it parses a large cache file, for the scan to take (or nobody: they are unref'ed)", async () => {
+    const root = project("large", { "a.sh": pod("@daily") });
+    const cachePath = join(dir, "large.json");
+    const small = await ScanCache.load(cachePath, key, later());
+    assert.equal(small.takeWorkers(), undefined);
+    // Damaged and large: ignored as a cache, but it says the tree is large.
+    writeFileSync(cachePath, `{"files":[${'"x",'.repeat(400_000)}`);
+    const large = await ScanCache.load(cachePath, key, later());
+    const workers = large.takeWorkers();
+    assert.equal(workers?.length, defaultScanWorkers());
+    assert.equal(large.takeWorkers(), undefined, "taken once");
+    await stopScanWorkers(workers ?? []);
+    // The scan ends workers it is given but does not use (a one-file tree is scanned on this thread).
+    const again = await ScanCache.load(cachePath, key, later());
+    assert.deepEqual(times(await scanTree(root, config, { cache: again })), ["a.sh:@daily"]);
+    assert.equal(again.takeWorkers(), undefined);
   });
 
   it("keys the cache by include/exclude/debianDir", () => {
