@@ -285,11 +285,23 @@ export class RunRecorder {
 
   /** Waits for `work` at most `timeoutMs`; a late one is reported and left to finish on its own. */
   private async bounded(work: Promise<void>, what: string): Promise<void> {
+    const begun = performance.now();
+    let done = false;
+    const finished = work.then(() => {
+      done = true;
+      return "done" as const;
+    });
+    // Work of synchronous file calls (a skip's, the FINISH's) has settled once the microtasks
+    // have run, before an immediate does: then no timer is armed (a skip's first and only
+    // timer cost it about a millisecond, half of it at exit). Only work that waits (a retry's
+    // pause, the START's thread-pool calls) gets one.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (done) return;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), this.settings.timeoutMs);
+      timer = setTimeout(() => resolve("late"), Math.max(0, this.settings.timeoutMs - (performance.now() - begun)));
     });
-    const outcome = await Promise.race([work.then(() => "done" as const), late]);
+    const outcome = await Promise.race([finished, late]);
     clearTimeout(timer);
     if (outcome === "late") {
       this.warnOnce(`run records: the local ${what} records took longer than ${this.settings.timeoutMs} ms (record_timeout); not waiting for them`);

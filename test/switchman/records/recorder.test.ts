@@ -53,7 +53,9 @@ function newest(state: string): HostRecord | undefined {
 
 function journal(state: string): Record<string, unknown>[] {
   const path = join(state, String(uid), "journal.jsonl");
-  return existsSync(path) ? readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>) : [];
+  // The file exists, empty, between the append's open and its write.
+  const lines = existsSync(path) ? readFileSync(path, "utf8").split("\n").filter((l) => l !== "") : [];
+  return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 function warningsInto(list: string[]): (level: "debug" | "warning", message: string) => void {
@@ -67,7 +69,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 test("a run shorter than the START's delay: the journal gets START at once, the host record and textfile one update with START and FINISH", async () => {
   await withDirs(async (dirs) => {
     const warnings: string[] = [];
-    const recorder = new RunRecorder(settings(dirs), identity, warningsInto(warnings));
+    // A delay no loaded machine reaches here (the default, 1 s, is START_RECORD_DELAY_MS).
+    const recorder = new RunRecorder(settings(dirs, { startRecordDelayMs: 60_000 }), identity, warningsInto(warnings));
     recorder.start();
     await waitFor(() => journal(dirs.state).length === 1);
     assert.deepEqual(published(dirs.state), [], "no host record while the START waits");
@@ -92,10 +95,11 @@ test("a longer run: the START's host record and textfile are written once the de
     const warnings: string[] = [];
     const recorder = new RunRecorder(settings(dirs, { startRecordDelayMs: 20 }), identity, warningsInto(warnings));
     recorder.start();
-    await waitFor(() => published(dirs.state).length === 1);
+    const textfile = join(dirs.textfiles, `switchman-${uid}-job.prom`);
+    await waitFor(() => published(dirs.state).length === 1 && existsSync(textfile)); // the textfile follows the record
     const running = newest(dirs.state);
     assert.deepEqual([running?.runs, running?.start?.run, running?.finish], [1, recorder.run, undefined], "a run under way");
-    assert.match(readFileSync(join(dirs.textfiles, `switchman-${uid}-job.prom`), "utf8"), /^switchman_job_runs_total\{[^}]*\} 1$/m);
+    assert.match(readFileSync(textfile, "utf8"), /^switchman_job_runs_total\{[^}]*\} 1$/m);
     await recorder.finish({ ...success, outcome: "failure", status: 3, exitCode: 3 });
     assert.deepEqual(warnings, []);
     assert.deepEqual(published(dirs.state), [1, 2]);
