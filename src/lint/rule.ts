@@ -41,6 +41,7 @@ export interface RuleReport {
 /** A lint rule. */
 export interface Rule {
   meta: RuleMeta;
+  /** Reports each problem as a fresh object: `report` hands it over (the engine makes it the diagnostic). */
   check(context: RuleContext, report: (problem: RuleReport) => void): void;
 }
 
