@@ -124,9 +124,11 @@ async function listFiles(root: string, config: Config, extraIgnore: string[]): P
         .map((p) => p.replace(/^(\.\/)+/, ""))
         // An include like `../x/**` or `/etc/**` must not reach outside the root.
         .filter((p) => !isAbsolute(p) && p !== ".." && !p.startsWith("../"));
-      const linked = await linkedPaths(root, fg.generateTasks(config.include, options));
+      const tasks = fg.generateTasks(config.include, options);
+      const linked = await linkedPaths(root, tasks);
       const paths = linked.size === 0 ? found : found.filter((p) => !isUnder(p, linked));
-      return { paths: [...new Set(paths)], unreadable };
+      // Only several walks (tasks) can list a file twice; one walk lists each file once.
+      return { paths: tasks.length <= 1 ? paths : [...new Set(paths)], unreadable };
     } catch (error) {
       const err = error as NodeJS.ErrnoException;
       const rel = err.path === undefined ? undefined : relative(root, err.path).split(sep).join("/");

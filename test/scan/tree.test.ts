@@ -122,6 +122,12 @@ describe("scanTree", () => {
     ]);
   });
 
+  it("lists a file once when several include globs match it, in one walk or several", async () => {
+    const once = await files({ include: ["bin/*.pl"] });
+    assert.deepEqual(await files({ include: ["bin/*.pl", "bin/**/*.pl", "bin/c*.pl"] }), once);
+    assert.deepEqual(await files({ include: ["bin/*.pl", "**/bin/*.pl", "./bin/cleanup.pl"] }), once);
+  });
+
   it("cannot be made to skip .git or node_modules off, nor to leave the root", async () => {
     assert.deepEqual(await files({ include: [".git/**", "node_modules/**", "**/node_modules/**"] }), []);
     for (const include of [["../**"], [`${base}/outside/*`], ["linked-dir/*"], ["linked-dir/secret.pl"], ["bin/outside.pl", "bin/alias.pl", "bin/pipe.pl"]]) {

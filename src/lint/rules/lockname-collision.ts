@@ -18,7 +18,9 @@ export const locknameCollision: Rule = {
     const byName = new Map<string, SectionFacts[]>();
     for (const facts of context.sections) {
       if (facts.lock === false) continue;
-      byName.set(facts.lockname, [...(byName.get(facts.lockname) ?? []), facts]);
+      const group = byName.get(facts.lockname);
+      if (group === undefined) byName.set(facts.lockname, [facts]);
+      else group.push(facts); // not a copy per job: many jobs may share a name
     }
     for (const [name, group] of byName) {
       if (group.length < 2 || group.every((f) => f.locknameExplicit)) continue;
