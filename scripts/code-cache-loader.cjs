@@ -31,25 +31,26 @@ function compile() {
   } catch {
     // No cache (a build without one, or it was removed): compile from the source.
   }
-  // One line of wrapper before the bundle's first line keeps its line numbers in stack traces.
+  // The wrapper shares the bundle's first line, so stack traces keep its line numbers. The
+  // bundle has no import() (postbuild.mjs turns it into require()), which vm.Script lacks.
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
   return { script: new Script(wrapped, { filename: BUNDLE, cachedData }), digest };
 }
 
-/** Runs the bundle (switchman's main; it exits the process). */
+/** Runs the bundle as a CommonJS module of this directory: its require() resolves from here. */
 function run(script) {
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, require, module, BUNDLE, __dirname);
 }
 
-/** Starts switchman: the bundle reads process.argv and exits the process. */
+/** Starts the executable: the bundle reads process.argv (and switchman's exits the process). */
 function start() {
   run(compile().script);
 }
 
 /**
- * For the build (scripts/postbuild.mjs) only: starts switchman like start() and at exit
- * writes the code cache of what it compiled to `out`.
+ * For the build (scripts/postbuild.mjs) only: starts the executable like start() and at exit
+ * writes the digest and the code cache of what it compiled to `out`.
  */
 function train(out) {
   const { script, digest } = compile();
