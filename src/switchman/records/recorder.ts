@@ -291,6 +291,7 @@ export class RunRecorder {
       done = true;
       return "done" as const;
     });
+    finished.catch(() => undefined); // handled by the race below, after the immediate: never "unhandled" meanwhile
     // Work of synchronous file calls (a skip's, the FINISH's) has settled once the microtasks
     // have run, before an immediate does: then no timer is armed (a skip's first and only
     // timer cost it about a millisecond, half of it at exit). Only work that waits (a retry's
