@@ -1,7 +1,7 @@
 /**
  * The file calls of the local run records, in two flavours behind one promise-shaped interface:
  *
- * - `asyncFs` (node:fs/promises, libuv's thread pool): for the START, which is written while CMD
+ * - `asyncFs` (node:fs/promises, libuv's thread pool, loaded on first use): for the START, which is written while CMD
  *   runs and the lock watch must keep beating, whatever the disk does;
  * - `syncFs` (the *Sync calls, wrapped in settled promises): for a skip and the FINISH, when
  *   nothing else runs in switchman. A thread-pool round trip costs 0.05-0.2 ms and the first one
@@ -26,8 +26,10 @@ import {
   utimesSync,
   writeFileSync,
   writeSync,
+  // node:fs's `promises` is a getter that loads node:fs/promises (about 1 ms of a start) on first
+  // use: read it at each call, never at import, so that a skip (synchronous calls only) never loads it.
+  promises as fsPromises,
 } from "node:fs";
-import * as promises from "node:fs/promises";
 
 /** An open file: its size and inode, one write(2), close. */
 export interface FsFile {
@@ -90,22 +92,22 @@ export const syncFs: Fs = {
 /** The asynchronous flavour (thread pool). */
 export const asyncFs: Fs = {
   open: async (path, flags, mode) => {
-    const file = await promises.open(path, flags, mode);
+    const file = await fsPromises.open(path, flags, mode);
     return {
       stat: () => file.stat(),
       write: async (bytes) => (await file.write(bytes, 0, bytes.length)).bytesWritten,
       close: () => file.close(),
     };
   },
-  stat: (path) => promises.stat(path),
-  lstat: (path) => promises.lstat(path),
-  readdir: (path) => promises.readdir(path),
-  readFile: (path) => promises.readFile(path, "utf8"),
-  writeFile: (path, text, mode, flag = "w") => promises.writeFile(path, text, { mode, flag }),
-  mkdir: async (path, mode, recursive = false) => void (await promises.mkdir(path, { mode, recursive })),
-  chmod: (path, mode) => promises.chmod(path, mode),
-  link: (existing, name) => promises.link(existing, name),
-  rename: (from, to) => promises.rename(from, to),
-  unlink: (path) => promises.unlink(path),
-  utimes: (path, time) => promises.utimes(path, time, time),
+  stat: (path) => fsPromises.stat(path),
+  lstat: (path) => fsPromises.lstat(path),
+  readdir: (path) => fsPromises.readdir(path),
+  readFile: (path) => fsPromises.readFile(path, "utf8"),
+  writeFile: (path, text, mode, flag = "w") => fsPromises.writeFile(path, text, { mode, flag }),
+  mkdir: async (path, mode, recursive = false) => void (await fsPromises.mkdir(path, { mode, recursive })),
+  chmod: (path, mode) => fsPromises.chmod(path, mode),
+  link: (existing, name) => fsPromises.link(existing, name),
+  rename: (from, to) => fsPromises.rename(from, to),
+  unlink: (path) => fsPromises.unlink(path),
+  utimes: (path, time) => fsPromises.utimes(path, time, time),
 };
