@@ -19,8 +19,12 @@ const BUNDLE = join(__dirname, "bundle.cjs");
 const CACHE = `${BUNDLE}.cache`;
 const DIGEST_BYTES = 32;
 
-/** The bundle compiled as a CommonJS module body, with its cache when that is the bundle's. */
-function compile() {
+/**
+ * The bundle compiled as a CommonJS module body, with its cache when that is the bundle's.
+ * `filename` names it in stack traces; V8 keeps the name a cache was made under (so a package's
+ * training run names the path the bundle is installed at).
+ */
+function compile(filename = BUNDLE) {
   // Read as text (node's fast path, no Buffer of the bundle) and hashed as its UTF-8 bytes.
   const source = readFileSync(BUNDLE, "utf8");
   const digest = createHash("sha256").update(source, "utf8").digest();
@@ -34,7 +38,7 @@ function compile() {
   // The wrapper shares the bundle's first line, so stack traces keep its line numbers. The
   // bundle has no import() (postbuild.mjs turns it into require()), which vm.Script lacks.
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  return { script: new Script(wrapped, { filename: BUNDLE, cachedData }), digest };
+  return { script: new Script(wrapped, { filename, cachedData }), digest };
 }
 
 /** Runs the bundle as a CommonJS module of this directory: its require() resolves from here. */
@@ -50,10 +54,11 @@ function start() {
 
 /**
  * For the build (scripts/postbuild.mjs) only: starts the executable like start() and at exit
- * writes the digest and the code cache of what it compiled to `out`.
+ * writes the digest and the code cache of what it compiled to `out`; `filename`: where the
+ * bundle will be run from (default: here).
  */
-function train(out) {
-  const { script, digest } = compile();
+function train(out, filename = BUNDLE) {
+  const { script, digest } = compile(filename);
   process.on("exit", () => writeFileSync(out, Buffer.concat([digest, script.createCachedData()])));
   run(script);
 }

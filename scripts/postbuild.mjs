@@ -1,26 +1,31 @@
 #!/usr/bin/env node
 // After tsc (`npm run build`, and debian/rules with its own output directory):
 //
-//   node scripts/postbuild.mjs [DIST]     DIST defaults to dist
+//   node scripts/postbuild.mjs [DIST] [--installed-dist switchman=DIR] [--installed-dist cronmeta=DIR]
+//
+// DIST defaults to dist. --installed-dist: where a package will install that executable's DIST
+// (debian/rules: /usr/share/switchman/dist, /usr/share/cronmeta/dist), which its code cache
+// then names, so that the cache is the same bytes wherever the package is built (V8 keeps the
+// file name a cache was made under, for stack traces).
 //
 // 1. switchman's executable becomes one bundle (issue 14): esbuild bundles switchman and the npm
 //    code it runs (zod/mini, and the ZooKeeper client, whose modules run only when ZooKeeper
 //    mode imports them) into DIST/switchman/bundle.cjs, CommonJS (no ES module loader at
 //    start), with every module behind a dynamic import (the run path, ZooKeeper, leases, the
 //    canary, --status) run only when imported. The executable DIST/switchman/cli.cjs
-//    (scripts/switchman-loader.cjs) runs it with V8's code cache (bundle.cjs.cache), which
+//    (scripts/code-cache-loader.cjs) runs it with V8's code cache (bundle.cjs.cache), which
 //    this build makes from one skip run: a cron line's start then neither parses the bundle nor
 //    compiles its skip path. One file rather than chunks: esbuild's chunks made a skip load 15
 //    files, which cost more CPU and memory than the source it does not run. tsc's
 //    DIST/switchman/cli.js becomes a forwarder to cli.cjs. The Debian switchman package ships
 //    exactly these files and the notices (debian/bundle.mjs). Syntax for Node 18 (Debian 12's
 //    nodejs 18.19/18.20).
-// 2. So does cronmeta's (the build tool; Node 20, like its Depends): DIST/cli/cronmeta.js with
-//    commander, zod, fast-glob, eta and the rest, its chunks (the commands, loaded on demand)
-//    and the scan worker (DIST/cli/scan-worker.js, beside the chunk that starts it, which
-//    finds it by URL) in DIST/cli/. @babel/parser stays outside: the scanner loads it from
-//    node_modules only for a tree with JavaScript candidates. tsc's modules stay in DIST for
-//    the library (DIST/index.js) and `cronmeta monitor`'s imports of switchman's modules.
+// 2. So does cronmeta's (the build tool; Node 20, like its Depends): DIST/cli/bundle.cjs with
+//    commander, zod, fast-glob, eta, @babel/parser (required only for a tree with JavaScript
+//    candidates) and the rest, run by DIST/cli/cronmeta.cjs with its code cache (made from a
+//    lint of examples/my-project), and the scan worker (DIST/cli/scan-worker.js, an ES module
+//    of its own, found by URL) in DIST/cli/. tsc's modules stay in DIST for the library
+//    (DIST/index.js) and `cronmeta monitor`'s imports of switchman's modules.
 // 3. The executables get mode 0755 (tsc does not keep modes).
 //
 // Offline: esbuild comes from node_modules (a devDependency, installed by `npm ci`).
@@ -29,12 +34,22 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSyn
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 import { build } from "esbuild";
 
 /** The source tree: esbuild names bundled modules by their path relative to it. */
 const repo = resolve(fileURLToPath(new URL("..", import.meta.url)));
 
-const dist = resolve(process.argv[2] ?? "dist");
+const { values: options, positionals } = parseArgs({ allowPositionals: true, options: { "installed-dist": { type: "string", multiple: true, default: [] } } });
+const dist = resolve(positionals[0] ?? "dist");
+/** Executable name (switchman, cronmeta) → the DIST its package installs. */
+const installedDist = new Map(
+  options["installed-dist"].map((pair) => {
+    const match = /^(switchman|cronmeta)=(\/.*)$/.exec(pair);
+    if (match === null) throw new Error(`--installed-dist ${pair}: write switchman=/ABSOLUTE/DIR or cronmeta=/ABSOLUTE/DIR`);
+    return [match[1], match[2]];
+  }),
+);
 const switchmanDir = join(dist, "switchman");
 const entry = join(switchmanDir, "cli.js");
 // esbuild bundles from src/ (it compiles TypeScript itself; tsc has type-checked the same files):
@@ -111,7 +126,7 @@ async function bundleSwitchman() {
     outdir: switchmanDir,
     target: "node18",
   });
-  const files = [NOTICES, ...writeOutputs(result, switchmanDir), ...writeOutputs(zookeeper, switchmanDir), ...executable(switchmanDir, "cli.cjs", trainSwitchman)].sort();
+  const files = [NOTICES, ...writeOutputs(result, switchmanDir), ...writeOutputs(zookeeper, switchmanDir), ...executable(switchmanDir, "cli.cjs", trainSwitchman, installedDist.has("switchman") ? join(installedDist.get("switchman"), "switchman") : undefined)].sort();
   const inputs = { ...result.metafile.inputs, ...zookeeper.metafile.inputs };
   writeFileSync(join(switchmanDir, NOTICES), notices(bundledPackages({ inputs })));
   writeFileSync(join(switchmanDir, BUNDLE_LIST), `${JSON.stringify(files, null, 2)}\n`);
@@ -140,7 +155,7 @@ const commonJs = {
  * holds the functions such a start compiles. Another node (V8) refuses it and compiles the
  * bundle as without a cache. Returns the files it made, relative to `dir`.
  */
-function executable(dir, name, train) {
+function executable(dir, name, train, installedDir) {
   const bundle = join(dir, BUNDLE);
   writeFileSync(bundle, readFileSync(bundle, "utf8").replace(/^#!.*\n/, ""));
   copyFileSync(join(repo, "scripts", "code-cache-loader.cjs"), join(dir, name));
@@ -150,8 +165,13 @@ function executable(dir, name, train) {
   const scratch = mkdtempSync(join(tmpdir(), "cronmeta-code-cache-"));
   try {
     const { args, env = {} } = train(scratch);
-    const code = `require(${JSON.stringify(join(dir, name))}).train(${JSON.stringify(cache)})`;
-    const run = spawnSync(process.execPath, ["-e", code, "--", name, ...args], { cwd: scratch, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, encoding: "utf8" });
+    const filename = join(installedDir ?? dir, BUNDLE);
+    const code = `require(${JSON.stringify(join(dir, name))}).train(${JSON.stringify(cache)}, ${JSON.stringify(filename)})`;
+    // A fixed seed for V8's random numbers (the only flag of the training run): the cache is then
+    // the same bytes on every build of the same bundle by the same node (a Debian package builds
+    // reproducibly), and V8 still takes it in a run without the flag (it is not in the cache's
+    // flag hash). Measured: without it, two builds give two different caches.
+    const run = spawnSync(process.execPath, ["--random-seed=1", "-e", code, "--", name, ...args], { cwd: scratch, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, encoding: "utf8" });
     if (run.status !== 0 || run.stderr !== "" || !existsSync(cache)) {
       throw new Error(`${name}'s code cache: the training run failed (exit ${run.status}): ${run.stderr}${run.error?.message ?? ""}`);
     }
@@ -244,7 +264,7 @@ async function bundleCronmeta() {
   const cli = await build({ ...common, ...commonJs, entryPoints: { bundle: src("cli/cronmeta.ts") }, outdir: cliDir, target: "node20", plugins: [bundledBabel] });
   // The scan worker, started by URL from the scan pool: an ES module of its own, Babel from node_modules.
   const worker = await build({ ...common, splitting: false, entryPoints: { "scan-worker": src("scan/scan-worker.ts") }, outdir: cliDir, target: "node20", external: ["@babel/parser"], banner: esmRequire });
-  const files = [...writeOutputs(cli, cliDir), ...writeOutputs(worker, cliDir), ...executable(cliDir, "cronmeta.cjs", trainCronmeta)].sort();
+  const files = [...writeOutputs(cli, cliDir), ...writeOutputs(worker, cliDir), ...executable(cliDir, "cronmeta.cjs", trainCronmeta, installedDist.has("cronmeta") ? join(installedDist.get("cronmeta"), "cli") : undefined)].sort();
   if (files.some((f) => f.includes("/"))) throw new Error(`cronmeta's bundle must be flat in ${cliDir}: ${files.join(", ")}`);
   writeFileSync(list, `${JSON.stringify(files, null, 2)}\n`);
   forwarder(join(cliDir, "cronmeta.js"), "cronmeta.cjs");

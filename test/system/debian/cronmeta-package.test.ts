@@ -24,6 +24,16 @@ const TOOL_ONLY = ["@babel/parser", "commander", "comment-parser", "cronstrue", 
 /** switchman is one bundle (scripts/postbuild.mjs): its npm code is inside, no node_modules. */
 const SWITCHMAN_MODULES: string[] = [];
 
+/**
+ * A code cache names the file it was made for (V8 keeps it for stack traces): the bundle's
+ * installed path, and no build directory (which would make the package's bytes depend on where
+ * it was built).
+ */
+function assertNamesOnly(cache: Buffer, installed: string): void {
+  assert.ok(cache.includes(installed), `the code cache does not name ${installed}`);
+  assert.ok(!cache.includes("debian/build"), "the code cache names the build directory");
+}
+
 describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 }, () => {
   let work = "";
   const debs = new Map<string, string>();
@@ -103,8 +113,9 @@ describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 },
     assert.deepEqual(own.filter((f) => !/^\/usr\/share\/switchman\/dist\/(switchman|syntax)\/|\/dist\/version\.js$/.test(f)), []);
     assert.deepEqual(files("switchman").filter((f) => /\.(ts|map)$/.test(f)), [], "no TypeScript or source maps");
     assert.equal(entry("switchman", "/usr/bin/cronmeta"), undefined);
-    // Exactly the bundle that `npm run build` made and `npm run bench` measures, byte for byte;
-    // V8's code cache is not reproducible byte for byte: it must be the cache of this bundle.
+    // Exactly the bundle that `npm run build` made and `npm run bench` measures, byte for byte.
+    // V8's code cache names the file it was made for: the installed path, never the build
+    // directory (debian/rules' --installed-dist), so it is the same bytes wherever it is built.
     const bundle = JSON.parse(readFileSync(join(repoRoot, "dist/switchman/bundle-files.json"), "utf8")) as string[];
     assert.deepEqual(own.filter((f) => f !== `${share}/dist/switchman/bundle-files.json`).sort(), bundle.map((f) => `${share}/dist/switchman/${f}`).sort());
     const shipped = (f: string): Buffer => readFileSync(join(roots.get("switchman") as string, `${share}/dist/switchman/${f}`));
@@ -112,6 +123,7 @@ describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 },
       assert.ok(shipped(f).equals(readFileSync(join(repoRoot, "dist/switchman", f))), `${f} differs from the checkout's bundle`);
     }
     assert.ok(shipped("bundle.cjs.cache").subarray(0, 32).equals(createHash("sha256").update(shipped("bundle.cjs")).digest()), "the code cache is not the bundle's");
+    assertNamesOnly(shipped("bundle.cjs.cache"), `${share}/dist/switchman/bundle.cjs`);
   });
 
   it("cronmeta ships the build tool, the add-on, templates, schema and its production node_modules, but not switchman", () => {
@@ -124,9 +136,12 @@ describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 },
     assert.equal(entry("cronmeta", `${share}/dist/switchman/supervisor.js`), undefined);
     assert.equal(entry("cronmeta", "/usr/share/perl5/Debian/Debhelper/Sequence/cronmeta.pm")?.mode, "-rw-r--r--");
     assert.equal(entry("cronmeta", `${share}/dist/cli/cronmeta.cjs`)?.mode, "-rwxr-xr-x");
-    // The code cache of the CLI's bundle is the bundle's (scripts/code-cache-loader.cjs checks the same).
+    // The code cache of the CLI's bundle is the bundle's (scripts/code-cache-loader.cjs checks the same)
+    // and names the installed bundle, as switchman's does.
     const cli = (f: string): Buffer => readFileSync(join(roots.get("cronmeta") as string, `${share}/dist/cli/${f}`));
     assert.ok(cli("bundle.cjs.cache").subarray(0, 32).equals(createHash("sha256").update(cli("bundle.cjs")).digest()), "the code cache is not the bundle's");
+    assert.ok(cli("bundle.cjs").equals(readFileSync(join(repoRoot, "dist/cli/bundle.cjs"))), "bundle.cjs differs from the checkout's build");
+    assertNamesOnly(cli("bundle.cjs.cache"), `${share}/dist/cli/bundle.cjs`);
     assert.ok(entry("cronmeta", `${share}/templates/cron.d.eta`));
     assert.ok(entry("cronmeta", `${share}/schema/cronmeta.config.schema.json`));
     assert.deepEqual(files("cronmeta").filter((f) => /\.(ts|map)$/.test(f)), [], "no TypeScript or source maps");
