@@ -1,8 +1,10 @@
 /**
  * The file calls of the local run records, in two flavours behind one promise-shaped interface:
  *
- * - `asyncFs` (node:fs/promises, libuv's thread pool, loaded on first use): for the START, which is written while CMD
- *   runs and the lock watch must keep beating, whatever the disk does;
+ * - `asyncFs` (node:fs's callback calls, libuv's thread pool): for the START, which is written
+ *   while CMD runs and the lock watch must keep beating, whatever the disk does. The callback
+ *   calls rather than node:fs/promises, whose module and the eleven internal ones it loads
+ *   (readline, fs watchers, …) cost a start about 1 ms, and whose FileHandles cost more per call;
  * - `syncFs` (the *Sync calls, wrapped in settled promises): for a skip and the FINISH, when
  *   nothing else runs in switchman. A thread-pool round trip costs 0.05-0.2 ms and the first one
  *   starts the pool; a skip makes about twenty calls, on every host, for every cron line.
@@ -11,6 +13,21 @@
  */
 import type { Stats } from "node:fs";
 import {
+  chmod,
+  close,
+  fstat,
+  link,
+  lstat,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  rename,
+  stat,
+  unlink,
+  utimes,
+  write,
+  writeFile,
   chmodSync,
   closeSync,
   fstatSync,
@@ -26,9 +43,6 @@ import {
   utimesSync,
   writeFileSync,
   writeSync,
-  // node:fs's `promises` is a getter that loads node:fs/promises (about 1 ms of a start) on first
-  // use: read it at each call, never at import, so that a skip (synchronous calls only) never loads it.
-  promises as fsPromises,
 } from "node:fs";
 
 /** An open file: its size and inode, one write(2), close. */
@@ -89,25 +103,31 @@ export const syncFs: Fs = {
   utimes: (path, time) => now(() => utimesSync(path, time, time)),
 };
 
+/** A node:fs callback call as a promise. */
+function called<T>(start: (callback: (error: NodeJS.ErrnoException | null, result: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => start((error, result) => (error ? reject(error) : resolve(result))));
+}
+
+
 /** The asynchronous flavour (thread pool). */
 export const asyncFs: Fs = {
   open: async (path, flags, mode) => {
-    const file = await fsPromises.open(path, flags, mode);
+    const fd = await called<number>((cb) => open(path, flags, mode, cb));
     return {
-      stat: () => file.stat(),
-      write: async (bytes) => (await file.write(bytes, 0, bytes.length)).bytesWritten,
-      close: () => file.close(),
+      stat: () => called<Stats>((cb) => fstat(fd, cb)),
+      write: (bytes) => called<number>((cb) => write(fd, bytes, 0, bytes.length, null, cb)),
+      close: () => called<void>((cb) => close(fd, (error) => cb(error, undefined))),
     };
   },
-  stat: (path) => fsPromises.stat(path),
-  lstat: (path) => fsPromises.lstat(path),
-  readdir: (path) => fsPromises.readdir(path),
-  readFile: (path) => fsPromises.readFile(path, "utf8"),
-  writeFile: (path, text, mode, flag = "w") => fsPromises.writeFile(path, text, { mode, flag }),
-  mkdir: async (path, mode, recursive = false) => void (await fsPromises.mkdir(path, { mode, recursive })),
-  chmod: (path, mode) => fsPromises.chmod(path, mode),
-  link: (existing, name) => fsPromises.link(existing, name),
-  rename: (from, to) => fsPromises.rename(from, to),
-  unlink: (path) => fsPromises.unlink(path),
-  utimes: (path, time) => fsPromises.utimes(path, time, time),
+  stat: (path) => called<Stats>((cb) => stat(path, cb)),
+  lstat: (path) => called<Stats>((cb) => lstat(path, cb)),
+  readdir: (path) => called<string[]>((cb) => readdir(path, cb)),
+  readFile: (path) => called<string>((cb) => readFile(path, "utf8", cb)),
+  writeFile: (path, text, mode, flag = "w") => called<void>((cb) => writeFile(path, text, { mode, flag }, (error) => cb(error, undefined))),
+  mkdir: (path, mode, recursive = false) => called<void>((cb) => mkdir(path, { mode, recursive }, (error) => cb(error, undefined))),
+  chmod: (path, mode) => called<void>((cb) => chmod(path, mode, (error) => cb(error, undefined))),
+  link: (existing, name) => called<void>((cb) => link(existing, name, (error) => cb(error, undefined))),
+  rename: (from, to) => called<void>((cb) => rename(from, to, (error) => cb(error, undefined))),
+  unlink: (path) => called<void>((cb) => unlink(path, (error) => cb(error, undefined))),
+  utimes: (path, time) => called<void>((cb) => utimes(path, time, time, (error) => cb(error, undefined))),
 };
