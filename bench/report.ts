@@ -166,7 +166,7 @@ export function markdownReport(results: BenchResults): string {
         else out.push(`| ${name} | ${ms(cost.skip.cpuMs)} | ${mb(cost.skip.maxRssKb)} | ${ms(cost.floor.cpuMs)} | ${x(cost.cpuRatio)} |`);
       }
       out.push("");
-      out.push("Medians; CPU is user + system from GNU time (10 ms resolution); run records on, as on a box.");
+      out.push("Medians; CPU is user + system from bash's time (1 ms resolution); run records on, as on a box.");
     }
     const records = sw.records;
     if (records !== undefined) {

@@ -28,7 +28,7 @@ export interface StartTimes {
 
 /**
  * The skip path (this host not in the job's group: most starts on a fleet) as a whole process:
- * CPU and peak RSS from GNU time, against `node -e 0` measured in the same loop (issue 14).
+ * CPU (bash's time, to the millisecond) and peak RSS (GNU time), against `node -e 0` measured in the same loop (issue 14).
  */
 export interface SkipCost {
   /** `node -e 0`, interleaved with the skips. */
