@@ -142,8 +142,8 @@ export async function benchMonitor(options: { runs?: number; minutes?: number; l
   const runs = options.runs ?? 5;
   const minutes = options.minutes ?? 3;
   const log = options.log ?? (() => undefined);
-  const cronmeta = join(repo, "dist", "cli", "cronmeta.js");
-  const switchman = join(repo, "dist", "switchman", "cli.js");
+  const cronmeta = join(repo, "dist", "cli", "cronmeta.cjs");
+  const switchman = join(repo, "dist", "switchman", "cli.cjs");
   const work = mkdtempSync(join(tmpdir(), "cronmeta-bench-monitor-"));
   let cluster: ZkCluster | undefined;
   let client: TestZk | undefined;
