@@ -100,6 +100,9 @@ declare module "node-zookeeper-client" {
     sessionTimeout: number;
     /** Picks the server of the next connect attempt and calls back with it (asynchronously). */
     findNextServer(callback: (server: { host: string; port: number | string }) => void): void;
+    /** lib/ConnectionManager.js setState: emitted with the new state on every change (the manager is an EventEmitter). */
+    on(event: "state", listener: (state: number) => void): this;
+    removeListener(event: "state", listener: (state: number) => void): this;
   }
 
   /** lib/Transaction.js: a multi request. */

@@ -315,11 +315,21 @@ export class ZkSession {
     } catch {
       // close() only queues a packet; nothing useful to report if the client is in a bad state.
     }
-    if (wasConnected && timeoutMs > 0) {
-      const deadline = Date.now() + timeoutMs;
-      while (manager.state !== CM_CLOSED && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+    if (wasConnected && timeoutMs > 0 && manager.state !== CM_CLOSED) {
+      // Woken by the state change itself (the server answers the close and drops the socket
+      // in a few ms): a 20 ms poll here cost every ZooKeeper run and skip about 20 ms of wall.
+      await new Promise<void>((resolve) => {
+        const onState = (state: number): void => {
+          if (state === CM_CLOSED) done();
+        };
+        const done = (): void => {
+          clearTimeout(timer);
+          manager.removeListener("state", onState);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        manager.on("state", onState);
+      });
     }
     // In state CLOSING a socket close does not reconnect (lib/ConnectionManager.js onSocketClosed).
     manager.socket?.destroy();
