@@ -102,21 +102,30 @@ function summary(all: number[]): StartTimes {
   return { runs: all.length, medianMs: round1(median(all)), minMs: round1(Math.min(...all)), maxMs: round1(Math.max(...all)) };
 }
 
-/** `on` and `off` spawn-to-exit times, alternated run by run so that drift of the machine hits both alike. */
+/**
+ * `on` and `off` spawn-to-exit times, alternated run by run so that drift of the machine hits
+ * both alike, and in turns of which goes first (on-off, off-on, …): a fixed order measured up
+ * to 6 ms "added" between two runs of the same build.
+ */
 async function pair(on: string[], off: string[], runs: number, env: NodeJS.ProcessEnv): Promise<RecordCost> {
   await timeToExit(on, env);
   await timeToExit(off, env);
   const a: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < runs; i++) {
-    a.push(await timeToExit(on, env));
-    b.push(await timeToExit(off, env));
+    if (i % 2 === 0) {
+      a.push(await timeToExit(on, env));
+      b.push(await timeToExit(off, env));
+    } else {
+      b.push(await timeToExit(off, env));
+      a.push(await timeToExit(on, env));
+    }
   }
   const result = { on: summary(a), off: summary(b) };
   return { ...result, addedMs: round1(result.on.medianMs - result.off.medianMs) };
 }
 
-/** `runs` skips through `argv` and as many `node -e 0`, alternated, after one warm-up of each. */
+/** `runs` skips through `argv` and as many `node -e 0`, alternated (in turns of which goes first), after one warm-up of each. */
 async function skipCost(argv: string[], runs: number, env: NodeJS.ProcessEnv): Promise<SkipCost> {
   const [command, ...args] = argv as [string, ...string[]];
   const options = { cwd: tmpdir(), env };
@@ -129,8 +138,9 @@ async function skipCost(argv: string[], runs: number, env: NodeJS.ProcessEnv): P
   const floor: Run[] = [];
   const skip: Run[] = [];
   for (let i = 0; i < runs; i++) {
-    floor.push(await measure(process.execPath, ["-e", "0"], options));
+    if (i % 2 === 0) floor.push(await measure(process.execPath, ["-e", "0"], options));
     skip.push(ok(await measure(command, args, options), argv.join(" ")));
+    if (i % 2 === 1) floor.push(await measure(process.execPath, ["-e", "0"], options));
   }
   const result = { floor: summarise(floor), skip: summarise(skip) };
   return { ...result, cpuRatio: Math.round((result.skip.cpuMs / result.floor.cpuMs) * 100) / 100 };
