@@ -277,7 +277,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     }
     const records = switchman.records;
     if (records !== undefined && !("error" in records)) {
-      options.log(`switchman run records: run path +${records.runPath.addedMs} ms, skip path +${records.skipPath.addedMs} ms (medians, records on - off)`);
+      options.log(`switchman run records: run path +${records.runPath.addedMs} ms, skip path +${records.skipPath.addedMs} ms (medians of the on - off pairs)`);
     }
   }
   return {

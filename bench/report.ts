@@ -171,15 +171,17 @@ export function markdownReport(results: BenchResults): string {
     const records = sw.records;
     if (records !== undefined) {
       out.push("");
-      out.push("| run records (issue 15), local ZooKeeper: spawn to exit | records on (median) | records off (median) | added (median) |");
-      out.push("|---|---:|---:|---:|");
-      if ("error" in records) out.push(`| – | – | – | ${records.error} |`);
+      out.push("| run records (issue 15), local ZooKeeper: spawn to exit | records on (median) | records off (median) | difference of the medians | added (median of the pairs' differences) |");
+      out.push("|---|---:|---:|---:|---:|");
+      if ("error" in records) out.push(`| – | – | – | – | ${records.error} |`);
       else {
-        const row = (name: string, c: RecordCost): string => `| ${name} | ${c.on.medianMs} ms | ${c.off.medianMs} ms | ${c.addedMs} ms |`;
+        const row = (name: string, c: RecordCost): string => `| ${name} | ${c.on.medianMs} ms | ${c.off.medianMs} ms | ${c.differenceOfMediansMs} ms | ${c.addedMs} ms |`;
         out.push(row("run path (`/bin/true`): START and FINISH in ZooKeeper, journal, host record, textfile", records.runPath));
         out.push(row("skip path (not in the group): journal, host record, textfile; no ZooKeeper request", records.skipPath));
         out.push("");
-        out.push(`${records.runPath.on.runs} runs each, records on and off alternated. Targets: run path at most +10 ms, skip path no ZooKeeper request.`);
+        out.push(
+          `${records.runPath.on.runs} pairs, records on and off back to back, taking turns at going first. Target (issue 15): the run path's added time at most 10 ms: ${records.runPath.addedMs} ms — ${records.runPath.addedMs <= 10 ? "met" : "**missed**"}; the skip path makes no ZooKeeper request (its records are the journal line and the host files).`,
+        );
       }
     }
   }
