@@ -17,6 +17,9 @@ import { describeUser, userName } from "./job-user.js";
 /** Delivers one message to syslog; resolves true once delivered, false when it could not be. */
 export type SyslogSink = (level: LogLevel, message: string) => Promise<boolean>;
 
+/** Where a module that is handed a logger sends its lines (Logger.log, or a test's collector). */
+export type LogFunction = (level: LogLevel, message: string) => void;
+
 /** syslog priorities of switchman's levels (facility cron, like cron's own lines). */
 const PRIORITY: Record<LogLevel, string> = { debug: "debug", info: "info", warning: "warning", critical: "crit" };
 

@@ -12,8 +12,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { lockPath, tryLock, type HeldLock, type LockWait } from "./flock.js";
-
-type Log = (level: "debug" | "info" | "warning" | "critical", message: string) => void;
+import type { LogFunction } from "../log.js";
 
 /** True when `argv` is switchman's, for the lock `name`, with `--concurrency replace`. */
 export function isReplaceableHolder(argv: readonly string[], name: string): boolean {
@@ -32,7 +31,7 @@ export async function replaceLocalHolder(options: {
   name: string;
   env: Record<string, string | undefined>;
   wait: LockWait;
-  log: Log;
+  log: LogFunction;
 }): Promise<HeldLock | undefined> {
   const path = lockPath(options.lockdir, options.name);
   let pid: number | undefined;

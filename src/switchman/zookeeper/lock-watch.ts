@@ -27,6 +27,7 @@ import { systemClock, type Clock, type TimerHandle } from "../clock.js";
 import type { LossReport } from "../coordinator.js";
 import { membership } from "./membership.js";
 import { ZkCallError, type ZkSession } from "./session.js";
+import type { LogFunction } from "../log.js";
 
 const { Exception, Event } = zookeeper;
 
@@ -42,8 +43,6 @@ function afterPendingIo(action: () => void): void {
 
 /** A heartbeat without an answer for this long makes the client drop the connection and try the next server, ms. */
 export const HEARTBEAT_STALL_MS = HEARTBEAT_STALL_S * 1000;
-
-type Log = (level: "debug" | "info" | "warning" | "critical", message: string) => void;
 
 /** What the lock watch uses of a session (a fake one in unit tests). */
 export type LockWatchSession = Pick<
@@ -76,7 +75,7 @@ export interface LockWatchOptions {
   /** The group whose membership must last; absent without --group. */
   group?: { name: string; host: string };
   terminationTimeoutMs: number;
-  log: Log;
+  log: LogFunction;
   /** Time and timers of the budget arithmetic; default the real clock. */
   clock?: Clock;
 }

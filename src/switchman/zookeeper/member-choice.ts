@@ -19,20 +19,19 @@
 import type { ConnectionManagerInternals } from "node-zookeeper-client";
 import type { ZkServerAddress } from "../../syntax/zkhosts.js";
 import { probeGrant } from "./grant-probe.js";
+import type { LogFunction } from "../log.js";
 
 /** Random pause between two rounds in which no member could be used, at most, ms (the client's own spinDelay). */
 const ROUND_PAUSE_MS = 200;
 /** The next member is asked when the one before has not answered within this long, ms. */
 const HEDGE_MS = 150;
 
-type Log = (level: "debug" | "info" | "warning" | "critical", message: string) => void;
-
 /** How the members are chosen. */
 export interface MemberChoiceOptions {
   servers: ZkServerAddress[];
   /** A member that has not answered within this long is left for this round, ms. */
   probeTimeoutMs: number;
-  log: Log;
+  log: LogFunction;
   /** The probe; a fake one in unit tests. */
   probe?: typeof probeGrant;
   /** The order in which a round asks the members; default a fresh random order (a fleet spreads over them). */

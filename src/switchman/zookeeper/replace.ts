@@ -19,10 +19,9 @@ import zookeeper from "node-zookeeper-client";
 import { SwitchmanError, type LossReport } from "../coordinator.js";
 import { takeLock } from "./lock.js";
 import { ZkCallError, type ZkSession } from "./session.js";
+import type { LogFunction } from "../log.js";
 
 const { Exception, CreateMode } = zookeeper;
-
-type Log = (level: "debug" | "info" | "warning" | "critical", message: string) => void;
 
 const REQUEST_TIMEOUT_MS = 3000;
 const RETRY_PAUSE_MS = 100;
@@ -43,7 +42,7 @@ export interface ReplaceOptions {
   waitUntil?: number | undefined;
   troubleBudgetMs: number;
   signal: AbortSignal;
-  log: Log;
+  log: LogFunction;
 }
 
 /** The lock taken over (its proof's send time), someone else asking already, or the wait limit. */
@@ -138,7 +137,7 @@ export class ReplaceWatch {
     private readonly session: ZkSession,
     private readonly path: string,
     private readonly onReplaced: (loss: LossReport) => void,
-    private readonly log: Log,
+    private readonly log: LogFunction,
   ) {}
 
   start(): void {

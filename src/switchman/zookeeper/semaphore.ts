@@ -31,10 +31,9 @@ import zookeeper from "node-zookeeper-client";
 import { SwitchmanError } from "../coordinator.js";
 import { ZkCallError, type ZkSession } from "./session.js";
 import { fits, leaseOrder, type LeaseRequest } from "../lease/types.js";
+import type { LogFunction } from "../log.js";
 
 const { Exception, CreateMode } = zookeeper;
-
-type Log = (level: "debug" | "info" | "warning" | "critical", message: string) => void;
 
 /** Pause before a request is retried after a connection loss, ms (the client reconnects meanwhile). */
 const RETRY_PAUSE_MS = 100;
@@ -66,7 +65,7 @@ export interface ZkLeaseOptions {
   troubleBudgetMs: number;
   /** Aborted when switchman is told to stop: waiting ends at once. */
   signal: AbortSignal;
-  log: Log;
+  log: LogFunction;
 }
 
 /** Either every lease is held (the lease nodes' paths), or the wait limit came first. */
