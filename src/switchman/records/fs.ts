@@ -108,6 +108,10 @@ function called<T>(start: (callback: (error: NodeJS.ErrnoException | null, resul
   return new Promise<T>((resolve, reject) => start((error, result) => (error ? reject(error) : resolve(result))));
 }
 
+/** A node:fs callback call that answers with an error only, as a promise. */
+function done(start: (callback: (error: NodeJS.ErrnoException | null) => void) => void): Promise<void> {
+  return called<void>((cb) => start((error) => cb(error, undefined)));
+}
 
 /** The asynchronous flavour (thread pool). */
 export const asyncFs: Fs = {
@@ -116,18 +120,18 @@ export const asyncFs: Fs = {
     return {
       stat: () => called<Stats>((cb) => fstat(fd, cb)),
       write: (bytes) => called<number>((cb) => write(fd, bytes, 0, bytes.length, null, cb)),
-      close: () => called<void>((cb) => close(fd, (error) => cb(error, undefined))),
+      close: () => done((cb) => close(fd, cb)),
     };
   },
   stat: (path) => called<Stats>((cb) => stat(path, cb)),
   lstat: (path) => called<Stats>((cb) => lstat(path, cb)),
   readdir: (path) => called<string[]>((cb) => readdir(path, cb)),
   readFile: (path) => called<string>((cb) => readFile(path, "utf8", cb)),
-  writeFile: (path, text, mode, flag = "w") => called<void>((cb) => writeFile(path, text, { mode, flag }, (error) => cb(error, undefined))),
-  mkdir: (path, mode, recursive = false) => called<void>((cb) => mkdir(path, { mode, recursive }, (error) => cb(error, undefined))),
-  chmod: (path, mode) => called<void>((cb) => chmod(path, mode, (error) => cb(error, undefined))),
-  link: (existing, name) => called<void>((cb) => link(existing, name, (error) => cb(error, undefined))),
-  rename: (from, to) => called<void>((cb) => rename(from, to, (error) => cb(error, undefined))),
-  unlink: (path) => called<void>((cb) => unlink(path, (error) => cb(error, undefined))),
-  utimes: (path, time) => called<void>((cb) => utimes(path, time, time, (error) => cb(error, undefined))),
+  writeFile: (path, text, mode, flag = "w") => done((cb) => writeFile(path, text, { mode, flag }, cb)),
+  mkdir: (path, mode, recursive = false) => done((cb) => mkdir(path, { mode, recursive }, cb)),
+  chmod: (path, mode) => done((cb) => chmod(path, mode, cb)),
+  link: (existing, name) => done((cb) => link(existing, name, cb)),
+  rename: (from, to) => done((cb) => rename(from, to, cb)),
+  unlink: (path) => done((cb) => unlink(path, cb)),
+  utimes: (path, time) => done((cb) => utimes(path, time, time, cb)),
 };
