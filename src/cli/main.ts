@@ -116,13 +116,13 @@ function reportOptions(raw: ReportFlags, io: Io): { format: LintFormat; quiet: b
   return { format: raw.format, quiet: raw.quiet, ...(raw.outputFile === undefined ? {} : { outputFile: resolve(io.cwd, raw.outputFile) }) };
 }
 
-/** Runs the cronmeta CLI with `argv` (arguments only, without node and script) and returns the exit code. */
 /** `cronmeta monitor … --format nagios` (or `-f nagios`, `--format=nagios`): its usage errors are the plugin's UNKNOWN. */
 function isNagiosMonitor(argv: readonly string[]): boolean {
   if (argv[0] !== "monitor") return false;
   return argv.some((a, i) => a === "--format=nagios" || a === "-fnagios" || ((a === "--format" || a === "-f") && argv[i + 1] === "nagios"));
 }
 
+/** Runs the cronmeta CLI with `argv` (arguments only, without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   let exitCode = 0;
   const program = new Command("cronmeta");
