@@ -38,13 +38,9 @@ export const cronStampede: Rule = {
       // A random tree can put thousands of jobs into a few hundred crowds: everything that
       // depends on the crowd only (its words, the jobs it names, whether anyone can move) is
       // built once per crowd, and the suggestions once per time text.
-      const suggestions = new Map<number, string | undefined>();
       const suggestionOf = (index: number): string | undefined => {
-        if (suggestions.has(index)) return suggestions.get(index);
         const s = sections[index];
-        const suggestion = s !== undefined && s.spread === undefined && s.timeText !== undefined ? hashFormOf(s.timeText) : undefined;
-        suggestions.set(index, suggestion);
-        return suggestion;
+        return s !== undefined && s.spread === undefined && s.timeText !== undefined ? hashFormOf(s.timeText) : undefined;
       };
       const movable = new Map<readonly number[], boolean>();
       const reportedCrowds = new Set<readonly number[]>();
