@@ -70,6 +70,13 @@ export interface Coordinator {
    * CMD or its children still run.
    */
   lockFd?(): number | undefined;
+  /**
+   * Optional, while CMD runs: what a signal forwarded to switchman means to the back end. A loss
+   * when the signal is the back end's own request (local mode's `--concurrency replace`: a newer
+   * run leaves a request naming this switchman, then SIGTERMs it), so CMD is stopped as for any
+   * loss (exit 70); undefined for an ordinary signal, which goes on to CMD's group.
+   */
+  lossForSignal?(signal: NodeJS.Signals): LossReport | undefined;
   /** Optional, after a `{ run: true }`: descriptors holding the leases (local mode), kept by the guard like lockFd. */
   leaseFds?(): number[];
   /**

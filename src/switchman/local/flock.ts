@@ -166,6 +166,15 @@ export function lockPath(lockdir: string, name: string): string {
   return join(lockdir, String(effectiveUid()), name);
 }
 
+/**
+ * The file a newer run leaves before it SIGTERMs the holder of `name` (`--concurrency replace`,
+ * local/replace.ts): `"<holder pid> <asker pid>"`. `:` is not in the lock-name alphabet, so it
+ * cannot collide with a lock (like the `lease:` directories).
+ */
+export function replaceRequestPath(lockdir: string, name: string): string {
+  return lockPath(lockdir, `replace:${name}`);
+}
+
 /** Writes `"<fqdn> <pid>"` into the held lock file, for operators (best effort). */
 export function describeHolder(lock: HeldLock, text: string): void {
   try {

@@ -8,10 +8,16 @@
  * CMD is dead; never two at once. Only a holder that is a switchman of this job started with
  * `--concurrency replace` (read from /proc/<pid>/cmdline) is signalled: a pid reused by another
  * process is never hit, and a holder with another policy is waited for, within `--wait`.
+ *
+ * Before the signal, the new run leaves `<lockdir>/<uid>/replace:<lockname>` with
+ * `"<holder pid> <its own pid>"`: the holder, on a SIGTERM while such a request names it, stops
+ * CMD as for a loss (`replaced`, exit 70, as in ZooKeeper mode) instead of ending with CMD's
+ * signal status. The new run removes the request once it holds the lock or gives up, if the
+ * request is still its own (a later asker's is left to that one).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { lockPath, tryLock, type HeldLock, type LockWait } from "./flock.js";
+import { lockPath, replaceRequestPath, tryLock, type HeldLock, type LockWait } from "./flock.js";
 import type { LogFunction } from "../log.js";
 
 /** True when `argv` is switchman's, for the lock `name`, with `--concurrency replace`. */
@@ -48,6 +54,7 @@ export async function replaceLocalHolder(options: {
       // gone: the lock is about to be free
     }
     if (isReplaceableHolder(argv, options.name)) {
+      leaveRequest(options.lockdir, options.name, pid);
       try {
         process.kill(pid, "SIGTERM");
         options.log("info", `asked the holder of ${path} (switchman ${pid}) to stop (--concurrency replace); waiting for it to end`);
@@ -58,5 +65,35 @@ export async function replaceLocalHolder(options: {
       options.log("info", `the holder of ${path} does not run with --concurrency replace: waiting for it to end`);
     }
   }
-  return tryLock(options.lockdir, options.name, options.env, options.wait);
+  try {
+    return await tryLock(options.lockdir, options.name, options.env, options.wait);
+  } finally {
+    removeOwnRequest(options.lockdir, options.name);
+  }
+}
+
+/** Writes the request atomically (a holder reading it never sees half of it); best effort: without it the holder ends as for any SIGTERM. */
+function leaveRequest(lockdir: string, name: string, holderPid: number): void {
+  const path = replaceRequestPath(lockdir, name);
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, `${holderPid} ${process.pid}\n`, { mode: 0o600 });
+    renameSync(temporary, path);
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // never written
+    }
+  }
+}
+
+/** Removes the request when it is still this run's. */
+function removeOwnRequest(lockdir: string, name: string): void {
+  const path = replaceRequestPath(lockdir, name);
+  try {
+    if (Number(readFileSync(path, "utf8").trim().split(" ")[1]) === process.pid) unlinkSync(path);
+  } catch {
+    // none, or gone
+  }
 }

@@ -5,7 +5,8 @@
  * Contract: starts CMD exactly once and resolves when CMD and everything left in its process
  * group are gone, with how CMD ended and, when it was stopped for one, the first loss. A loss
  * (reported at most once by the coordinator, possibly before CMD has even started) is logged at
- * warning and terminates CMD's group; a forwarded signal is passed on to the group. The guard
+ * warning and terminates CMD's group; a forwarded signal is passed on to the group, unless the
+ * back end takes it for its own request (local `--concurrency replace`): then it is a loss. The guard
  * process gets the deadline by which CMD must be dead (see guardDeadline).
  *
  * With `--timeout`, CMD that still runs when its time is up is terminated the same way (logged
@@ -59,12 +60,13 @@ export async function supervise(options: SuperviseOptions): Promise<Supervised> 
   let finished = false;
   // The watch starts first and may report before CMD runs: then CMD is terminated once started.
   const started: { supervisor?: Supervisor } = {};
-  coordinator.watch((loss) => {
+  const onLost = (loss: LossReport): void => {
     if (lost !== undefined || finished) return;
     lost = loss;
     log.warning(`${loss.reason}: ${loss.detail}; stopping CMD (SIGTERM, SIGKILL after ${config.termination_timeout} s)`);
     started.supervisor?.terminate();
-  });
+  };
+  coordinator.watch(onLost);
   const running = Supervisor.start({
     command,
     env: options.env,
@@ -77,6 +79,9 @@ export async function supervise(options: SuperviseOptions): Promise<Supervised> 
   started.supervisor = running;
   if (lost !== undefined) running.terminate();
   signals.routeTo((signal) => {
+    // A back end's own request (local replace) is a loss, not a signal for CMD.
+    const loss = coordinator.lossForSignal?.(signal);
+    if (loss !== undefined) return onLost(loss);
     log.info(`received ${signal}: forwarding it to CMD's process group`);
     running.terminate(signal);
   });

@@ -3,7 +3,7 @@
 // with exit 69, and a holder's kill -9 freeing its lease only once its CMD is dead.
 import assert from "node:assert/strict";
 import { after, describe, it, type TestContext } from "node:test";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { noteTiming, requireTools, sandbox, startSwitchman, waitFor, type SwitchmanProcess } from "../../../helpers/switchman.js";
 import { concurrency, DeathWatch, fifoViolations, journalJob, queueOrder, readJournal, starts } from "./journal.js";
@@ -116,13 +116,29 @@ describe("switchman --concurrency replace in local mode", () => {
       const handOver = performance.now() - asked;
       const oldResult = await old.done;
       assert.equal((await fresh.done).code, 0);
-      assert.notEqual(oldResult.code, 0, "the old run was stopped");
+      assert.equal(oldResult.code, 70, `the old run was stopped as replaced (as in ZooKeeper mode): ${oldResult.stderr}`);
+      assert.match(oldResult.stderr, /replaced: a newer run \(switchman \d+\) asks to replace this one/);
+      assert.deepEqual(readdirSync(join(box.lockdir, String(process.getuid?.()))).filter((f) => f.startsWith("replace:")), [], "the request is gone");
       const events = deaths.stop();
       assert.deepEqual(concurrency(events, 1).over, [], "never two at once");
       t.diagnostic(noteTiming(`local replace hand-over (${ignoreTerm ? "SIGTERM ignored" : "SIGTERM obeyed"}, termination_timeout 1 s)`, `${(handOver / 1000).toFixed(2)} s, old run exit ${oldResult.code}`));
       assert.ok(handOver <= 4000, `hand-over ${handOver} ms`);
     });
   }
+
+  it("a SIGTERM that no newer run asked for (or a request left for another pid) is forwarded to CMD as any signal: exit 143, not 70", async () => {
+    const j = journal();
+    const old = start(journalJob(j, 60));
+    await waitFor("the job", () => starts(readJournal(j)).length === 1);
+    // A request a dead asker left for an earlier holder (another pid): not this holder's.
+    const stale = join(box.lockdir, String(process.getuid?.()), "replace:nightly");
+    writeFileSync(stale, `${process.pid} 1\n`);
+    old.kill("SIGTERM");
+    const result = await old.done;
+    rmSync(stale);
+    assert.equal(result.code, 143, result.stderr);
+    assert.doesNotMatch(result.stderr, /replaced/);
+  });
 
   it("a holder without the replace policy is never signalled; --wait gives up with 69", async () => {
     const j = journal();

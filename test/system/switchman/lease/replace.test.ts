@@ -74,7 +74,7 @@ describe("switchman --concurrency replace on ZooKeeper", () => {
     const [a, b] = await Promise.all([start(config, journalJob(journal, 0.5)).done, start(config, journalJob(journal, 0.5)).done]);
     await old.done;
     const events = deaths.stop();
-    const results = [a, b].filter((r) => r !== undefined).sort((x, y) => x.code - y.code);
+    const results = [a, b].filter((r) => r !== undefined).sort((x, y) => (x.code ?? -1) - (y.code ?? -1));
     const codes = results.map((r) => r.code);
     assert.ok(codes[0] === 0 && (codes[1] === 0 || codes[1] === 70), `exit codes ${codes.join(" ")}`);
     if (codes[1] === 0) {
