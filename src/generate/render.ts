@@ -13,6 +13,7 @@ import { hasMarker, MARKER_PREFIX, markerLine } from "./marker.js";
 import { outputPath, regenerateCommand } from "./output-path.js";
 import { MAIN_TEMPLATE, type TemplateSet } from "./templates.js";
 import { hasControlCharacter } from "../syntax/control.js";
+import { envWithBuildVariable, nameBuild } from "./build-variable.js";
 import { canaryLines } from "./canary-line.js";
 import { buildId } from "./manifest.js";
 
@@ -137,7 +138,7 @@ export function renderCronFiles(input: RenderInput): RenderedFile[] {
   const { config, mode, templates } = input;
   const eta = makeEngine(templates);
   const origin = templates.origins.get(MAIN_TEMPLATE) ?? MAIN_TEMPLATE;
-  const env = envLines(config.env);
+  const env = envLines(envWithBuildVariable(config));
   const jobs = [...input.jobs].sort(compareJobs);
   const byPath = new Map<string, string>();
   const files: RenderedFile[] = [];
@@ -175,10 +176,12 @@ export function renderCronFiles(input: RenderInput): RenderedFile[] {
     } catch (error) {
       throw new UsageError(`template ${origin}: ${(error as Error).message.split("\n")[0]}`);
     }
-    // The build id is of the file without its canary line, which names it.
+    // The build id is of the file without its canary line and with the placeholder for the
+    // CRONMETA_BUILD value (build-variable.ts), both of which name it.
     const text = finish(content, origin, path);
     const build = buildId(text);
-    files.push({ path, package: pkg, name, content: finish(text + canaryLines(pkg, build, config), origin, path), build });
+    const named = nameBuild(text, build);
+    files.push({ path, package: pkg, name, content: finish(named + canaryLines(pkg, build, config), origin, path), build });
   }
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }

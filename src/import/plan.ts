@@ -6,6 +6,7 @@
  * would derive anyway, so that `cronmeta gen` writes the same line again. Pure: texts and
  * lookups come in, the plan goes out (import.ts does the I/O).
  */
+import { isGeneratedBuildSetting } from "../generate/build-variable.js";
 import { isCanaryCommand } from "../generate/canary-line.js";
 import { posix } from "node:path";
 import type { Config } from "../config/schema.js";
@@ -157,6 +158,7 @@ function importSource(source: ImportSource, context: ImportContext): SourceJobs 
   for (const entry of text.entries) {
     if (entry.kind === "env") {
       const configured = config.env[entry.setting.name];
+      if (configured === undefined && isGeneratedBuildSetting(entry.setting.name, entry.setting.value)) continue; // gen's own (build-variable.ts)
       if (configured !== entry.setting.value) {
         note(entry.line, configured === undefined
           ? `${entry.setting.name}=${entry.setting.value} is set here but not in config env: add it there if the jobs need it (METADATA has no env key)`

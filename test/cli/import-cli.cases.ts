@@ -61,7 +61,7 @@ export function defineImportCliCases(runners: Runner[]): void {
         const r = await run(["import", "../debian/my-project-scripts1.cron.d", "../debian/my-project-scripts2.cron.d", "../debian/my-project-scripts3.cron.d"], join(root, "bin"));
         assert.equal(r.code, 0, r.stderr);
         assert.equal(readFileSync(join(root, "bin", "process-queue.pl"), "utf8"), before);
-        assert.match(r.stdout, /^# bin\/warm-cache\.pl: 1 job from \.\.\/debian\/my-project-scripts1\.cron\.d:21 \(in the script's POD\)\n=head1 METADATA\n\n<crontab>\n {4}package: my-project-scripts1\n {4}time: \*\/5 8-20 \* \* mon-fri\n {4}user: www-data\n {4}description: Keep the page cache warm during office hours\n<\/crontab>\n\n=cut\n$/m);
+        assert.match(r.stdout, /^# bin\/warm-cache\.pl: 1 job from \.\.\/debian\/my-project-scripts1\.cron\.d:22 \(in the script's POD\)\n=head1 METADATA\n\n<crontab>\n {4}package: my-project-scripts1\n {4}time: \*\/5 8-20 \* \* mon-fri\n {4}user: www-data\n {4}description: Keep the page cache warm during office hours\n<\/crontab>\n\n=cut\n$/m);
         assert.match(r.stdout, /^# bin\/check-replication: .*\n\/\*\*\n \* @crontab\n \* {3}package: my-project-scripts3\n \* {3}time: \*\\\/3 \* \* \* \*\n \* {3}params: --max-lag 60\n \*\/\n/m);
         assert.match(r.stdout, / {4}lock: no\n/);
         assert.equal(r.stderr, "cronmeta: 14 of 14 jobs imported, 11 scripts to edit (--write inserts the blocks)\n");

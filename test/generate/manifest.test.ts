@@ -39,9 +39,12 @@ describe("monitor manifests", () => {
       assert.equal(m.version, MANIFEST_VERSION);
       assert.equal(m.format, "cronmeta-manifest");
       assert.equal(m.package, "scripts1");
-      // The build id is of the cron.d file without its canary line, which names it.
+      // The build id is of the cron.d file without its canary line and with 16 zeros for the
+      // value of its CRONMETA_BUILD line, both of which name it.
       const [withoutCanary, canary] = cron.split("\n# cronmeta canary");
-      assert.equal(m.build, createHash("sha256").update(withoutCanary ?? "").digest("hex").slice(0, 16));
+      assert.match(withoutCanary ?? "", new RegExp(`\nCRONMETA_BUILD=${m.build}\n`));
+      const placeheld = (withoutCanary ?? "").replace(`\nCRONMETA_BUILD=${m.build}\n`, `\nCRONMETA_BUILD=${"0".repeat(16)}\n`);
+      assert.equal(m.build, createHash("sha256").update(placeheld).digest("hex").slice(0, 16));
       assert.match(canary ?? "", new RegExp(`\\n\\* \\* \\* \\* \\* root \\[ -x /usr/bin/switchman \\] && /usr/bin/switchman --config /etc/switchman.conf --canary --package scripts1 --build ${m.build}\\n$`));
       assert.equal(m.canary, true);
       assert.equal(m.cronFile, "/etc/cron.d/scripts1");

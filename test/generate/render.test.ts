@@ -44,6 +44,7 @@ describe("renderCronFiles", () => {
         "SHELL=/bin/sh",
         "PATH=/usr/bin:/bin",
         'MAILTO=""',
+        `CRONMETA_BUILD=${file?.build}`,
         "",
         "# bin/foo.pl:14: Half of the queue",
         "*/2 * * * * root [ -x /usr/bin/foo.pl ] && /usr/bin/switchman --config /etc/switchman.conf --group scripts1 --lockname foo.pl-mod-2-rem-0 -- /usr/bin/foo.pl --mod 2 --rem 0",
@@ -56,11 +57,16 @@ describe("renderCronFiles", () => {
         "",
       ].join("\n"),
     );
-    // The build id is of the file without its canary line, which names it.
+    // The build id is of the file without its canary line and with 16 zeros for its own value.
     const withoutCanary = (file?.content ?? "").replace(/\n# cronmeta canary[^]*$/, "");
-    assert.equal(file?.build, createHash("sha256").update(withoutCanary).digest("hex").slice(0, 16));
+    const placeheld = withoutCanary.replace(`CRONMETA_BUILD=${file?.build}`, `CRONMETA_BUILD=${"0".repeat(16)}`);
+    assert.equal(file?.build, createHash("sha256").update(placeheld).digest("hex").slice(0, 16));
     assert.equal(render(jobs, { ...cfg, canary: false })[0]?.content, withoutCanary, "config canary: false drops it");
-    assert.doesNotMatch(render(jobs, { ...cfg, switchman: false })[0]?.content ?? "", /canary/, "no canary without switchman");
+    const plain = render(jobs, { ...cfg, switchman: false })[0]?.content ?? "";
+    assert.doesNotMatch(plain, /canary|CRONMETA_BUILD/, "no canary and no build line without switchman");
+    const own = render(jobs, { ...cfg, env: { ...cfg.env, CRONMETA_BUILD: "release-7" } })[0]?.content ?? "";
+    assert.match(own, /\nCRONMETA_BUILD=release-7\n/, "a CRONMETA_BUILD of config env is kept");
+    assert.equal(own.match(/CRONMETA_BUILD=/g)?.length, 1);
   });
 
   it("sorts jobs by package, script path, position, and files by path, whatever the input order", () => {
@@ -124,7 +130,7 @@ describe("renderCronFiles", () => {
   });
 
   it("refuses a file over the 10000 lines Debian's cron reads", () => {
-    const cfg = config({ env: { SHELL: "/bin/sh" } }); // 4 header and env lines, 3 per job, 3 of the canary
+    const cfg = config({ env: {} }); // 3 header lines, CRONMETA_BUILD, 3 per job, 3 of the canary
     const jobs = Array.from({ length: 3331 }, (_, i) => makeJob({ file: `bin/s${i}`, package: "p1" }, cfg));
     assert.equal((render(jobs, cfg)[0]?.content ?? "").split("\n").length - 1, 10_000);
     jobs.push(makeJob({ file: "bin/t", package: "p1" }, cfg));

@@ -41,6 +41,9 @@ interface Outcome {
   switchmanLog: string;
   syslogSwitchman: string[];
   records: Record<string, boolean>;
+  /** The build ids of root's START lines for probe-root in its run journal, and the installed manifest's. */
+  startBuilds: string[];
+  manifestBuild: string;
   lockTree: string[];
   installedFiles: string[];
   purge: string;
@@ -188,6 +191,12 @@ describe("switchman and cronmeta on stock Debian 12 and 13", { timeout: 10 * 60_
         [recordPath(p, "root", "never"), ran(p, "root", "never")],
       ]),
     );
+    const journal = join(root, "var/lib/switchman/0/journal.jsonl");
+    outcome.startBuilds = (existsSync(journal) ? readFileSync(journal, "utf8").split("\n") : [])
+      .filter((l) => l.includes('"event":"start"') && l.includes('"lockname":"probe-root"'))
+      .map((l) => String((JSON.parse(l) as { build?: unknown }).build));
+    const manifest = join(root, `usr/share/cronmeta/manifests/${cronPackage(PROBES[0] as Probe)}.json`);
+    outcome.manifestBuild = existsSync(manifest) ? String((JSON.parse(readFileSync(manifest, "utf8")) as { build?: unknown }).build) : "(no manifest)";
     outcome.lockTree = ["/run/lock/switchman", "/run/lock/switchman/0", "/run/lock/switchman/33"].map((path) => {
       const stat = statSync(join(root, path));
       return `${(stat.mode & 0o7777).toString(8)} ${stat.uid} ${path}`;
@@ -292,6 +301,13 @@ describe("switchman and cronmeta on stock Debian 12 and 13", { timeout: 10 * 60_
         assert.ok(o.cronLines.some((l) => /\(www-data\) CMD \(.*--lockname probe-www /.test(l)), o.cronLines.join("\n"));
         // Each user's locks in its own directory: root's made at install, www-data's by its job.
         assert.deepEqual(o.lockTree, ["1777 0 /run/lock/switchman", "700 0 /run/lock/switchman/0", "700 33 /run/lock/switchman/33"]);
+      });
+
+      it("every START of the run journal names the cron.d file's build (CRONMETA_BUILD from gen), the installed manifest's", () => {
+        const o = outcome(release);
+        assert.match(o.manifestBuild, /^[0-9a-f]{16}$/);
+        assert.ok(o.startBuilds.length >= 1, "no START of probe-root in root's journal");
+        assert.deepEqual([...new Set(o.startBuilds)], [o.manifestBuild]);
       });
 
       it("the job whose group leaves the host out never starts", () => {
