@@ -23,7 +23,7 @@ export const MAX_TIMELINE_ROWS = 150;
 const BAND_MIN = 4;
 const BAND_GAP = 10;
 
-/** A job as the glance sections name it: by script and package. */
+/** A job as the glance sections name it: by script (file, params) and package; the lock name for tools. */
 export interface GlanceJobRef {
   package: string;
   file: string;

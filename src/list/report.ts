@@ -13,7 +13,7 @@ import { describeJobTime } from "./listing.js";
 import { runsBetween } from "../cron/next.js";
 import { formatInZone, zoneOffsets } from "../cron/zone.js";
 import type { Job } from "../types.js";
-import { type Glance, glance } from "./report-glance.js";
+import { type Glance, type GlanceJobRef, glance } from "./report-glance.js";
 import { durationsOf, measure, type FinishedRun, type Measured } from "./measured.js";
 
 const MINUTE_MS = 60_000;
@@ -28,17 +28,9 @@ export const REFERENCE_MONDAY = { year: 2024, month: 1, day: 1 };
 /** Mon..Sun, the rows of the hour-of-week heat map. */
 export const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
 
-/** A job, as the report names it: by script (file, params) and package; the lock name for tools. */
-export interface JobRef {
-  package: string;
-  file: string;
-  line: number;
-  params: string;
-  time: string;
-  /** The H text the time was resolved from, if any. */
-  timeSource?: string;
+/** A job, as the report names it: as the glance sections do, and with its group. */
+export interface JobRef extends GlanceJobRef {
   group: string;
-  lockname: string;
 }
 
 /** Counts of job starts: `all`, and one series per package and per group (keys sorted). */
