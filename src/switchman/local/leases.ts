@@ -51,6 +51,7 @@ export interface LocalLeaseOptions {
 export type LocalLeaseOutcome = { held: true; leases: HeldLocalLease[] } | { held: false; waited: string };
 
 class WaitLimit extends Error {}
+const WAIT_LIMIT_MESSAGE = "the wait limit (--wait) was reached before every lease was held";
 
 /** `major:minor:inode` as /proc/locks prints it (glibc's dev_t split). */
 function lockKey(stat: Stats): string {
@@ -204,7 +205,7 @@ class Waits {
   private check(): void {
     if (this.o.signal.aborted) throw new SwitchmanError("switchman is stopping", 75);
     if (this.o.waitUntil !== undefined && performance.now() >= this.o.waitUntil) {
-      throw new WaitLimit("the wait limit (--wait) was reached before every lease was held");
+      throw new WaitLimit(WAIT_LIMIT_MESSAGE);
     }
   }
 
@@ -237,13 +238,17 @@ class Waits {
     const woken = new Promise<"woken">((resolve) => (wake = () => resolve("woken")));
     this.wakeups.add(wake);
     const left = this.o.waitUntil === undefined ? undefined : this.o.waitUntil - performance.now();
-    const timer = left === undefined ? undefined : setTimeout(wake, Math.max(0, left));
+    // The timer is the wait limit even when it fires a fraction of a millisecond before
+    // performance.now() reaches it (timers count whole milliseconds of the loop's clock).
+    let limitReached = false;
+    const timer = left === undefined ? undefined : setTimeout(() => ((limitReached = true), wake()), Math.max(0, left));
     try {
       this.check();
       const first = await Promise.race([promise, woken]);
       if (first === "woken") {
         for (const helper of helpers) helper.kill("SIGKILL");
         this.check();
+        if (limitReached) throw new WaitLimit(WAIT_LIMIT_MESSAGE);
         throw new Error("woken without a reason");
       }
       return first;

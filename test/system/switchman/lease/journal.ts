@@ -42,7 +42,8 @@ export class DeathWatch {
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly journal: string) {
-    this.timer = setInterval(() => this.scan(), 10);
+    // unref: a test that fails before stop() must not keep its process alive for ever.
+    this.timer = setInterval(() => this.scan(), 10).unref();
   }
 
   private scan(): void {
