@@ -20,9 +20,9 @@
  * Every call takes the file calls to use (fs.ts): asynchronous while CMD runs, so that a slow or
  * hung file system never blocks the event loop where the lock watch beats; synchronous otherwise.
  */
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { asyncFs, type Fs } from "./fs.js";
+import { randomHex } from "./random-id.js";
 import { emptyHostRecord, hostRecordFromJson, parseHostRecord, recordFileName, type HostRecord } from "./record.js";
 import { RecordsUnavailable } from "./state-dir.js";
 
@@ -146,12 +146,12 @@ export async function updateHostRecord(
   beforeLink?: () => Promise<void>,
 ): Promise<{ seq: number; record: HostRecord }> {
   const dir = jobDir(userDir, lockname);
-  const temp = join(dir, `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+  const temp = join(dir, `.tmp-${process.pid}-${randomHex(4)}`);
   try {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await newest(fs, dir, lockname);
       const record = update(current.record ?? emptyHostRecord(lockname));
-      const rev = randomBytes(8).toString("hex");
+      const rev = randomHex(8);
       const text = `${JSON.stringify({ ...record, rev, base: current.rev })}\n`;
       try {
         await fs.writeFile(temp, text, 0o644);

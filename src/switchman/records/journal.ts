@@ -6,7 +6,9 @@
  * - Concurrent switchman processes never interleave a line: each line is one write(2) of at
  *   most 4095 bytes + newline to a file opened O_APPEND. On Linux an O_APPEND write to a regular
  *   file moves the end and writes under the inode's lock, so two writes never mix; a line below
- *   PIPE_BUF is also what POSIX promises for pipes, the strictest case.
+ *   PIPE_BUF is also what POSIX promises for pipes, the strictest case. Lines appended together
+ *   (a short run's START and FINISH) are one write(2) when they fit in PIPE_BUF together, and
+ *   one write(2) each otherwise.
  * - The cap: the two generations together stay within `maxBytes`. A line that would take the
  *   current file past `maxBytes / 2` first renames it to `journal.jsonl.1` (replacing the older
  *   generation). Only one process rotates at a time (an O_EXCL lock file, broken when older than
@@ -19,6 +21,7 @@
 import { constants } from "node:fs";
 import { join } from "node:path";
 import { asyncFs, type Fs } from "./fs.js";
+import { JOURNAL_LINE_MAX_BYTES } from "./record.js";
 
 /** The journal's file name in a user's state directory. */
 export const JOURNAL_FILE = "journal.jsonl";
@@ -34,10 +37,19 @@ const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Appends `line` (one line with its newline) to the journal in `userDir`, rotating first when it would pass the cap. */
-export async function appendJournal(userDir: string, line: string, maxBytes: number, fs: Fs = asyncFs): Promise<void> {
+/**
+ * Appends `lines` (each one line with its newline, in this order) to the journal in `userDir`,
+ * rotating first when they would pass the cap.
+ */
+export async function appendJournal(userDir: string, lines: string | readonly string[], maxBytes: number, fs: Fs = asyncFs): Promise<void> {
+  const all = typeof lines === "string" ? [lines] : lines;
+  if (all.length === 0) return;
+  const bytes = Buffer.from(all.join(""), "utf8");
+  if (all.length > 1 && bytes.length > JOURNAL_LINE_MAX_BYTES + 1) {
+    for (const line of all) await appendJournal(userDir, line, maxBytes, fs); // one write(2) each: no part of one line is ever written alone
+    return;
+  }
   const path = join(userDir, JOURNAL_FILE);
-  const bytes = Buffer.from(line, "utf8");
   const generationBytes = Math.floor(maxBytes / 2);
   for (let attempt = 0; ; attempt++) {
     const file = await fs.open(path, APPEND_FLAGS, 0o644);

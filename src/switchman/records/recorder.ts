@@ -2,7 +2,7 @@
  * One run's records, as the run path calls them (docs/switchman.md, "Run records"):
  *
  *   skip(reason)  journal line, host record's skip counter, textfile   (no ZooKeeper request)
- *   start()       journal line; the fleet START in ZooKeeper; host record and textfile once
+ *   start()       the fleet START in ZooKeeper; journal line, host record and textfile once
  *                 CMD has run for START_RECORD_DELAY_MS
  *   finish(facts) journal line, host record, textfile (with the START's, when those were not
  *                 written yet); the fleet FINISH in ZooKeeper, at the same time
@@ -14,21 +14,26 @@
  * system must not block the event loop where the lock watch beats. A skip's and the FINISH's
  * are synchronous, about twenty calls of a few microseconds each: nothing else runs then.
  *
- * Why the START's host record waits: most cron jobs are short, and a FINISH that came while the
- * START's host record and textfile were still being written (a dozen thread-pool round trips)
- * had to wait for them — the biggest part of what the records added to a short run. The journal
- * line goes first and at once, so a switchman killed with SIGKILL (or a box that crashed) still
- * leaves the START's trace; a run shorter than the delay updates its host record and textfile
- * once, with START and FINISH together.
+ * Why the START's local records wait: most cron jobs are short, and while CMD runs the START's
+ * file work is a dozen thread-pool round trips (the pool's threads started for them) on the
+ * machine CMD runs on; a FINISH that came meanwhile had to wait for them. That was most of what
+ * the records added to a short run: measured on 2 cores against local ZooKeeper, the START's
+ * journal line alone, written at once, added 2-4 ms to a run of /bin/true (more on a busy
+ * machine). So a run shorter than the delay writes its START's journal line, host record and
+ * textfile with its FINISH (the two journal lines in one append, START first), and a longer run
+ * once the delay is over. The price: a switchman killed with SIGKILL (or a box that crashed) in
+ * the first START_RECORD_DELAY_MS of a run leaves no local trace of that START (ZooKeeper's
+ * fleet record has it, written at once).
  */
-import { randomBytes } from "node:crypto";
 import { describeUser, effectiveUid, userName } from "../job-user.js";
 import { asyncFs, syncFs, type Fs } from "./fs.js";
 import { appendJournal } from "./journal.js";
 import { newestSequence, readHostRecord, updateHostRecord } from "./host-state.js";
+import { monotonicMs, randomHex } from "./random-id.js";
 import {
   hostWithFinish,
   hostWithSkip,
+  isoTimestamp,
   journalLine,
   withStart,
   type HostRecord,
@@ -96,9 +101,9 @@ const TEXTFILE_WARNED_FILE = "textfile-unwritable";
 /** Renders of the textfile chasing newer records before it gives up (a newer writer renders too). */
 const MAX_TEXTFILE_RENDERS = 3;
 /**
- * The START's host record and textfile are written once CMD has run this long, ms; a shorter run
- * writes them with its FINISH (see the module comment). Below any scrape interval, so the
- * textfile's last start of a longer run is there by the first scrape that could see it run.
+ * The START's journal line, host record and textfile are written once CMD has run this long, ms;
+ * a shorter run writes them with its FINISH (see the module comment). Below any scrape interval,
+ * so the textfile's last start of a longer run is there by the first scrape that could see it run.
  */
 export const START_RECORD_DELAY_MS = 1000;
 
@@ -111,7 +116,7 @@ export class RunRecorder {
   private userDir: Promise<string | undefined> | undefined;
   /** Local writes in order (START's journal line before FINISH's, START's host record before FINISH's). */
   private local: Promise<void> = Promise.resolve();
-  /** The START's host record update while it waits for START_RECORD_DELAY_MS. */
+  /** The START's local records (journal line, host record, textfile) while they wait for START_RECORD_DELAY_MS. */
   private pendingStart: { facts: StartFacts; timer: NodeJS.Timeout } | undefined;
 
   constructor(
@@ -123,7 +128,7 @@ export class RunRecorder {
 
   /** This run's id, in its START and FINISH (made when first needed: a skip has none). */
   get run(): string {
-    return (this.runId ??= randomBytes(8).toString("hex"));
+    return (this.runId ??= randomHex(8));
   }
 
   /** The job user's name (or uid), looked up when a record first needs it. */
@@ -134,8 +139,8 @@ export class RunRecorder {
   /** A start that did not run CMD: journal, skip counter and textfile; never a ZooKeeper request. */
   async skip(reason: SkipReason, detail: string): Promise<void> {
     if (this.settings.stateDir === false) return; // nothing to write, nothing to wait for
-    const at = new Date().toISOString();
-    this.queueLocal(syncFs, { event: "skip", at, reason, detail }, (record) => hostWithSkip(record, reason, at));
+    const at = isoTimestamp();
+    this.queueLocal(syncFs, [{ event: "skip", at, reason, detail }], (record) => hostWithSkip(record, reason, at));
     await this.bounded(this.local, "skip");
   }
 
@@ -144,11 +149,10 @@ export class RunRecorder {
     if (this.settings.stateDir === false && this.fleet === undefined) return; // every record is off
     const facts = this.startFacts();
     void this.fleet?.start(facts);
-    this.queueLocal(asyncFs, { event: "start", at: facts.at, start: facts });
     if (this.settings.stateDir === false) return;
     const timer = setTimeout(() => {
       this.pendingStart = undefined;
-      this.queueLocal(asyncFs, undefined, (record) => withStart(record, facts));
+      this.queueLocal(asyncFs, [startEvent(facts)], (record) => withStart(record, facts));
     }, this.settings.startRecordDelayMs ?? START_RECORD_DELAY_MS);
     timer.unref(); // CMD keeps switchman alive; this timer alone never should
     this.pendingStart = { facts, timer };
@@ -158,7 +162,7 @@ export class RunRecorder {
   async finish(facts: FinishFacts): Promise<void> {
     if (this.settings.stateDir === false && this.fleet === undefined) return;
     const finish: RunFinish = {
-      at: new Date().toISOString(),
+      at: isoTimestamp(),
       host: this.identity.host,
       pid: this.identity.pid,
       run: this.run,
@@ -177,14 +181,14 @@ export class RunRecorder {
     const start = this.pendingStart;
     this.pendingStart = undefined;
     if (start !== undefined) clearTimeout(start.timer);
-    this.queueLocal(syncFs, { event: "finish", at: finish.at, finish }, (record) =>
-      hostWithFinish(start === undefined ? record : withStart(record, start.facts), finish),
-    );
+    const events: JournalEvent[] = start === undefined ? [] : [startEvent(start.facts)];
+    events.push({ event: "finish", at: finish.at, finish });
+    this.queueLocal(syncFs, events, (record) => hostWithFinish(start === undefined ? record : withStart(record, start.facts), finish));
     await Promise.all([fleet, this.bounded(this.local, "FINISH")]);
   }
 
   private startFacts(): StartFacts {
-    const at = new Date().toISOString();
+    const at = isoTimestamp();
     const facts: StartFacts = { at, host: this.identity.host, pid: this.identity.pid, run: this.run, user: this.user };
     if (this.identity.build !== undefined) facts.build = this.identity.build;
     if (this.identity.timeoutS !== undefined) facts.timeout_s = this.identity.timeoutS;
@@ -200,17 +204,16 @@ export class RunRecorder {
     return identity;
   }
 
-  /** Journal line, then host record and textfile (either may be left out), after the local work already queued. */
-  private queueLocal(fs: Fs, event: JournalEvent | undefined, update?: (record: HostRecord) => HostRecord): void {
+  /** Journal lines (one append), then host record and textfile, after the local work already queued. */
+  private queueLocal(fs: Fs, events: JournalEvent[], update: (record: HostRecord) => HostRecord): void {
     const stateDir = this.settings.stateDir;
     if (stateDir === false) return;
     this.local = this.local.then(async () => {
       const dir = await this.stateDir(fs, stateDir);
       if (dir === undefined) return;
-      if (event !== undefined) {
-        await this.attempt("journal", () => appendJournal(dir, journalLine(this.journalIdentity(), event), this.settings.journalMaxBytes, fs));
-      }
-      if (update === undefined) return;
+      const identity = this.journalIdentity();
+      const lines = events.map((event) => journalLine(identity, event));
+      await this.attempt("journal", () => appendJournal(dir, lines, this.settings.journalMaxBytes, fs));
       let published: { seq: number; record: HostRecord } | undefined;
       await this.attempt("host record", async () => {
         published = await updateHostRecord(dir, this.identity.lockname, update, fs);
@@ -285,7 +288,7 @@ export class RunRecorder {
 
   /** Waits for `work` at most `timeoutMs`; a late one is reported and left to finish on its own. */
   private async bounded(work: Promise<void>, what: string): Promise<void> {
-    const begun = performance.now();
+    const begun = monotonicMs();
     let done = false;
     const finished = work.then(() => {
       done = true;
@@ -300,7 +303,7 @@ export class RunRecorder {
     if (done) return;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), Math.max(0, this.settings.timeoutMs - (performance.now() - begun)));
+      timer = setTimeout(() => resolve("late"), Math.max(0, this.settings.timeoutMs - (monotonicMs() - begun)));
     });
     const outcome = await Promise.race([finished, late]);
     clearTimeout(timer);
@@ -314,6 +317,10 @@ export class RunRecorder {
     this.warned.add(text);
     this.log("warning", text);
   }
+}
+
+function startEvent(facts: StartFacts): JournalEvent {
+  return { event: "start", at: facts.at, start: facts };
 }
 
 function message(error: unknown): string {

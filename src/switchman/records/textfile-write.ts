@@ -4,9 +4,9 @@
  * in `.prom` (the collector reads only `*.prom`), which is then renamed over the job's file. A
  * scrape sees the old file or the new one, never a part of either.
  */
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { asyncFs, type Fs } from "./fs.js";
+import { randomHex } from "./random-id.js";
 import { recordFileName } from "./record.js";
 
 /** The job's file in the textfile directory: `switchman-<uid>-<lockname>.prom`. */
@@ -17,7 +17,7 @@ export function textfileName(uid: number, lockname: string): string {
 /** Replaces `<dir>/<name>` with `text` atomically (mode 0644: node_exporter runs as its own user). */
 export async function writeTextfileAtomically(dir: string, name: string, text: string, fs: Fs = asyncFs): Promise<void> {
   const target = join(dir, name);
-  const temp = join(dir, `.${name}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  const temp = join(dir, `.${name}.${process.pid}-${randomHex(4)}.tmp`);
   try {
     await fs.writeFile(temp, text, 0o644, "wx");
     await fs.rename(temp, target);

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { chownSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { asyncFs } from "../../../src/switchman/records/fs.js";
+import { asyncFs, syncFs, type Fs } from "../../../src/switchman/records/fs.js";
 import { JOURNAL_FILE, JOURNAL_ROTATED_FILE, appendJournal } from "../../../src/switchman/records/journal.js";
 import { jobDir, listHostRecords, readHostRecord, updateHostRecord } from "../../../src/switchman/records/host-state.js";
 import { hostWithSkip, journalLine, type HostRecord } from "../../../src/switchman/records/record.js";
@@ -49,6 +49,29 @@ test("journal: 400 concurrent appends with rotations never interleave or lose a 
     // Once they are done, the next append rotates and the cap holds again.
     await appendJournal(dir, journalLine(identity, { event: "skip", at: "t", reason: "lock-held", detail }), cap);
     assert.ok(size(JOURNAL_FILE) <= cap / 2, `${size(JOURNAL_FILE)} bytes after the burst`);
+  });
+});
+
+test("journal: lines appended together (a short run's START and FINISH) are one write(2) when they fit in PIPE_BUF, one each otherwise", async () => {
+  await withDir(async (dir) => {
+    const writes: number[] = [];
+    const counting: Fs = {
+      ...syncFs,
+      open: async (path, flags, mode) => {
+        const file = await syncFs.open(path, flags, mode);
+        return { ...file, write: (bytes) => (writes.push(bytes.length), file.write(bytes)) };
+      },
+    };
+    const line = (detail: string): string => journalLine(identity, { event: "skip", at: "t", reason: "lock-held", detail });
+    const short = [line("a"), line("b")];
+    await appendJournal(dir, short, 1 << 20, counting);
+    assert.deepEqual(writes, [Buffer.byteLength(short.join(""))], "one write of both");
+    const long = [line("c".repeat(2500)), line("d".repeat(2500))]; // each below PIPE_BUF, together above
+    await appendJournal(dir, long, 1 << 20, counting);
+    assert.deepEqual(writes.slice(1), long.map((l) => Buffer.byteLength(l)), "one write each, whole");
+    await appendJournal(dir, [], 1 << 20, counting);
+    assert.equal(writes.length, 3, "nothing to append: no write");
+    assert.deepEqual(lines(dir, JOURNAL_FILE), [...short, ...long].map((l) => l.trimEnd()), "in order");
   });
 });
 

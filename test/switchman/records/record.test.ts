@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  isoTimestamp,
   FLEET_RECORD_MAX_BYTES,
   JOURNAL_LINE_MAX_BYTES,
   emptyFleetRecord,
@@ -19,6 +20,7 @@ import {
   type RunFinish,
   type StartFacts,
 } from "../../../src/switchman/records/record.js";
+import { randomHex } from "../../../src/switchman/records/random-id.js";
 
 const start = (run: string, extra: Partial<StartFacts> = {}): StartFacts => ({
   at: "2026-11-28T05:41:33.000Z",
@@ -126,4 +128,16 @@ test("record file names: the lock name, or a bounded name with a digest", () => 
   const long = recordFileName("a".repeat(512));
   assert.ok(long.length <= 200 && long.includes("~"));
   assert.notEqual(recordFileName(`${"a".repeat(511)}b`), long, "different long names, different files");
+});
+
+test("timestamps: the text of toISOString, without its time zone lookup", () => {
+  const cases = [0, 1, 999, 1000, Date.UTC(2026, 11, 2, 6, 58, 12, 7), Date.UTC(2024, 1, 29, 23, 59, 59, 999), Date.UTC(9999, 11, 31, 23, 59, 59, 999), Date.UTC(12, 0, 1), -1, Date.UTC(10000, 0, 1), -62198755200001];
+  for (const ms of cases) assert.equal(isoTimestamp(ms), new Date(ms).toISOString(), String(ms));
+  assert.match(isoTimestamp(), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+});
+
+test("random ids: 2 hex digits a byte, and a fresh value every time", () => {
+  for (const bytes of [1, 4, 8, 9]) assert.match(randomHex(bytes), new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
+  const seen = new Set(Array.from({ length: 1000 }, () => randomHex(8)));
+  assert.equal(seen.size, 1000);
 });

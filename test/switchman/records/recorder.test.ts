@@ -66,13 +66,14 @@ function warningsInto(list: string[]): (level: "debug" | "warning", message: str
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-test("a run shorter than the START's delay: the journal gets START at once, the host record and textfile one update with START and FINISH", async () => {
+test("a run shorter than the START's delay: nothing local while it runs, then START and FINISH in the journal and one update of the host record and textfile", async () => {
   await withDirs(async (dirs) => {
     const warnings: string[] = [];
     // A delay no loaded machine reaches here (the default, 1 s, is START_RECORD_DELAY_MS).
     const recorder = new RunRecorder(settings(dirs, { startRecordDelayMs: 60_000 }), identity, warningsInto(warnings));
     recorder.start();
-    await waitFor(() => journal(dirs.state).length === 1);
+    await sleep(50); // what an immediate START would have written by now
+    assert.deepEqual(journal(dirs.state), [], "no journal line while the START waits");
     assert.deepEqual(published(dirs.state), [], "no host record while the START waits");
     await recorder.finish(success);
     assert.deepEqual(warnings, []);
@@ -99,10 +100,12 @@ test("a longer run: the START's host record and textfile are written once the de
     await waitFor(() => published(dirs.state).length === 1 && existsSync(textfile)); // the textfile follows the record
     const running = newest(dirs.state);
     assert.deepEqual([running?.runs, running?.start?.run, running?.finish], [1, recorder.run, undefined], "a run under way");
+    assert.deepEqual(journal(dirs.state).map((l) => [l.event, l.run]), [["start", recorder.run]], "the START's journal line before its host record");
     assert.match(readFileSync(textfile, "utf8"), /^switchman_job_runs_total\{[^}]*\} 1$/m);
     await recorder.finish({ ...success, outcome: "failure", status: 3, exitCode: 3 });
     assert.deepEqual(warnings, []);
     assert.deepEqual(published(dirs.state), [1, 2]);
+    assert.deepEqual(journal(dirs.state).map((l) => l.event), ["start", "finish"]);
     const done = newest(dirs.state);
     assert.deepEqual([done?.runs, done?.failures, done?.finish?.run, done?.finish?.status], [1, 1, recorder.run, 3], "START counted once");
   });
@@ -116,6 +119,7 @@ test("the START's delayed update never runs after the FINISH (a FINISH just befo
     await sleep(60); // past the delay: a timer left behind would add a second START now
     assert.deepEqual(published(dirs.state), [1]);
     assert.equal(newest(dirs.state)?.runs, 1);
+    assert.deepEqual(journal(dirs.state).map((l) => l.event), ["start", "finish"]);
   });
 });
 
