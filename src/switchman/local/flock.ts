@@ -6,7 +6,7 @@
  * an open file description"), so it outlives the helper and lasts until switchman closes its fd
  * or dies: the kernel then releases it at once, even after `kill -9`.
  */
-import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, writeSync } from "node:fs";
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { SwitchmanError } from "../coordinator.js";
 import { describeUser, effectiveUid } from "../job-user.js";
@@ -173,6 +173,16 @@ export function lockPath(lockdir: string, name: string): string {
  */
 export function replaceRequestPath(lockdir: string, name: string): string {
   return lockPath(lockdir, `replace:${name}`);
+}
+
+/** The pids a replace request at `path` names; undefined when there is none (or it cannot be read). */
+export function readReplaceRequest(path: string): { holder: number; asker: number } | undefined {
+  try {
+    const [holder, asker] = readFileSync(path, "utf8").trim().split(" ").map(Number);
+    return { holder: holder ?? Number.NaN, asker: asker ?? Number.NaN };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Writes `"<fqdn> <pid>"` into the held lock file, for operators (best effort). */

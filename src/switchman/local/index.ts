@@ -10,7 +10,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { SwitchmanError, type AcquireRequest, type Coordinator, type Decision, type LossReport } from "../coordinator.js";
 import { hostInGroup, type Groups } from "../groups.js";
-import { describeHolder, lockPath, releaseLock, replaceRequestPath, tryLock, type HeldLock } from "./flock.js";
+import { describeHolder, lockPath, readReplaceRequest, releaseLock, replaceRequestPath, tryLock, type HeldLock } from "./flock.js";
 import type { HeldLocalLease } from "./leases.js";
 
 /** How often the config file is checked for changes while CMD runs, ms. */
@@ -137,15 +137,11 @@ export function createLocalCoordinator(options: LocalCoordinatorOptions): Coordi
     lossForSignal(signal: NodeJS.Signals): LossReport | undefined {
       if (signal !== "SIGTERM" || request?.replace !== true || request.lockname === undefined || held === undefined) return undefined;
       const path = replaceRequestPath(options.lockdir, request.lockname);
-      let fields: string[];
-      try {
-        fields = readFileSync(path, "utf8").trim().split(" ");
-      } catch {
-        return undefined; // no request: SIGTERM from someone else
-      }
-      // Only a request that names this switchman: one left by a dead asker for an earlier holder is not ours.
-      if (Number(fields[0]) !== request.pid) return undefined;
-      return { reason: "replaced", detail: `a newer run (switchman ${fields[1] ?? "?"}) asks to replace this one (${path})` };
+      // No request: a SIGTERM from someone else. Only a request that names this switchman
+      // counts: one left by a dead asker for an earlier holder is not ours.
+      const asked = readReplaceRequest(path);
+      if (asked?.holder !== request.pid) return undefined;
+      return { reason: "replaced", detail: `a newer run (switchman ${asked.asker}) asks to replace this one (${path})` };
     },
     lockFd(): number | undefined {
       return held?.fd;

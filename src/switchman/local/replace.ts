@@ -17,7 +17,7 @@
  */
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import { lockPath, replaceRequestPath, tryLock, type HeldLock, type LockWait } from "./flock.js";
+import { lockPath, readReplaceRequest, replaceRequestPath, tryLock, type HeldLock, type LockWait } from "./flock.js";
 import type { LogFunction } from "../log.js";
 
 /** True when `argv` is switchman's, for the lock `name`, with `--concurrency replace`. */
@@ -91,9 +91,10 @@ function leaveRequest(lockdir: string, name: string, holderPid: number): void {
 /** Removes the request when it is still this run's. */
 function removeOwnRequest(lockdir: string, name: string): void {
   const path = replaceRequestPath(lockdir, name);
+  if (readReplaceRequest(path)?.asker !== process.pid) return;
   try {
-    if (Number(readFileSync(path, "utf8").trim().split(" ")[1]) === process.pid) unlinkSync(path);
+    unlinkSync(path);
   } catch {
-    // none, or gone
+    // gone meanwhile
   }
 }
