@@ -108,9 +108,12 @@ async function takeOne(o: LocalLeaseOptions, waits: Waits, lease: LeaseRequest):
   const ticket = await waits.underMutex(dir, async () => {
     const entries = clean(dir);
     const n = 1 + Math.max(0, ...entries.filter((e) => e.kind === "q").map((e) => e.n));
-    return waits.createLocked(join(dir, `q.${n}`), "");
+    const created = await waits.createLocked(join(dir, `q.${n}`), "");
+    // Under the mutex, like "taken": the log's order is the queue's order (numbers start again
+    // at 1 whenever the queue empties, so they alone do not give it).
+    o.log("debug", `queued for ${lease.resource} as ${created.path}`);
+    return created;
   });
-  o.log("debug", `queued for ${lease.resource} as ${ticket.path}`);
   try {
     // Wait until no live ticket is older than ours.
     const mine = Number(ticket.path.slice(ticket.path.lastIndexOf(".") + 1));

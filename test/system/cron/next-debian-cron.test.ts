@@ -68,7 +68,8 @@ async function runDebianCron(s: Scenario): Promise<string[]> {
     const watchMs = ((s.minutes + 1) * MINUTE_MS) / s.speed + 1000;
     await Promise.race([exited, new Promise((r) => setTimeout(r, watchMs))]);
     if (child.exitCode !== null) throw new Error(`cron did not start (exit ${child.exitCode}): ${stderr}`);
-    process.kill(-(child.pid ?? 0), "SIGKILL");
+    // Never kill(0): without a pid that would be this test runner's own process group.
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
     await exited;
     const realStart = Number(BigInt(readFileSync(join(dir, "started"), "utf8").trim()) / 1_000_000n);
     const fakeStart = Date.parse(s.fakeStartIso);

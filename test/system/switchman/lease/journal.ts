@@ -100,11 +100,14 @@ export function starts(events: JournalEvent[]): JournalEvent[] {
 export function queueOrder(log: string): { pid: number; queued: number; leased?: number }[] {
   const byPid = new Map<number, { pid: number; queued: number; leased?: number }>();
   let taken = 0;
+  let queuedLines = 0;
   for (const line of log.split("\n")) {
     const pid = Number(/\t\[(\d+)\]\t/.exec(line)?.[1]);
-    // ZooKeeper: <lockname>-<seq>; local mode: q.<n>.
-    const queued = /queued for \S+ as \S+[-.](\d+)$/.exec(line);
-    if (queued) byPid.set(pid, { pid, queued: Number(queued[1]) });
+    // ZooKeeper: <lockname>-<seq>, never reused; local mode (q.<n> starts again at 1 whenever
+    // the queue empties): the order of the lines, each written under the semaphore's mutex.
+    const queued = /queued for \S+ as \S+-(\d+)$/.exec(line) ?? /queued for \S+ as \S+\/q\.\d+$/.exec(line);
+    queuedLines += queued ? 1 : 0;
+    if (queued) byPid.set(pid, { pid, queued: queued[1] !== undefined ? Number(queued[1]) : queuedLines });
     // ZooKeeper: the lease's own sequence number; local mode (h.<n> names are reused): the
     // order of the lines, each written under the semaphore's mutex.
     const leased = /lease \S+_(\d+) taken/.exec(line) ?? /lease \S+\/h\.\d+ taken/.exec(line);
