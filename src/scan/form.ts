@@ -59,14 +59,30 @@ export interface FileForm {
   typescript: boolean;
 }
 
+const POD: FileForm = { form: "pod", typescript: false };
+const JSDOC: FileForm = { form: "jsdoc", typescript: false };
+const JSDOC_TYPESCRIPT: FileForm = { form: "jsdoc", typescript: true };
+
+/**
+ * The form of `fileName` by its name alone, or undefined for a file without an extension, whose
+ * first line decides (see {@link fileForm}). The scanner asks this once per file, and reads the
+ * first line only when it must.
+ */
+export function formByName(fileName: string): FileForm | undefined {
+  const ext = extname(posix.basename(fileName.replaceAll("\\", "/"))).toLowerCase();
+  if (JS_EXTENSIONS.has(ext)) return /^\.[mc]?tsx?$/.test(ext) ? JSDOC_TYPESCRIPT : JSDOC;
+  return ext === "" ? undefined : POD;
+}
+
+/** The form of a file without an extension, from its first line (a shebang that runs a JavaScript runtime). */
+export function formByFirstLine(firstLine: string): FileForm {
+  const program = shebangProgram(firstLine);
+  const runtime = program === null ? undefined : RUNTIMES.get(program);
+  if (runtime) return runtime.typescript ? JSDOC_TYPESCRIPT : JSDOC;
+  return POD;
+}
+
 /** Decides the form of `fileName` (its first line is needed for extensionless files). */
 export function fileForm(fileName: string, firstLine: string): FileForm {
-  const ext = extname(posix.basename(fileName.replaceAll("\\", "/"))).toLowerCase();
-  if (JS_EXTENSIONS.has(ext)) return { form: "jsdoc", typescript: /^\.[mc]?tsx?$/.test(ext) };
-  if (ext === "") {
-    const program = shebangProgram(firstLine);
-    const runtime = program === null ? undefined : RUNTIMES.get(program);
-    if (runtime) return { form: "jsdoc", typescript: runtime.typescript };
-  }
-  return { form: "pod", typescript: false };
+  return { ...(formByName(fileName) ?? formByFirstLine(firstLine)) };
 }

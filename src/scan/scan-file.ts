@@ -4,12 +4,12 @@
  * scan-pool.ts runs it.
  */
 import { statSync } from "node:fs";
-import { join } from "node:path";
+import { sep } from "node:path";
 import type { ScanProblem, ScannedFile } from "../types.js";
 import { binarySkippedProblem } from "./binary-skipped.js";
 import { type CachedIdentity, type FileStamp, contentDigest, sameStamp, stampOf } from "./cache.js";
 import type { FileReader } from "./file-reader.js";
-import { fileForm } from "./form.js";
+import { type FileForm, formByFirstLine, formByName } from "./form.js";
 import { extractJsdoc } from "./jsdoc.js";
 import { extractPod } from "./pod.js";
 import { POD_NEAR_MARKERS, mayHoldJsdocTag, mayHoldPodBlock } from "./prefilter.js";
@@ -35,7 +35,7 @@ export type FileOutcome =
  * prefilters is hashed: the others cost nothing to extract.
  */
 export function scanFile(root: string, path: string, reader: FileReader, cached?: CachedIdentity | null): FileOutcome {
-  const full = join(root, path);
+  const full = under(root, path);
   try {
     let stamp: FileStamp | undefined;
     if (cached !== undefined) {
@@ -63,6 +63,15 @@ export function scanFile(root: string, path: string, reader: FileReader, cached?
   }
 }
 
+/**
+ * `root/path` for a path the walk listed (relative, `/`-separated, without `.` or `..` segments:
+ * the config schema refuses `..` in globs): what join() gives, without its normalising pass
+ * over every path of the tree.
+ */
+function under(root: string, path: string): string {
+  return root.endsWith(sep) ? root + path : `${root}${sep}${path}`;
+}
+
 /** The scanner's result for `path` from what an extractor returned. */
 function scannedFile(path: string, extracted: ReturnType<typeof extractPod>): ScannedFile | null {
   if (!extracted || (extracted.sections.length === 0 && extracted.problems.length === 0)) return null;
@@ -82,13 +91,17 @@ export function cannotRead(file: string, what: string, error: unknown): ScannedF
   };
 }
 
-const JSDOC_MARKER = Buffer.from("@crontab");
+const JSDOC_MARKERS: readonly Buffer[] = [Buffer.from("@crontab")];
 
-/** The form of `path` given its first bytes (the first line matters for files without an extension). */
-function formOf(path: string, bytes: Buffer): "pod" | "jsdoc" {
+/**
+ * The form of a file given its form by name (formByName: asked once per file) and its first
+ * bytes, whose first line decides only for a file without an extension.
+ */
+function formOf(named: FileForm | undefined, bytes: Buffer): "pod" | "jsdoc" {
+  if (named !== undefined) return named.form;
   const lineEnd = bytes.indexOf(0x0a);
   const firstLine = bytes.subarray(0, lineEnd < 0 ? Math.min(bytes.length, 1024) : Math.min(lineEnd, 1024)).toString("latin1");
-  return fileForm(path, firstLine.replace(/^\u00ef\u00bb\u00bf/, "")).form;
+  return formByFirstLine(firstLine.replace(/^\u00ef\u00bb\u00bf/, "")).form;
 }
 
 /**
@@ -98,15 +111,16 @@ function formOf(path: string, bytes: Buffer): "pod" | "jsdoc" {
  * have passed the prefilter. Throws read errors.
  */
 function readForScan(full: string, path: string, reader: FileReader): { form: "pod" | "jsdoc"; bytes: Buffer } | { problem: ScanProblem } | null {
-  const outcome = reader.read(full, (head) => (formOf(path, head) === "jsdoc" ? [JSDOC_MARKER] : POD_NEAR_MARKERS));
+  const named = formByName(path);
+  const outcome = reader.read(full, (head) => (formOf(named, head) === "jsdoc" ? JSDOC_MARKERS : POD_NEAR_MARKERS));
   if (outcome.kind === "binary") {
-    const problem = binarySkippedProblem(outcome.head, formOf(path, outcome.head));
+    const problem = binarySkippedProblem(outcome.head, formOf(named, outcome.head));
     return problem === null ? null : { problem };
   }
   // Files too large to be a script and large files without the marker hold no METADATA (docs/scanning.md).
   if (outcome.kind !== "text") return null;
   const bytes = outcome.bytes;
-  const form = formOf(path, bytes);
+  const form = formOf(named, bytes);
   // Byte-level prefilters before any decoding or parsing (prefilter.ts).
   if (!(form === "jsdoc" ? mayHoldJsdocTag(bytes) : mayHoldPodBlock(bytes))) return null;
   return { form, bytes };

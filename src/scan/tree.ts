@@ -1,13 +1,15 @@
 /**
  * Finds the files of a project and extracts their METADATA (SPEC 2, SPEC 5 include/exclude).
- * Built for large trees: fast-glob skips ignored directories without entering them; files are
- * listed and read synchronously (faster than the thread pool on a cached tree, see
- * file-reader.ts); byte-level prefilters come before any decoding or parsing (prefilter.ts);
- * Babel reads only the head of a file, up to its last `@crontab` comment (jsdoc.ts); large trees
- * are read on this thread and a worker together (scan-pool.ts); with `--cache` an unchanged file
- * is only stat'ed (cache.ts).
+ * Built for large trees: the default include is walked with one readdir per directory and no
+ * glob matching (walkTree), configured globs by fast-glob, both skipping ignored directories
+ * without entering them; files are listed and read synchronously (faster than the thread pool
+ * on a cached tree, see file-reader.ts); byte-level prefilters come before any decoding or
+ * parsing (prefilter.ts); Babel reads only the head of a file, up to its last `@crontab`
+ * comment (jsdoc.ts); large trees are read on this thread and a worker together
+ * (scan-pool.ts); with `--cache` an unchanged file is only stat'ed (cache.ts).
  */
 import fg from "fast-glob";
+import { readdirSync } from "node:fs";
 import { lstat } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { Config } from "../config/schema.js";
@@ -50,7 +52,7 @@ export async function scanTree(root: string, config: Config, options: ScanOption
     options.workers !== undefined ? undefined : (loaded ?? (cache !== undefined && cache.size >= PARALLEL_MIN_FILES ? startScanWorkers(defaultScanWorkers()) : undefined));
   let listed: Awaited<ReturnType<typeof listFiles>>;
   try {
-    listed = await listFiles(root, config, cache === undefined ? [] : cacheFileIgnore(root, cache.path));
+    listed = await listFiles(root, config, cache === undefined ? undefined : cacheFileInTree(root, cache.path));
   } catch (error) {
     if (early !== undefined) await stopScanWorkers(early);
     throw error;
@@ -91,22 +93,42 @@ export interface ScanOptions {
   workers?: number;
 }
 
-/** The cache file itself is never scanned when it lives inside the tree. */
-function cacheFileIgnore(root: string, cachePath: string): string[] {
+/** The cache file itself is never scanned when it lives inside the tree: its path relative to the root, if it does. */
+function cacheFileInTree(root: string, cachePath: string): string | undefined {
   const rel = relative(root, cachePath).split(sep).join("/");
-  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? [] : [fg.escapePath(rel)];
+  return rel === "" || rel.startsWith("..") || isAbsolute(rel) ? undefined : rel;
+}
+
+/** The debianDir as the walk and the globs use it: `/` separators, no leading `./`, no trailing `/`. */
+function normalisedDebianDir(debianDir: string): string {
+  return debianDir.replaceAll("\\", "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
 }
 
 /** Globs that are skipped whatever the config says. */
 export function alwaysIgnored(debianDir: string): string[] {
-  const debian = debianDir.replaceAll("\\", "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+  const debian = normalisedDebianDir(debianDir);
   const always = ["**/.git", "**/.git/**", "**/node_modules", "**/node_modules/**"];
   // A debianDir of "." would make every directory a package build tree.
   return debian === "" || debian === "." ? always : [...always, `${fg.escapePath(debian)}/*/**`];
 }
 
-async function listFiles(root: string, config: Config, extraIgnore: string[]): Promise<{ paths: string[]; unreadable: ScannedFile[] }> {
-  const ignore = [...alwaysIgnored(config.debianDir), ...config.exclude, ...extraIgnore];
+async function listFiles(root: string, config: Config, skipFile: string | undefined): Promise<{ paths: string[]; unreadable: ScannedFile[] }> {
+  const debian = normalisedDebianDir(config.debianDir);
+  if (walksWithoutGlobs(config.include, config.exclude, debian)) {
+    let walked: ReturnType<typeof walkTree>;
+    try {
+      walked = walkTree(root, debian, skipFile);
+    } catch (error) {
+      const err = error as NodeJS.ErrnoException;
+      throw new UsageError(`cannot read root ${root}: ${err.code ?? err.message}`);
+    }
+    const tooMany = walked.errors[MAX_UNREADABLE_DIRS];
+    if (tooMany !== undefined) {
+      throw new UsageError(`cannot read more than ${MAX_UNREADABLE_DIRS} directories under ${root} (last: ${tooMany.rel}: ${tooMany.error.code ?? tooMany.error.message})`);
+    }
+    return { paths: walked.paths, unreadable: walked.unreadable };
+  }
+  const ignore = [...alwaysIgnored(config.debianDir), ...config.exclude, ...(skipFile === undefined ? [] : [fg.escapePath(skipFile)])];
   const unreadable: ScannedFile[] = [];
   for (;;) {
     const options = {
@@ -177,3 +199,60 @@ function isUnder(path: string, prefixes: Set<string>): boolean {
   return prefixes.has(path);
 }
 
+/** A debianDir the walk takes literally: plain names, no `.` or `..` segments. */
+const PLAIN_PATH = /^[A-Za-z0-9_+-][A-Za-z0-9._+-]*(?:\/[A-Za-z0-9_+-][A-Za-z0-9._+-]*)*$/;
+
+/** Whether {@link walkTree} lists what fast-glob would for these settings (`debian` normalised as alwaysIgnored does). */
+export function walksWithoutGlobs(include: readonly string[], exclude: readonly string[], debian: string): boolean {
+  return include.length === 1 && include[0] === "**/*" && exclude.length === 0 && (debian === "" || debian === "." || PLAIN_PATH.test(debian));
+}
+
+/** What a walk found: the files (relative, `/`-separated, in no particular order) and the unreadable directories. */
+export interface Walked {
+  paths: string[];
+  unreadable: ScannedFile[];
+  /** The directories that could not be read, relative (for the root's error and the limit). */
+  errors: Array<{ rel: string; error: NodeJS.ErrnoException }>;
+}
+
+/**
+ * The walk of the default `include` (`**\/*`, no `exclude`): lists the files under `root`
+ * except `.git`, `node_modules`, the package build trees under `debian` (normalised: no leading
+ * `./` or trailing `/`; "" or "." for none) and the file `skipFile` (relative: the cache file),
+ * with one readdir(2) per directory and no glob matching. fast-glob lists the same files
+ * (test/scan/walk.test.ts compares them) but tests every file against six patterns and builds an
+ * entry per file: 28 ms against 12 ms at the 10,000-file benchmark tree (7,300 files).
+ * Configured globs go to fast-glob (listFiles). Like fast-glob with `dot`, `onlyFiles` and
+ * without `followSymbolicLinks`: only regular files are listed (no symbolic links, FIFOs,
+ * sockets or devices), a link to a directory is not entered, a directory that vanished while
+ * walking (ENOENT) is skipped, and the build trees are not entered at all. Throws the root's own
+ * read error.
+ */
+export function walkTree(root: string, debian: string, skipFile: string | undefined): Walked {
+  const walked: Walked = { paths: [], unreadable: [], errors: [] };
+  const buildTrees = debian === "" || debian === "." ? undefined : debian;
+  const visit = (dir: string, rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      const err = error as NodeJS.ErrnoException;
+      if (rel === "") throw err;
+      if (err.code === "ENOENT") return;
+      walked.errors.push({ rel, error: err });
+      walked.unreadable.push(cannotRead(rel, "directory", error));
+      return;
+    }
+    const inBuildTrees = rel === buildTrees;
+    for (const entry of entries) {
+      const name = entry.name;
+      if (name === ".git" || name === "node_modules") continue;
+      const path = rel === "" ? name : `${rel}/${name}`;
+      if (entry.isDirectory()) {
+        if (!inBuildTrees) visit(`${dir}/${name}`, path);
+      } else if (entry.isFile() && path !== skipFile) walked.paths.push(path);
+    }
+  };
+  visit(root, "");
+  return walked;
+}

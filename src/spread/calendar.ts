@@ -12,24 +12,52 @@ const START = Date.UTC(2024, 0, 1);
 /** Days in the reference span. */
 export const REFERENCE_DAYS = Math.round((Date.UTC(2052, 0, 1) - START) / DAY_MS);
 
-interface CalendarDay {
-  month: number;
-  dom: number;
-  /** 0 = Sunday, as cron counts. */
-  dow: number;
+/** The month (1-12), day of month and weekday (0 = Sunday, as cron counts) of every reference day. */
+interface Calendar {
+  month: Uint8Array;
+  dom: Uint8Array;
+  dow: Uint8Array;
 }
 
-let days: CalendarDay[] | undefined;
+let days: Calendar | undefined;
 
-function calendar(): CalendarDay[] {
+/** Days in `month` (1-12) of `year`, Gregorian. */
+function monthLength(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+// Counted day by day into typed arrays rather than with a Date object per day: this runs as
+// cold code in every lint whose stampede check gets this far. test/spread/stampede.test.ts
+// compares every day with Date's.
+function calendar(): Calendar {
   if (days === undefined) {
-    days = [];
+    const cal = { month: new Uint8Array(REFERENCE_DAYS), dom: new Uint8Array(REFERENCE_DAYS), dow: new Uint8Array(REFERENCE_DAYS) };
+    let year = 2024;
+    let month = 1;
+    let dom = 1;
     for (let i = 0; i < REFERENCE_DAYS; i++) {
-      const date = new Date(START + i * DAY_MS);
-      days.push({ month: date.getUTCMonth() + 1, dom: date.getUTCDate(), dow: date.getUTCDay() });
+      cal.month[i] = month;
+      cal.dom[i] = dom;
+      cal.dow[i] = referenceWeekday(i);
+      if (dom < monthLength(year, month)) dom += 1;
+      else {
+        dom = 1;
+        if (month === 12) {
+          month = 1;
+          year += 1;
+        } else month += 1;
+      }
     }
+    days = cal;
   }
   return days;
+}
+
+/** The reference day `index` as month, day of month and weekday (for tests). */
+export function calendarDay(index: number): { month: number; dom: number; dow: number } {
+  const cal = calendar();
+  return { month: cal.month[index] ?? 0, dom: cal.dom[index] ?? 0, dow: cal.dow[index] ?? 0 };
 }
 
 /** The weekday (0 = Sunday) of reference day `index`: the span starts on a Monday. */
@@ -73,9 +101,8 @@ export function runDays(time: CronTime): Uint8Array {
   if (cached !== undefined) return cached;
   const result = new Uint8Array(REFERENCE_DAYS);
   const runs = dayRule(time);
-  calendar().forEach((day, i) => {
-    if (runs(day.month, day.dom, day.dow)) result[i] = 1;
-  });
+  const cal = calendar();
+  for (let i = 0; i < REFERENCE_DAYS; i++) if (runs(cal.month[i] ?? 0, cal.dom[i] ?? 0, cal.dow[i] ?? 0)) result[i] = 1;
   if (dayCache.size > 1024) dayCache.clear();
   dayCache.set(key, result);
   return result;
@@ -84,35 +111,45 @@ export function runDays(time: CronTime): Uint8Array {
 /**
  * The reference days by their (month, day of month, weekday): whether a time runs on a day
  * depends on nothing else, so the 2,500 or so combinations stand for the 10,227 days.
+ * Combinations are in the order of their first day.
  */
 export interface DayCombinations {
-  /** The days of each combination, ascending; combinations in the order of their first day. */
-  days: number[][];
+  count: number;
   month: Uint8Array;
   dom: Uint8Array;
   dow: Uint8Array;
+  /** The first reference day of each combination. */
+  first: Uint16Array;
+  /** How many reference days each combination stands for. */
+  size: Uint16Array;
 }
 
 let combinations: DayCombinations | undefined;
 
 export function dayCombinations(): DayCombinations {
   if (combinations === undefined) {
-    const index = new Map<number, number>();
-    const days: number[][] = [];
-    const [month, dom, dow]: number[][] = [[], [], []];
-    calendar().forEach((day, d) => {
-      const id = (day.month * 32 + day.dom) * 7 + day.dow;
-      let c = index.get(id);
-      if (c === undefined) {
-        index.set(id, (c = days.length));
-        days.push([]);
-        month?.push(day.month);
-        dom?.push(day.dom);
-        dow?.push(day.dow);
+    // At most 366 dates times 7 weekdays.
+    const most = 366 * 7;
+    const all = { count: 0, month: new Uint8Array(most), dom: new Uint8Array(most), dow: new Uint8Array(most), first: new Uint16Array(most), size: new Uint16Array(most) };
+    const index = new Int16Array(13 * 32 * 7).fill(-1);
+    const cal = calendar();
+    for (let d = 0; d < REFERENCE_DAYS; d++) {
+      const m = cal.month[d] ?? 0;
+      const md = cal.dom[d] ?? 0;
+      const wd = cal.dow[d] ?? 0;
+      const id = (m * 32 + md) * 7 + wd;
+      let c = index[id] ?? -1;
+      if (c < 0) {
+        c = all.count++;
+        index[id] = c;
+        all.month[c] = m;
+        all.dom[c] = md;
+        all.dow[c] = wd;
+        all.first[c] = d;
       }
-      days[c]?.push(d);
-    });
-    combinations = { days, month: Uint8Array.from(month ?? []), dom: Uint8Array.from(dom ?? []), dow: Uint8Array.from(dow ?? []) };
+      all.size[c] = (all.size[c] ?? 0) + 1;
+    }
+    combinations = all;
   }
   return combinations;
 }
@@ -125,7 +162,7 @@ export function runCombinations(time: CronTime): Uint8Array {
   const cached = combinationCache.get(key);
   if (cached !== undefined) return cached;
   const all = dayCombinations();
-  const result = new Uint8Array(all.days.length);
+  const result = new Uint8Array(all.count);
   const runs = dayRule(time);
   for (let c = 0; c < result.length; c++) if (runs(all.month[c] ?? 0, all.dom[c] ?? 0, all.dow[c] ?? 0)) result[c] = 1;
   if (combinationCache.size > 1024) combinationCache.clear();
@@ -140,7 +177,7 @@ export function weekdayRunCounts(time: CronTime): number[] {
   const cal = calendar();
   for (let i = 0; i < run.length; i++) {
     if (run[i] === 1) {
-      const dow = cal[i]?.dow ?? 0;
+      const dow = cal.dow[i] ?? 0;
       counts[dow] = (counts[dow] ?? 0) + 1;
     }
   }

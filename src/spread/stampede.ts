@@ -8,7 +8,7 @@
  * the number of distinct day patterns; nothing is done per job beyond grouping it by its time.
  */
 import type { CronTime } from "../types.js";
-import { REFERENCE_DAYS, dayCombinations, dayKey, referenceDay, referenceWeekday, runCombinations } from "./calendar.js";
+import { REFERENCE_DAYS, dayCombinations, dayKey, referenceDay, runCombinations } from "./calendar.js";
 
 /** The worst crowd a job is part of. */
 export interface Crowd {
@@ -25,8 +25,8 @@ export interface Crowd {
 }
 
 interface DayClass {
-  /** 1 for each day combination (calendar.ts) the class runs on. */
-  runs: Uint8Array;
+  /** A time of the class: all of them run on the same days (their day key). */
+  time: CronTime;
   /** Groups of jobs with the same start minutes (jobs with equal times are one group). */
   groups: MinuteGroup[];
   perMinute: Uint32Array;
@@ -46,8 +46,6 @@ interface StartMinutes {
   groupKey: string;
   /** Every start, minute of the day, as the fields list them (hour by hour). */
   starts: number[];
-  /** The distinct starts, sorted. */
-  sorted: number[];
   /** 1 at each start. */
   mask: Uint8Array;
 }
@@ -61,9 +59,7 @@ function startMinutes(time: CronTime): StartMinutes {
     const starts = time.hours.flatMap((h) => time.minutes.map((m) => h * 60 + m));
     const mask = new Uint8Array(1440);
     for (const m of starts) mask[m] = 1;
-    const sorted: number[] = [];
-    for (let m = 0; m < 1440; m++) if (mask[m] === 1) sorted.push(m);
-    found = { dayKey: key, groupKey: `${key}|${time.minutes.join(",")}|${time.hours.join(",")}`, starts, sorted, mask };
+    found = { dayKey: key, groupKey: `${key}|${time.minutes.join(",")}|${time.hours.join(",")}`, starts, mask };
     startMinutesOf.set(time, found);
   }
   return found;
@@ -96,7 +92,7 @@ export function findCrowds(times: readonly CronTime[], threshold: number): Map<n
     const starts = startMinutes(time);
     let cls = classes.get(starts.dayKey);
     if (cls === undefined) {
-      cls = { runs: runCombinations(time), groups: [], perMinute: new Uint32Array(1440), touched: [] };
+      cls = { time, groups: [], perMinute: new Uint32Array(1440), touched: [] };
       classes.set(starts.dayKey, cls);
     }
     const per = cls.perMinute;
@@ -129,19 +125,37 @@ export function findCrowds(times: readonly CronTime[], threshold: number): Map<n
   }
   if (candidates.length === 0) return result;
 
-  const signatures = signaturesOf(keys, list.map((c) => c.runs));
-  // Starts per minute on the days of each signature (only the candidate minutes can be crowded).
-  const counts = signatures.map((sig) => {
+  // The days each class runs on are needed only now (most packages of a small tree have no
+  // candidate minute: they never build them).
+  const signatures = signaturesOf(keys, () => list.map((c) => runCombinations(c.time)));
+  // Starts per minute on the days of each signature, added up from each class's minutes with a
+  // start (most classes have a few), and the crowded minutes of each signature, ascending.
+  const counts: Uint32Array[] = [];
+  const crowdedOf: number[][] = [];
+  for (const sig of signatures) {
     const perMinute = new Uint32Array(1440);
-    for (const m of candidates) for (const c of sig.classes) perMinute[m] = (perMinute[m] ?? 0) + (list[c]?.perMinute[m] ?? 0);
-    return perMinute;
-  });
+    const crowded: number[] = [];
+    for (const c of sig.classes) {
+      const cls = list[c];
+      if (cls === undefined) continue;
+      for (const m of cls.touched) {
+        const before = perMinute[m] ?? 0;
+        const n = before + (cls.perMinute[m] ?? 0);
+        perMinute[m] = n;
+        if (n > threshold && before <= threshold) crowded.push(m);
+      }
+    }
+    counts.push(perMinute);
+    crowdedOf.push(crowded.sort((x, y) => x - y));
+  }
   const signaturesOfClass = list.map(() => [] as number[]);
   signatures.forEach((sig, s) => {
     for (const c of sig.classes) signaturesOfClass[c]?.push(s);
   });
   // The worst crowd of each group (most starts, then earliest minute, then first signature)
-  // and every minute a group is crowded in, from the group's own minutes; the members of a
+  // and every minute a group is crowded in: the crowded minutes of its signatures in which it
+  // starts (the same pairs, in the same order, as its own minutes would give, in a fraction of
+  // the steps: a `*/5` time has 288 minutes, a signature a few crowded ones); the members of a
   // crowd are listed only for the crowds that are some group's worst.
   const groups: MinuteGroup[] = [];
   const worstCount: number[] = [];
@@ -150,16 +164,16 @@ export function findCrowds(times: readonly CronTime[], threshold: number): Map<n
   const crowdedMinutes: number[][] = [];
   list.forEach((cls, c) => {
     for (const group of cls.groups) {
-      const minutes = group.starts.sorted;
+      const mask = group.starts.mask;
       const crowded = new Set<number>();
       let count = 0;
       let minute = 0;
       let signature = -1;
       for (const s of signaturesOfClass[c] ?? []) {
         const perMinute = counts[s] as Uint32Array;
-        for (const m of minutes) {
+        for (const m of crowdedOf[s] ?? []) {
+          if (mask[m] !== 1) continue;
           const n = perMinute[m] ?? 0;
-          if (n <= threshold) continue;
           crowded.add(m);
           if (signature === -1 || n > count || (n === count && m < minute)) {
             count = n;
@@ -193,7 +207,7 @@ export function findCrowds(times: readonly CronTime[], threshold: number): Map<n
       memberLists.set(crowdKey, members);
     }
     const minutes = crowdedMinutes[g] ?? [];
-    const days = (sig.label ??= daysLabel(signatureDays(sig)));
+    const days = (sig.label ??= daysLabel(sig.combinations));
     const crowd: Crowd = { count: worstCount[g] ?? 0, minuteOfDay: minute, days, members, crowdedMinutes: minutes };
     for (const j of group.jobs) result.set(j, crowd);
   });
@@ -209,12 +223,6 @@ interface Signature {
   label?: string;
 }
 
-/** A signature's reference days, ascending. */
-function signatureDays(sig: Signature): number[] {
-  const all = dayCombinations().days;
-  return sig.combinations.flatMap((c) => all[c] ?? []).sort((a, b) => a - b);
-}
-
 /** Signatures by the day keys of their classes: packages often share their day patterns. */
 const signatureCache = new Map<string, Signature[]>();
 
@@ -223,11 +231,12 @@ const signatureCache = new Map<string, Signature[]>();
  * combination gets the list of its classes as a key (a bit mask while there are few classes).
  * Signatures come in the order of their first day (combinations are in that order).
  */
-function signaturesOf(keys: readonly string[], runs: readonly Uint8Array[]): Signature[] {
+function signaturesOf(keys: readonly string[], runsOf: () => readonly Uint8Array[]): Signature[] {
   const cacheKey = keys.join("\n");
   const cached = signatureCache.get(cacheKey);
   if (cached !== undefined) return cached;
-  const count = dayCombinations().days.length;
+  const runs = runsOf();
+  const count = dayCombinations().count;
   const comboKeys: Array<number | string> = new Array<number | string>(count).fill(0);
   if (runs.length <= 30) {
     const masks = new Uint32Array(count);
@@ -260,23 +269,28 @@ function weekdayTotals(): number[] {
   return totals;
 }
 
-/** Words for a set of reference days. */
-function daysLabel(days: readonly number[]): string {
-  if (days.length === REFERENCE_DAYS) return "every day";
+/** Words for the reference days of a set of day combinations (ascending, so the first holds the first day). */
+function daysLabel(combinationsOfDays: readonly number[]): string {
+  const all = dayCombinations();
+  let total = 0;
   const perWeekday = [0, 0, 0, 0, 0, 0, 0];
-  const allPerWeekday = weekdayTotals();
-  for (const d of days) {
-    const w = referenceWeekday(d);
-    perWeekday[w] = (perWeekday[w] ?? 0) + 1;
+  for (const c of combinationsOfDays) {
+    const size = all.size[c] ?? 0;
+    const w = all.dow[c] ?? 0;
+    total += size;
+    perWeekday[w] = (perWeekday[w] ?? 0) + size;
   }
+  if (total === REFERENCE_DAYS) return "every day";
+  const allPerWeekday = weekdayTotals();
   const whole = perWeekday.every((n, w) => n === 0 || n === allPerWeekday[w]);
   if (whole) {
     // Monday first, as people read a week.
     const names = [1, 2, 3, 4, 5, 6, 0].filter((w) => (perWeekday[w] ?? 0) > 0).map((w) => WEEKDAY_PLURALS[w] ?? "");
     return `on ${names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1] ?? ""}`}`;
   }
-  const perYear = Math.max(1, Math.round(days.length / 28));
-  return `on some days (about ${perYear} a year, first ${referenceDay(days[0] ?? 0).date})`;
+  const perYear = Math.max(1, Math.round(total / 28));
+  const first = combinationsOfDays[0];
+  return `on some days (about ${perYear} a year, first ${referenceDay(first === undefined ? 0 : (all.first[first] ?? 0)).date})`;
 }
 
 /** `HH:MM`. */

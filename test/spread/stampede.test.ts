@@ -2,6 +2,7 @@
 // Debian's day rule, and worded by minute and days.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { REFERENCE_DAYS, calendarDay, dayCombinations } from "../../src/spread/calendar.js";
 import { crowdWhen, findCrowds } from "../../src/spread/stampede.js";
 import { timeOf } from "../list/cron-time.js";
 
@@ -67,5 +68,29 @@ describe("findCrowds", () => {
     const found = crowds(times, 5);
     assert.equal(found.size, 3000);
     assert.equal(found.get(4)?.count, 3 * 600, "00:00 on the 1st: the */5, hourly and monthly jobs (not the 03:00 or 04:30 ones)");
+  });
+});
+
+describe("the reference calendar", () => {
+  it("has every day's month, day and weekday as Date gives them, 2024-01-01 to 2051-12-31", () => {
+    const start = Date.UTC(2024, 0, 1);
+    for (let i = 0; i < REFERENCE_DAYS; i++) {
+      const date = new Date(start + i * 86_400_000);
+      assert.deepEqual(calendarDay(i), { month: date.getUTCMonth() + 1, dom: date.getUTCDate(), dow: date.getUTCDay() }, date.toISOString());
+    }
+    assert.equal(new Date(start + (REFERENCE_DAYS - 1) * 86_400_000).toISOString().slice(0, 10), "2051-12-31");
+  });
+
+  it("stands for the days by their combinations of date and weekday, each counted once", () => {
+    const all = dayCombinations();
+    let days = 0;
+    for (let c = 0; c < all.count; c++) {
+      days += all.size[c] ?? 0;
+      assert.deepEqual(calendarDay(all.first[c] ?? -1), { month: all.month[c], dom: all.dom[c], dow: all.dow[c] });
+      if (c > 0) assert.ok((all.first[c] ?? 0) > (all.first[c - 1] ?? 0), "in the order of their first day");
+    }
+    assert.equal(days, REFERENCE_DAYS);
+    // In 28 years every date, 29 February included, falls on every weekday.
+    assert.equal(all.count, 366 * 7);
   });
 });
