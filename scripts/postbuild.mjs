@@ -9,12 +9,13 @@
 // file name a cache was made under, for stack traces).
 //
 // 1. switchman's executable becomes one bundle (issue 14): esbuild bundles switchman and the npm
-//    code it runs (zod/mini, and the ZooKeeper client, whose modules run only when ZooKeeper
-//    mode imports them) into DIST/switchman/bundle.cjs, CommonJS (no ES module loader at
+//    code it runs (zod/mini) into DIST/switchman/bundle.cjs, CommonJS (no ES module loader at
 //    start), with every module behind a dynamic import (the run path, ZooKeeper, leases, the
-//    canary, --status) run only when imported. The executable DIST/switchman/cli.cjs
-//    (scripts/code-cache-loader.cjs) runs it with V8's code cache (bundle.cjs.cache), which
-//    this build makes from one skip run: a cron line's start then neither parses the bundle nor
+//    canary, --status) run only when imported; the ZooKeeper client is beside it in
+//    DIST/switchman/zookeeper-client.cjs, required only in ZooKeeper mode. The executable
+//    DIST/switchman/cli.cjs (scripts/code-cache-loader.cjs) runs them with V8's code caches
+//    (bundle.cjs.cache, zookeeper-client.cjs.cache), which this build makes from one skip run
+//    (the client's: its module body): a cron line's start then neither parses the bundle nor
 //    compiles its skip path. One file rather than chunks: esbuild's chunks made a skip load 15
 //    files, which cost more CPU and memory than the source it does not run. tsc's
 //    DIST/switchman/cli.js becomes a forwarder to cli.cjs. The Debian switchman package ships
@@ -81,24 +82,103 @@ function notices(packages) {
     if (file === undefined) throw new Error(`${dir} has no LICENSE file to carry into the bundle`);
     parts.push(`${name} ${version} (${license})\n\n${readFileSync(join(dir, file), "utf8").trim()}\n`);
   }
-  return `switchman's bundle (dist/switchman/bundle.cjs, zookeeper-client.cjs and zookeeper-jute.cjs) contains these npm packages:\n\n${parts.join("\n----------------------------------------------------------------------\n\n")}`;
+  return `switchman's bundle (dist/switchman/bundle.cjs and zookeeper-client.cjs) contains these npm packages:\n\n${parts.join("\n----------------------------------------------------------------------\n\n")}`;
 }
 
 /**
- * switchman's ZooKeeper client, outside its bundle: each specifier becomes a CommonJS file of its
- * own beside it, required only in ZooKeeper mode. Inside, its 150 KB of source cost every
- * local-mode start 6 ms CPU and 0.7 MB (measured: the bundle's text and its code cache are
- * read, hashed and kept whole). grant-probe.ts uses the client's protocol records (lib/jute) on
- * its own socket: a copy of them of its own is enough.
+ * switchman's ZooKeeper client, outside its bundle: one CommonJS file beside it
+ * (zookeeper-client.cjs), required only in ZooKeeper mode. Inside, its 150 KB of source cost
+ * every local-mode start 6 ms CPU and 0.7 MB (measured: the bundle's text and its code cache are
+ * read and kept whole). The file's exports are the modules of the package that switchman
+ * imports, each import in the bundle a property of them: the client, and its protocol records
+ * (lib/jute), which grant-probe.ts uses on its own socket (one copy of them, the client's: a file
+ * of their own cost a ZooKeeper start 0.6 ms).
  */
-const ZOOKEEPER_FILES = { "node-zookeeper-client": "zookeeper-client.cjs", "node-zookeeper-client/lib/jute/index.js": "zookeeper-jute.cjs" };
+const ZOOKEEPER_FILE = "zookeeper-client.cjs";
+const ZOOKEEPER_MODULES = { "node-zookeeper-client": "client", "node-zookeeper-client/lib/jute/index.js": "jute" };
 const zookeeperOutside = {
   name: "zookeeper-outside",
   setup(b) {
     b.onResolve({ filter: /^node-zookeeper-client(\/|$)/ }, (args) => {
-      const file = ZOOKEEPER_FILES[args.path];
-      if (file === undefined) throw new Error(`switchman imports ${args.path}: add it to ZOOKEEPER_FILES in scripts/postbuild.mjs`);
-      return { path: `./${file}`, external: true };
+      if (ZOOKEEPER_MODULES[args.path] === undefined) throw new Error(`switchman imports ${args.path}: add it to ZOOKEEPER_MODULES in scripts/postbuild.mjs`);
+      return { path: args.path, namespace: "zookeeper-outside" };
+    });
+    b.onResolve({ filter: /^\.\/zookeeper-client\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: "zookeeper-outside" }, (args) => ({ contents: `module.exports = require("./${ZOOKEEPER_FILE}").${ZOOKEEPER_MODULES[args.path]};`, loader: "js" }));
+  },
+};
+/** zookeeper-client.cjs's source: its exports. */
+const zookeeperEntry = `module.exports = { ${Object.entries(ZOOKEEPER_MODULES).map(([spec, key]) => `${key}: require(${JSON.stringify(spec)})`).join(", ")} };\n`;
+
+/**
+ * node:crypto in switchman's bundle is required on the first call of one of the functions its
+ * modules import from it, not as those modules load (esbuild puts each import's require() at its
+ * module's start): node:crypto brings 40 internal modules (streams, ciphers), about 2.3 ms CPU and
+ * 2 MB a start, which a path that calls none of them (a skip) then does not pay. Only the
+ * functions listed: a module that imports another name fails the build (esbuild: no such export).
+ */
+const LAZY_BUILTINS = { "node:crypto": ["createHash", "randomBytes"] };
+const lazyBuiltins = {
+  name: "lazy-builtins",
+  setup(b) {
+    const names = Object.keys(LAZY_BUILTINS);
+    b.onResolve({ filter: new RegExp(`^(${names.join("|")})$`) }, (args) => (args.namespace === "lazy-builtin" ? { path: args.path, external: true } : { path: args.path, namespace: "lazy-builtin" }));
+    b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
+      contents: [
+        "let loaded;",
+        `const builtin = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+        ...LAZY_BUILTINS[args.path].map((f) => `export function ${f}(...args) { return builtin().${f}(...args); }`),
+      ].join("\n"),
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * What node-zookeeper-client requires, only as far as it uses it: `underscore` and `async`
+ * become modules of the functions it calls (underscore's ES modules, async's per-function files:
+ * the same code as the whole packages'), not the whole packages, whose module bodies cost every
+ * ZooKeeper-mode start 9 ms CPU and 1.4 MB (measured: 150 -> 80 KB of client); and `assert`,
+ * which it only calls as `assert(value, message)`, becomes a function that loads node:assert
+ * when an assertion fails and throws its error: node:assert's module body makes process.stderr
+ * (its colours look at it) and costs a start about 2 ms. The build fails when the client uses
+ * them otherwise than listed here (`u.x`, `async.x`, `assert.x` in its sources).
+ */
+const ZOOKEEPER_CLIENT_USES = {
+  underscore: { variable: "u", functions: ["clone", "defaults", "shuffle"], contents: (fs) => fs.map((f) => `export { default as ${f} } from "underscore/modules/${f}.js";`) },
+  async: { variable: "async", functions: ["eachSeries", "reduce", "whilst"], contents: (fs) => fs.map((f) => `export { default as ${f} } from "async/${f}.js";`) },
+  assert: {
+    variable: "assert",
+    functions: [],
+    contents: () => ['module.exports = function assert(value, message) {', '  if (!value) require("node:assert")(value, message);', "};"],
+  },
+};
+const zookeeperClientDependencies = {
+  name: "zookeeper-client-dependencies",
+  setup(b) {
+    const client = join(repo, "node_modules", "node-zookeeper-client");
+    const sources = ["index.js", ...readdirSync(join(client, "lib")).filter((f) => f.endsWith(".js")).map((f) => `lib/${f}`)];
+    for (const [name, { variable, functions }] of Object.entries(ZOOKEEPER_CLIENT_USES)) {
+      for (const file of sources) {
+        const text = readFileSync(join(client, file), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*/g, "");
+        const binding = new RegExp(`\\bvar\\s+(\\w+)\\s*=\\s*require\\('${name}'\\)`).exec(text);
+        if (binding === null) {
+          if (text.includes(`'${name}'`)) throw new Error(`node-zookeeper-client/${file} requires ${name} otherwise than \`var ${variable} = require('${name}')\`: update ZOOKEEPER_CLIENT_USES in scripts/postbuild.mjs`);
+          continue;
+        }
+        if (binding[1] !== variable) throw new Error(`node-zookeeper-client/${file} names ${name} ${binding[1]}, not ${variable}: update ZOOKEEPER_CLIENT_USES in scripts/postbuild.mjs`);
+        // Each use is `variable.function` of the list, or for a list without functions a call `variable(`.
+        for (const use of text.replace(binding[0], "").matchAll(new RegExp(`\\b${variable}\\b\\s*(\\.\\s*(\\w+)|\\()?`, "g"))) {
+          const ok = functions.length === 0 ? use[1] === "(" : use[2] !== undefined && functions.includes(use[2]);
+          if (!ok) throw new Error(`node-zookeeper-client/${file} uses ${name} as \`${use[0]}\`: update ZOOKEEPER_CLIENT_USES in scripts/postbuild.mjs`);
+        }
+      }
+    }
+    const names = Object.keys(ZOOKEEPER_CLIENT_USES);
+    b.onResolve({ filter: new RegExp(`^(${names.join("|")})$`) }, (args) => ({ path: args.path, namespace: "zookeeper-client-uses" }));
+    b.onLoad({ filter: /.*/, namespace: "zookeeper-client-uses" }, (args) => {
+      const { functions, contents } = ZOOKEEPER_CLIENT_USES[args.path];
+      return { contents: `${contents(functions).join("\n")}\n`, resolveDir: client, loader: "js" };
     });
   },
 };
@@ -107,6 +187,8 @@ async function bundleSwitchman() {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run tsc -p tsconfig.build.json first`);
   // An earlier build's chunks (before the bundle was one file) are removed, never mixed in.
   rmSync(join(switchmanDir, "chunks"), { recursive: true, force: true });
+  // So are the protocol records' own file and cache (before they were the client's).
+  for (const f of ["zookeeper-jute.cjs", "zookeeper-jute.cjs.cache"]) rmSync(join(switchmanDir, f), { force: true });
   const result = await build({
     ...common,
     entryPoints: { bundle: src("switchman/cli.ts") },
@@ -115,18 +197,21 @@ async function bundleSwitchman() {
     // canary, --status) run only when imported.
     ...commonJs,
     target: "node18",
-    plugins: [zookeeperOutside],
+    plugins: [zookeeperOutside, lazyBuiltins],
   });
   const zookeeper = await build({
     ...common,
     ...commonJs,
     banner: {},
     define: {},
-    entryPoints: Object.fromEntries(Object.entries(ZOOKEEPER_FILES).map(([spec, file]) => [file.replace(/\.cjs$/, ""), spec])),
-    outdir: switchmanDir,
+    stdin: { contents: zookeeperEntry, resolveDir: repo, sourcefile: "zookeeper-client-entry.cjs", loader: "js" },
+    outdir: undefined,
+    outExtension: undefined,
+    outfile: join(switchmanDir, ZOOKEEPER_FILE),
     target: "node18",
+    plugins: [zookeeperClientDependencies],
   });
-  const files = [NOTICES, ...writeOutputs(result, switchmanDir), ...writeOutputs(zookeeper, switchmanDir), ...executable(switchmanDir, "cli.cjs", trainSwitchman, installedDist.has("switchman") ? join(installedDist.get("switchman"), "switchman") : undefined)].sort();
+  const files = [NOTICES, ...writeOutputs(result, switchmanDir), ...writeOutputs(zookeeper, switchmanDir), ...executable(switchmanDir, "cli.cjs", trainSwitchman, installedDist.has("switchman") ? join(installedDist.get("switchman"), "switchman") : undefined, [ZOOKEEPER_FILE])].sort();
   const inputs = { ...result.metafile.inputs, ...zookeeper.metafile.inputs };
   writeFileSync(join(switchmanDir, NOTICES), notices(bundledPackages({ inputs })));
   writeFileSync(join(switchmanDir, BUNDLE_LIST), `${JSON.stringify(files, null, 2)}\n`);
@@ -152,33 +237,34 @@ const commonJs = {
  * Makes `dir`/`name` the executable (scripts/code-cache-loader.cjs) of `dir`/bundle.cjs: drops
  * the bundle's #! line (the loader runs it inside a function) and writes V8's code cache of it
  * from one typical run (`train(scratch)` says which) by this build's node, so that the cache
- * holds the functions such a start compiles. Another node (V8) refuses it and compiles the
- * bundle as without a cache. Returns the files it made, relative to `dir`.
+ * holds the functions such a start compiles, and the cache of each file of `preload` (files
+ * beside the bundle that it requires, each run once before it). Another node (V8) refuses a
+ * cache and the file compiles as without one. Returns the files it made, relative to `dir`.
  */
-function executable(dir, name, train, installedDir) {
+function executable(dir, name, train, installedDir, preload = []) {
   const bundle = join(dir, BUNDLE);
   writeFileSync(bundle, readFileSync(bundle, "utf8").replace(/^#!.*\n/, ""));
   copyFileSync(join(repo, "scripts", "code-cache-loader.cjs"), join(dir, name));
   chmodSync(join(dir, name), 0o755);
-  const cache = `${bundle}.cache`;
-  rmSync(cache, { force: true });
+  const caches = [BUNDLE, ...preload].map((f) => `${f}.cache`);
+  for (const cache of caches) rmSync(join(dir, cache), { force: true });
   const scratch = mkdtempSync(join(tmpdir(), "cronmeta-code-cache-"));
   try {
     const { args, env = {} } = train(scratch);
-    const filename = join(installedDir ?? dir, BUNDLE);
-    const code = `require(${JSON.stringify(join(dir, name))}).train(${JSON.stringify(cache)}, ${JSON.stringify(filename)})`;
+    const code = `require(${JSON.stringify(join(dir, name))}).train(${JSON.stringify(installedDir ?? dir)}, ${JSON.stringify(preload)})`;
     // A fixed seed for V8's random numbers (the only flag of the training run): the cache is then
     // the same bytes on every build of the same bundle by the same node (a Debian package builds
     // reproducibly), and V8 still takes it in a run without the flag (it is not in the cache's
     // flag hash). Measured: without it, two builds give two different caches.
     const run = spawnSync(process.execPath, ["--random-seed=1", "-e", code, "--", name, ...args], { cwd: scratch, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, encoding: "utf8" });
-    if (run.status !== 0 || run.stderr !== "" || !existsSync(cache)) {
-      throw new Error(`${name}'s code cache: the training run failed (exit ${run.status}): ${run.stderr}${run.error?.message ?? ""}`);
+    const missing = caches.filter((f) => !existsSync(join(dir, f)));
+    if (run.status !== 0 || run.stderr !== "" || missing.length > 0) {
+      throw new Error(`${name}'s code cache: the training run failed (exit ${run.status}, missing ${missing.join(", ") || "nothing"}): ${run.stderr}${run.error?.message ?? ""}`);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  return [name, `${BUNDLE}.cache`];
+  return [name, ...caches];
 }
 
 /** switchman's training: one skip (host not in the group: most starts on a fleet) in a scratch directory. */

@@ -191,7 +191,9 @@ export function validateConfig(data: unknown): { config: SwitchmanConfig } | { p
   // without it against local mode, never against whichever branch the union found closer. (The
   // union of both gives the same result: local mode's strict object refuses `zkhosts`, and
   // ZooKeeper mode requires it; parsing one branch costs a start half the validation.)
-  const result = schemaFor("zkhosts" in data).safeParse(data);
+  // jitless: zod would otherwise compile a fast path for each object schema with new Function
+  // on its first parse, which no code cache holds: for the one parse of a start, pure cost.
+  const result = schemaFor("zkhosts" in data).safeParse(data, { jitless: true });
   if (result.success) return { config: result.data };
   return { problems: result.error.issues.map(describe) };
 }

@@ -5,7 +5,6 @@
 // code and add-on, and lintian. The install test (test/system/install/) installs them on
 // stock Debian 12 and 13.
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,6 +31,16 @@ const SWITCHMAN_MODULES: string[] = [];
 function assertNamesOnly(cache: Buffer, installed: string): void {
   assert.ok(cache.includes(installed), `the code cache does not name ${installed}`);
   assert.ok(!cache.includes("debian/build"), "the code cache names the build directory");
+}
+
+/**
+ * A code cache is its file's (scripts/code-cache-loader.cjs checks the same): it holds the
+ * file's bytes (after their length, 4 bytes little-endian), then V8's data.
+ */
+function assertCacheOf(cache: Buffer, source: Buffer, what: string): void {
+  assert.equal(cache.readUInt32LE(0), source.length, `${what}: the code cache is not of a file of this length`);
+  assert.ok(cache.subarray(4, 4 + source.length).equals(source), `${what}: the code cache is not the file's`);
+  assert.ok(cache.length > 4 + source.length, `${what}: the code cache has no V8 data`);
 }
 
 describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 }, () => {
@@ -119,11 +128,17 @@ describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 },
     const bundle = JSON.parse(readFileSync(join(repoRoot, "dist/switchman/bundle-files.json"), "utf8")) as string[];
     assert.deepEqual(own.filter((f) => f !== `${share}/dist/switchman/bundle-files.json`).sort(), bundle.map((f) => `${share}/dist/switchman/${f}`).sort());
     const shipped = (f: string): Buffer => readFileSync(join(roots.get("switchman") as string, `${share}/dist/switchman/${f}`));
-    for (const f of bundle.filter((f) => f !== "bundle.cjs.cache")) {
+    for (const f of bundle.filter((f) => !f.endsWith(".cache"))) {
       assert.ok(shipped(f).equals(readFileSync(join(repoRoot, "dist/switchman", f))), `${f} differs from the checkout's bundle`);
     }
-    assert.ok(shipped("bundle.cjs.cache").subarray(0, 32).equals(createHash("sha256").update(shipped("bundle.cjs")).digest()), "the code cache is not the bundle's");
-    assertNamesOnly(shipped("bundle.cjs.cache"), `${share}/dist/switchman/bundle.cjs`);
+    // The bundle's, and the ZooKeeper client's (required beside it, with its own cache).
+    const caches = bundle.filter((f) => f.endsWith(".cache"));
+    assert.deepEqual(caches, ["bundle.cjs.cache", "zookeeper-client.cjs.cache"]);
+    for (const cache of caches) {
+      const file = cache.replace(/\.cache$/, "");
+      assertCacheOf(shipped(cache), shipped(file), file);
+      assertNamesOnly(shipped(cache), `${share}/dist/switchman/${file}`);
+    }
   });
 
   it("cronmeta ships the build tool, the add-on, templates, schema and its production node_modules, but not switchman", () => {
@@ -139,7 +154,7 @@ describe("the switchman and cronmeta Debian packages", { timeout: 15 * 60_000 },
     // The code cache of the CLI's bundle is the bundle's (scripts/code-cache-loader.cjs checks the same)
     // and names the installed bundle, as switchman's does.
     const cli = (f: string): Buffer => readFileSync(join(roots.get("cronmeta") as string, `${share}/dist/cli/${f}`));
-    assert.ok(cli("bundle.cjs.cache").subarray(0, 32).equals(createHash("sha256").update(cli("bundle.cjs")).digest()), "the code cache is not the bundle's");
+    assertCacheOf(cli("bundle.cjs.cache"), cli("bundle.cjs"), "cronmeta's bundle.cjs");
     assert.ok(cli("bundle.cjs").equals(readFileSync(join(repoRoot, "dist/cli/bundle.cjs"))), "bundle.cjs differs from the checkout's build");
     assertNamesOnly(cli("bundle.cjs.cache"), `${share}/dist/cli/bundle.cjs`);
     assert.ok(entry("cronmeta", `${share}/templates/cron.d.eta`));
