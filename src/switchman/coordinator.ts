@@ -53,7 +53,7 @@ export interface Coordinator {
    * process could be granted the same lock (SPEC 8.3).
    */
   watch(onLost: (loss: LossReport) => void): void;
-  /** Releases the lock and closes the session so the lock disappears at once. */
+  /** Releases the lock and closes the session so the lock disappears at once; a second call does nothing more. */
   close(): Promise<void>;
   /**
    * Optional, after a `{ run: true }`: milliseconds from now until CMD must be dead unless the

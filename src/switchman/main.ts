@@ -155,7 +155,17 @@ async function run(
   try {
     const acquired = await acquire(coordinator, request, signals, log);
     if (!acquired.run) {
-      if (acquired.skip !== undefined) await recorder(prepared, request, env, log)?.skip(acquired.skip.reason, acquired.skip.detail);
+      if (acquired.skip !== undefined) {
+        // A skip's records are local files only: they are written while the session's close
+        // makes its round trip to the server, not after it (close() is idempotent, the finally
+        // below awaits the same close).
+        const closing = coordinator.close();
+        try {
+          await recorder(prepared, request, env, log)?.skip(acquired.skip.reason, acquired.skip.detail);
+        } finally {
+          await closing;
+        }
+      }
       return acquired.status;
     }
     // Loaded only to run CMD (it brings node:child_process): a skip never loads it. A signal
