@@ -21,8 +21,9 @@
  * while this thread reads. The two threads slow each other (memory and kernel are shared), so
  * the gain is well below the number of CPUs.
  */
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { ScanCache } from "./cache.js";
 import { FileReader } from "./file-reader.js";
 import { type FileOutcome, scanFile } from "./scan-file.js";
@@ -47,6 +48,8 @@ const WORKER_URL = new URL(FROM_SOURCES ? "./scan-worker.ts" : "./scan-worker.js
  * registers it (tsx/esm/api) before importing scan-worker.ts.
  */
 function startWorker(): Worker {
+  // node:worker_threads (5 internal modules) loads with the first worker: a small tree starts none.
+  const { Worker } = createRequire(import.meta.url)("node:worker_threads") as typeof import("node:worker_threads");
   if (!FROM_SOURCES) return new Worker(WORKER_URL);
   const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`;
   return new Worker(bootstrap, { eval: true });
