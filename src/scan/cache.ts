@@ -9,8 +9,11 @@
  * hash matches (ESLint's `--cache-strategy content`, here always on behind the stamps).
  *
  * The extracted result is a function of the path and the bytes alone (scan-file.ts reads no
- * config), so the hash of the bytes can stand for them; the lint rules, which depend on the
- * config and `debian/`, always run and are never cached.
+ * config), so the hash of the bytes can stand for them. The file also keeps the last lint result
+ * (`lint --cache`, src/project.ts) under its own key (src/lint-cache-key.ts: the config, the
+ * `debian/` information, the mode, the code), used only when every file's result is the cached
+ * one ({@link ScanCache.resultsUnchanged}); it is written only with the results it was computed
+ * from, and carried along while they stay the same.
  *
  * Never stale: any write to a file sets its ctime to the current time (stat(2), "st_ctime"), which
  * no program can set back, so a changed file has a changed stamp, with one exception: a change in
@@ -27,15 +30,16 @@ import { readFileSync, readdirSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { endianness } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import type { Config } from "../config/schema.js";
 import type { Position, RawEntry, RawSection, ScanProblem, ScannedFile } from "../types.js";
 import { VERSION } from "../version.js";
+import type { FileOutcome } from "./scan-file.js";
 
 /** Bump when the cached data or what the scanner extracts changes shape. */
-const CACHE_FORMAT = 7; // 5: near misses of METADATA are reported; 6: sections carry their cronmeta-disable comments (issue 17); 7: content hashes
+const CACHE_FORMAT = 8; // 5: near misses of METADATA are reported; 6: sections carry their cronmeta-disable comments (issue 17); 7: content hashes; 8: parts read when needed, the lint result
 const TOOL = "cronmeta-scan-cache";
 /** Files changed this recently before a scan are re-read next time (timestamps are coarse: a kernel tick, or 2 s on FAT). */
 export const RACY_MARGIN_MS = 3000;
@@ -121,6 +125,65 @@ function scannerCodeDigest(): string {
   return codeDigest;
 }
 
+let buildDigestMemo: string | undefined;
+
+/**
+ * A hash of the code cronmeta runs. In the bundled executable (this module is inside
+ * dist/cli/bundle.cjs): every chunk beside the bundle, which holds all of cronmeta and the npm
+ * code it runs. Otherwise (dist/ as a library, src/ under tsx): every module under the code's root
+ * (dist/ or src/), and the version of each npm dependency of the package.
+ */
+export function buildDigest(): string {
+  if (buildDigestMemo !== undefined) return buildDigestMemo;
+  const hash = createHash("sha256");
+  try {
+    const here = fileURLToPath(import.meta.url);
+    const bundled = basename(here) === "bundle.cjs";
+    // There the scanner's digest is already of every chunk beside the bundle.
+    if (bundled) return (buildDigestMemo = scannerCodeDigest());
+    // This module is src/scan/cache.ts (dist/scan/cache.js): the code's root is the directory above.
+    const root = dirname(dirname(here));
+    hashCode(hash, root);
+    hashDependencyVersions(hash, dirname(root));
+  } catch (error) {
+    // Unreadable code: a key no other run shares, so that no stored result is used.
+    hash.update(`unreadable ${String(error)} ${Date.now()} ${Math.random()}`);
+  }
+  buildDigestMemo = hash.digest("hex");
+  return buildDigestMemo;
+}
+
+/** Hashes the names and bytes of the code files under `dir`, in a fixed order. */
+function hashCode(hash: ReturnType<typeof createHash>, dir: string): void {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== "node_modules") {
+        hash.update(`d${entry.name}\0`);
+        hashCode(hash, path);
+        hash.update("\0up\0");
+      }
+    } else if (/\.[cm]?[jt]s$/.test(entry.name)) {
+      hash.update(`f${entry.name}\0`).update(readFileSync(path)).update("\0");
+    }
+  }
+}
+
+/** The installed version of each dependency in `packageDir`/package.json (a library's code is not in the bundle). */
+function hashDependencyVersions(hash: ReturnType<typeof createHash>, packageDir: string): void {
+  const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  for (const name of Object.keys(manifest.dependencies ?? {}).sort()) {
+    let version = "missing";
+    try {
+      version = String((JSON.parse(readFileSync(join(packageDir, "node_modules", name, "package.json"), "utf8")) as { version?: unknown }).version);
+    } catch {
+      // Not installed there: "missing" (a later install changes the key).
+    }
+    hash.update(`${name}@${version}\0`);
+  }
+}
+
 /** The version of @babel/parser that extracts JSDoc METADATA (js-parse.ts), or "none". */
 function babelVersion(): string {
   try {
@@ -135,25 +198,42 @@ function babelVersion(): string {
 type Entry = [number, number, number, number, ScannedFile | 0, string];
 
 /**
- * The file, in columns (parses in about half the time of one object per file, and needs no
- * object per file once loaded): `files[i]` has the stamp `stamps[4i..4i+3]` (size, mtimeMs,
- * ctimeMs, ino), the result `results[i]`, absent for "nothing in this file", and the content
- * hash `digests[i]`, absent for a file the prefilters rejected (a size of -1 in the stamp: no
- * stamp, only the hash can answer). On disk,
- * `stamps` is the base64 of the doubles (decoded in a few milliseconds, where 300,000 numbers
- * in JSON took 30 ms on the 100,000-file benchmark tree).
+ * The cache file (format 8): one line of JSON, the header, then six parts back to back, whose
+ * lengths (in UTF-16 code units, as JavaScript counts a string) the header gives, so that each
+ * is parsed only when needed and written back as it was read when it did not change:
+ *
+ * - `files`: the paths, separated by NUL (which no path holds): a split, where a JSON array of
+ *   73,000 strings took 20 ms to parse on the 100,000-file benchmark tree;
+ * - `stamps`: base64 of the doubles size, mtimeMs, ctimeMs, ino of each file (a size of -1: no
+ *   stamp, only the content hash can answer);
+ * - `digests`: JSON, `{ index: content hash }` for the files that passed the prefilters;
+ * - `withResult`: JSON, the indexes of the files that have a result (the others hold nothing);
+ * - `results`: JSON, `{ index: ScannedFile }`, parsed only when some result is needed: not at all
+ *   when the stored lint result answers (5.9 MB there, 70 ms with its checks);
+ * - `lint`: the lint result stored for the header's `lintKey` (src/project.ts), or empty.
  */
-interface CacheFile {
+interface Header {
   tool: string;
+  format: number;
   key: string;
-  files: string[];
-  stamps: Float64Array;
-  results: Record<string, ScannedFile>;
-  digests: Record<string, string>;
+  count: number;
+  lintKey: string;
+  lengths: number[];
 }
 
-/** The file as stored. */
-type StoredCacheFile = Omit<CacheFile, "stamps"> & { stamps: string };
+/** The parts of a loaded cache file. */
+interface CacheFile {
+  files: string[];
+  stamps: Float64Array;
+  digests: Record<string, string>;
+  /** 1 for the files that have a result. */
+  withResult: Uint8Array;
+  withResultCount: number;
+  /** The parts as read, to write back unchanged. */
+  text: { files: string; digests: string; withResult: string; results: string };
+  lintKey: string;
+  lint: string;
+}
 
 /** The outcome of {@link ScanCache.save}. */
 export interface SaveOutcome {
@@ -162,18 +242,49 @@ export interface SaveOutcome {
   error?: string;
 }
 
-const EMPTY: CacheFile = { tool: TOOL, key: "", files: [], stamps: new Float64Array(0), results: {}, digests: {} };
+const EMPTY: CacheFile = {
+  files: [],
+  stamps: new Float64Array(0),
+  digests: {},
+  withResult: new Uint8Array(0),
+  withResultCount: 0,
+  text: { files: "", digests: "{}", withResult: "[]", results: "{}" },
+  lintKey: "",
+  lint: "",
+};
 
-/** A loaded scan cache: look results up while scanning, then save. */
+/**
+ * What {@link ScanCache.apply} gives for a file: its result, null for none, or the index of a
+ * cached result that {@link ScanCache.resultsAt} gives when it is needed.
+ */
+export type AppliedResult = ScannedFile | number | null;
+
+/** What {@link ScanCache.resultsAt} found: the results, and the files whose cached result is damaged (to be scanned again). */
+export interface CachedResults {
+  results: Map<number, ScannedFile>;
+  damaged: number[];
+}
+
+/** A loaded scan cache: apply each file's outcome while scanning, then save. */
 export class ScanCache {
   /** Index of each file in the previous columns. */
   private readonly index = new Map<string, number>();
-  /** 1 for the previous entries this run used: they are written again. */
+  /** 1 for the previous entries this run used as they are (their stamp possibly renewed): they are written again. */
   private readonly kept: Uint8Array;
   private keptCount = 0;
-  /** Entries recorded by this run. */
+  /** The previous stamps with this run's new ones (a fresh checkout renews them all), made on the first change. */
+  private nextStamps: Float64Array | undefined;
+  /** Entries recorded by this run (new files, changed ones). */
   private readonly fresh = new Map<string, Entry>();
   private changed: boolean;
+  /** Previous entries with a result that this run found unchanged (by stamp or by content). */
+  private confirmed = 0;
+  /** Some file's result may differ from the cached one (a new result, a read error, a directory that could not be read). */
+  private diverged = false;
+  /** Some result of this run will not be in the written cache (read errors, unreadable directories, racily clean binaries). */
+  private incomplete = false;
+  private parsedResults: Record<string, unknown> | undefined;
+  private lint: { key: string; text: string } | undefined;
   /** Lookups answered from the cache (by stamp or by content), and lookups that had to scan the file. */
   hits = 0;
   misses = 0;
@@ -205,8 +316,8 @@ export class ScanCache {
       // A cache file this large was made for a tree the scan workers will scan: they start now,
       // so that their start overlaps this parse and the walk (see takeWorkers).
       if (text.length >= EARLY_WORKERS_MIN_BYTES) workers = await startIdleWorkers();
-      const data = decode(JSON.parse(text) as unknown);
-      if (data !== undefined && data.key === key) return new ScanCache(path, key, dropDamaged(data), startedMs, true, workers);
+      const data = decode(text, key);
+      if (data !== undefined) return new ScanCache(path, key, data, startedMs, true, workers);
     } catch {
       // Missing or corrupt: start empty, rewrite on save.
     }
@@ -228,6 +339,11 @@ export class ScanCache {
     return this.previous.files.length;
   }
 
+  /** The path of the previous entry `i`. */
+  fileAt(i: number): string {
+    return this.previous.files[i] as string;
+  }
+
   /** The stamp and content hash `file` had when it was cached (for a comparison made on another thread). */
   cachedIdentity(file: string): CachedIdentity | undefined {
     const i = this.index.get(file);
@@ -239,29 +355,60 @@ export class ScanCache {
   }
 
   /**
-   * The cached result of `file`, whose current stamp was found equal to the cached one or, with
-   * `stamp` (its current stamp), whose content hash was: the entry then takes the new stamp.
+   * Takes one file's scan outcome: a cached result is kept (and takes the file's new stamp when
+   * its content hash answered), a scanned one recorded. Returns the file's result, or the index
+   * of its cached result (for {@link resultsAt}).
    */
-  reuse(file: string, stamp?: FileStamp): ScannedFile | null {
-    const i = this.index.get(file);
-    if (i === undefined) throw new Error(`scan cache: nothing cached for ${file}`);
-    const result = this.keep(i);
-    if (stamp !== undefined) {
-      const digest = this.previous.digests[i];
-      if (digest === undefined) throw new Error(`scan cache: no content hash for ${file}`);
-      this.contentHits += 1;
-      this.set(file, stamp, result, digest);
+  apply(path: string, outcome: FileOutcome): AppliedResult {
+    if (outcome.kind !== "scanned") {
+      const i = this.index.get(path);
+      if (i === undefined) throw new Error(`scan cache: nothing cached for ${path}`);
+      if (outcome.kind === "same-content") {
+        if (this.previous.digests[i] === undefined) throw new Error(`scan cache: no content hash for ${path}`);
+        this.contentHits += 1;
+        this.restamp(i, outcome.stamp);
+      }
+      this.hits += 1;
+      this.keep(i);
+      return this.previous.withResult[i] === 1 ? i : null;
     }
+    this.misses += 1;
+    const { result, stamp, digest } = outcome;
+    if (result !== null) this.diverged = true; // new or changed (not compared: the rules run again)
+    if (stamp === undefined) {
+      // A read error, or a file gone since the walk: never cached.
+      if (result !== null) this.incomplete = true;
+      return result;
+    }
+    const i = this.index.get(path);
+    if (i !== undefined && result === null && digest === undefined && this.previous.withResult[i] === 0 && this.previous.digests[i] === undefined) {
+      // Nothing in it before and now (most files of a fresh checkout): the entry takes the new stamp.
+      this.restamp(i, stamp);
+      this.keep(i);
+      return null;
+    }
+    this.set(path, stamp, result, digest);
     return result;
   }
 
-  private keep(i: number): ScannedFile | null {
-    this.hits += 1;
-    if (this.kept[i] === 0) {
-      this.kept[i] = 1;
-      this.keptCount += 1;
-    }
-    return this.previous.results[i] ?? null;
+  /** A result of this run that is not a file's (a directory that could not be read): never cached, and the lint result not reused. */
+  noteUncached(): void {
+    this.diverged = true;
+    this.incomplete = true;
+  }
+
+  private keep(i: number): void {
+    if (this.kept[i] === 1) return;
+    this.kept[i] = 1;
+    this.keptCount += 1;
+    if (this.previous.withResult[i] === 1) this.confirmed += 1;
+  }
+
+  private restamp(i: number, stamp: FileStamp): void {
+    this.changed = true;
+    this.nextStamps ??= this.previous.stamps.slice();
+    const racy = stamp.ctimeMs > this.startedMs - RACY_MARGIN_MS;
+    this.nextStamps.set(racy ? [-1, 0, 0, 0] : [stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino], 4 * i);
   }
 
   /**
@@ -273,45 +420,92 @@ export class ScanCache {
     if (stamp.ctimeMs > this.startedMs - RACY_MARGIN_MS) {
       // Racily clean: no stamp (re-read next time), but the hash of what was read stays true.
       if (digest !== undefined) this.fresh.set(file, [-1, 0, 0, 0, result ?? 0, digest]);
+      else {
+        this.fresh.delete(file);
+        if (result !== null) this.incomplete = true;
+      }
       return;
     }
     this.fresh.set(file, [stamp.size, stamp.mtimeMs, stamp.ctimeMs, stamp.ino, result ?? 0, digest ?? ""]);
   }
 
-  /** Writes the cache atomically when anything changed (files added, changed or gone). */
+  /**
+   * The cached results of the previous entries `indexes` (from {@link apply}); the part of the
+   * file that holds them is parsed on the first call. A result of the wrong shape (a damaged or
+   * hand-edited file) is listed in `damaged`: the caller scans that file again.
+   */
+  resultsAt(indexes: readonly number[]): CachedResults {
+    const parsed = this.previousResults();
+    const results = new Map<number, ScannedFile>();
+    const damaged: number[] = [];
+    for (const i of indexes) {
+      const result = Object.hasOwn(parsed, i) ? parsed[i] : undefined;
+      if (isScannedFile(result, this.previous.files[i] as string)) results.set(i, result);
+      else damaged.push(i);
+    }
+    if (damaged.length > 0) this.diverged = true;
+    return { results, damaged };
+  }
+
+  /** The previous results part, parsed once (unchecked: {@link resultsAt} checks what it gives). */
+  private previousResults(): Record<string, unknown> {
+    if (this.parsedResults === undefined) {
+      try {
+        const parsed: unknown = JSON.parse(this.previous.text.results);
+        this.parsedResults = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+      } catch {
+        this.parsedResults = {};
+      }
+    }
+    return this.parsedResults;
+  }
+
+  /**
+   * True when every file's result is the cached one: no result came, went or changed (files
+   * without anything in them may have). The stored lint result was computed from exactly the
+   * cached results, so it is then the result of this tree for the same inputs.
+   */
+  resultsUnchanged(): boolean {
+    return !this.diverged && this.confirmed === this.previous.withResultCount;
+  }
+
+  /** The stored lint result (as stored), when it was stored for `key` and every file's result is the cached one. */
+  lintResult(key: string): string | undefined {
+    return this.previous.lintKey === key && this.previous.lint !== "" && this.resultsUnchanged() ? this.previous.lint : undefined;
+  }
+
+  /** Stores this run's lint result for `key` (computed from this run's results), written by {@link save}. */
+  storeLintResult(key: string, text: string): void {
+    this.lint = { key, text };
+  }
+
+  /** Writes the cache atomically when anything changed (files added, changed or gone, new stamps, a new lint result). */
   async save(): Promise<SaveOutcome> {
-    if (!this.changed && this.keptCount === this.previous.files.length) return { written: false };
-    const { files, stamps, results, digests } = this.previous;
-    const count = this.keptCount + this.fresh.size;
-    const out = { files: [] as string[], stamps: new Float64Array(4 * count), results: {} as Record<string, ScannedFile>, digests: {} as Record<string, string> };
-    const add = (file: string, size: number, mtimeMs: number, ctimeMs: number, ino: number, result: ScannedFile | undefined, digest: string | undefined): void => {
-      const n = out.files.length;
-      if (result !== undefined) out.results[n] = result;
-      if (digest !== undefined && digest !== "") out.digests[n] = digest;
-      out.files.push(file);
-      const at = 4 * n;
-      out.stamps[at] = size;
-      out.stamps[at + 1] = mtimeMs;
-      out.stamps[at + 2] = ctimeMs;
-      out.stamps[at + 3] = ino;
-    };
-    files.forEach((file, i) => {
-      if (this.kept[i] === 0 || this.fresh.has(file)) return;
-      add(file, stamps[4 * i] as number, stamps[4 * i + 1] as number, stamps[4 * i + 2] as number, stamps[4 * i + 3] as number, results[i], digests[i]);
-    });
-    for (const [file, entry] of this.fresh) add(file, entry[0], entry[1], entry[2], entry[3], entry[4] === 0 ? undefined : entry[4], entry[5]);
-    const stored: StoredCacheFile = {
-      tool: TOOL,
-      key: this.key,
-      files: out.files,
-      stamps: Buffer.from(out.stamps.buffer, 0, 8 * 4 * out.files.length).toString("base64"),
-      results: out.results,
-      digests: out.digests,
-    };
+    const previous = this.previous;
+    // The lint result goes with the results it was computed from: this run's (when every one of
+    // them is in the file), or the previous one's while the results are the same.
+    let lint: { key: string; text: string } | undefined;
+    if (this.lint !== undefined) lint = this.incomplete ? undefined : this.lint;
+    else if (this.resultsUnchanged() && previous.lint !== "") lint = { key: previous.lintKey, text: previous.lint };
+    const lintChanged = (lint?.key ?? "") !== previous.lintKey || (lint?.text ?? "") !== previous.lint;
+    const sameFiles = this.fresh.size === 0 && this.keptCount === previous.files.length;
+    if (!this.changed && sameFiles && !lintChanged) return { written: false };
+    let parts: { files: string; stamps: string; digests: string; withResult: string; results: string };
+    const encodeStamps = (stamps: Float64Array): string => Buffer.from(stamps.buffer, stamps.byteOffset, stamps.byteLength).toString("base64");
+    if (sameFiles) {
+      // The same files with the same results: the parts as they were read, the stamps renewed.
+      const { text } = previous;
+      parts = { files: text.files, stamps: encodeStamps(this.nextStamps ?? previous.stamps), digests: text.digests, withResult: text.withResult, results: text.results };
+    } else {
+      parts = this.rebuild();
+    }
+    const lengths = [parts.files.length, parts.stamps.length, parts.digests.length, parts.withResult.length, parts.results.length, lint?.text.length ?? 0];
+    const header: Header = { tool: TOOL, format: CACHE_FORMAT, key: this.key, count: sameFiles ? previous.files.length : this.keptCount + this.fresh.size, lintKey: lint?.key ?? "", lengths };
+    const body = `${JSON.stringify(header)}\n${parts.files}${parts.stamps}${parts.digests}${parts.withResult}${parts.results}${lint?.text ?? ""}`;
     const temp = `${this.path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
       await mkdir(dirname(this.path), { recursive: true });
-      await writeFile(temp, JSON.stringify(stored));
+      await writeFile(temp, body);
       await rename(temp, this.path);
       return { written: true };
     } catch (error) {
@@ -320,43 +514,93 @@ export class ScanCache {
       return { written: false, error: `cannot write scan cache ${this.path}: ${err.code ?? err.message}` };
     }
   }
-}
 
-/** The loaded cache file, or undefined when it is not one (foreign, truncated, damaged columns). */
-function decode(data: unknown): CacheFile | undefined {
-  if (typeof data !== "object" || data === null) return undefined;
-  const d = data as Record<string, unknown>;
-  if (d.tool !== TOOL || typeof d.key !== "string" || !Array.isArray(d.files) || typeof d.stamps !== "string") return undefined;
-  if (typeof d.results !== "object" || d.results === null || typeof d.digests !== "object" || d.digests === null) return undefined;
-  const bytes = Buffer.from(d.stamps, "base64");
-  if (bytes.length !== 8 * 4 * d.files.length) return undefined;
-  // A copy: the decoded bytes need not be aligned for a Float64Array view.
-  const stamps = new Float64Array(4 * d.files.length);
-  Buffer.from(stamps.buffer).set(bytes);
-  return { tool: TOOL, key: d.key, files: d.files as string[], stamps, results: d.results as Record<string, ScannedFile>, digests: d.digests as Record<string, string> };
-}
-
-// A hand-edited or damaged cache must not crash the scan: entries that do not have the right
-// shape get an impossible stamp (size -1) and lose their content hash, so those files are re-read.
-function dropDamaged(data: CacheFile): CacheFile {
-  const { files, stamps, results, digests } = data;
-  const clean: Record<string, ScannedFile> = {};
-  const cleanDigests: Record<string, string> = {};
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i];
-    let ok = typeof file === "string";
-    if (ok && Object.hasOwn(results, i)) {
-      const result: unknown = results[i];
-      if (isScannedFile(result, file as string)) clean[i] = result;
-      else ok = false;
-    }
-    if (!ok) stamps[4 * i] = -1;
-    else {
-      const digest: unknown = Object.hasOwn(digests, i) ? digests[i] : undefined;
-      if (typeof digest === "string") cleanDigests[i] = digest;
-    }
+  /** The parts for the entries this run kept and recorded. */
+  private rebuild(): { files: string; stamps: string; digests: string; withResult: string; results: string } {
+    const { files, digests, withResult } = this.previous;
+    const stamps = this.nextStamps ?? this.previous.stamps;
+    const count = this.keptCount + this.fresh.size;
+    const outFiles: string[] = [];
+    const outStamps = new Float64Array(4 * count);
+    const outDigests: Record<string, string> = {};
+    const outWithResult: number[] = [];
+    const outResults: Record<string, unknown> = {};
+    const add = (file: string, at: number, source: Float64Array | Entry, digest: string | undefined, result: unknown): void => {
+      const n = outFiles.length;
+      outFiles.push(file);
+      for (let k = 0; k < 4; k++) outStamps[4 * n + k] = source[at + k] as number;
+      if (digest !== undefined && digest !== "") outDigests[n] = digest;
+      if (result !== undefined) {
+        outWithResult.push(n);
+        outResults[n] = result;
+      }
+    };
+    files.forEach((file, i) => {
+      if (this.kept[i] === 0 || this.fresh.has(file)) return;
+      let result: unknown;
+      if (withResult[i] === 1) {
+        const previousResults = this.previousResults();
+        result = Object.hasOwn(previousResults, i) ? previousResults[i] : undefined;
+        // A listed result that is missing: the entry goes (the file is scanned again next time).
+        if (result === undefined) return;
+      }
+      add(file, 4 * i, stamps, digests[i], result);
+    });
+    for (const [file, entry] of this.fresh) add(file, 0, entry, entry[5], entry[4] === 0 ? undefined : entry[4]);
+    return {
+      files: outFiles.join("\0"),
+      stamps: Buffer.from(outStamps.buffer, 0, 8 * 4 * outFiles.length).toString("base64"),
+      digests: JSON.stringify(outDigests),
+      withResult: JSON.stringify(outWithResult),
+      results: JSON.stringify(outResults),
+    };
   }
-  return { ...data, files: files.map((f) => (typeof f === "string" ? f : "")), results: clean, digests: cleanDigests };
+}
+
+/** The loaded cache file for `key`, or undefined when it is not one (foreign, another key, truncated, damaged parts). */
+function decode(text: string, key: string): CacheFile | undefined {
+  const newline = text.indexOf("\n");
+  if (newline < 0) return undefined;
+  let header: Partial<Header>;
+  try {
+    header = JSON.parse(text.slice(0, newline)) as Partial<Header>;
+  } catch {
+    return undefined;
+  }
+  if (typeof header !== "object" || header === null || header.tool !== TOOL || header.format !== CACHE_FORMAT || header.key !== key) return undefined;
+  const { count, lengths, lintKey } = header;
+  if (!Number.isInteger(count) || typeof lintKey !== "string" || !Array.isArray(lengths) || lengths.length !== 6) return undefined;
+  if (!lengths.every((n) => Number.isInteger(n) && n >= 0)) return undefined;
+  if (newline + 1 + lengths.reduce((a, b) => a + b, 0) !== text.length) return undefined;
+  const part: string[] = [];
+  let at = newline + 1;
+  for (const n of lengths) {
+    part.push(text.slice(at, at + n));
+    at += n;
+  }
+  const [filesText, stampsText, digestsText, withResultText, resultsText, lint] = part as [string, string, string, string, string, string];
+  const n = count as number;
+  const files = n === 0 ? [] : filesText.split("\0");
+  if (files.length !== n) return undefined;
+  const bytes = Buffer.from(stampsText, "base64");
+  if (bytes.length !== 8 * 4 * n) return undefined;
+  // A copy: the decoded bytes need not be aligned for a Float64Array view.
+  const stamps = new Float64Array(4 * n);
+  Buffer.from(stamps.buffer).set(bytes);
+  const digests: unknown = JSON.parse(digestsText);
+  const listed: unknown = JSON.parse(withResultText);
+  if (typeof digests !== "object" || digests === null || Array.isArray(digests) || !Array.isArray(listed)) return undefined;
+  // A hand-edited or damaged hash must never answer: anything but a string is dropped (the file is extracted).
+  const cleanDigests: Record<string, string> = {};
+  for (const [i, digest] of Object.entries(digests as Record<string, unknown>)) if (typeof digest === "string") cleanDigests[i] = digest;
+  const withResult = new Uint8Array(n);
+  let withResultCount = 0;
+  for (const i of listed as unknown[]) {
+    if (!Number.isInteger(i) || (i as number) < 0 || (i as number) >= n) return undefined;
+    if (withResult[i as number] === 0) withResultCount += 1;
+    withResult[i as number] = 1;
+  }
+  return { files, stamps, digests: cleanDigests, withResult, withResultCount, text: { files: filesText, digests: digestsText, withResult: withResultText, results: resultsText }, lintKey, lint };
 }
 
 function isPosition(p: unknown): p is Position {

@@ -15,10 +15,11 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import type { Config } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import type { ScannedFile } from "../types.js";
-import type { ScanCache } from "./cache.js";
+import type { AppliedResult, ScanCache } from "./cache.js";
+import { FileReader } from "./file-reader.js";
 import type { Worker } from "node:worker_threads";
 import { defaultScanWorkers, scanPaths, startScanWorkers, stopScanWorkers } from "./scan-pool.js";
-import { type FileOutcome, cannotRead } from "./scan-file.js";
+import { type FileOutcome, cannotRead, scanFile } from "./scan-file.js";
 
 /**
  * Trees with at least this many files to scan are scanned on this thread and worker threads
@@ -42,6 +43,22 @@ const MAX_UNREADABLE_DIRS = 100;
  * throws (UsageError).
  */
 export async function scanTree(root: string, config: Config, options: ScanOptions = {}): Promise<ScannedFile[]> {
+  return (await scanTreeDeferred(root, config, options)).results();
+}
+
+/** A scan whose cached results are read from the cache only when they are asked for (`lint --cache` may need none). */
+export interface DeferredScan {
+  /** The files that have sections or problems, sorted by path (code-unit order). */
+  names: string[];
+  /**
+   * Their results, in the same order; with a cache, taken from it now (a file whose cached
+   * result turns out damaged is scanned again, so the names may change: read them from the results).
+   */
+  results(): ScannedFile[];
+}
+
+/** {@link scanTree}, with the cached results left in the cache until asked for. */
+export async function scanTreeDeferred(root: string, config: Config, options: ScanOptions = {}): Promise<DeferredScan> {
   const { cache } = options;
   // A cache made for a large tree says, before the walk, that this one is large too: the workers
   // then start while the cache is parsed (ScanCache.load) and the tree walked (their start and
@@ -58,31 +75,52 @@ export async function scanTree(root: string, config: Config, options: ScanOption
     throw error;
   }
   const { paths, unreadable } = listed;
-  const results: ScannedFile[] = [...unreadable];
+  const applied: Array<ScannedFile | number> = [...unreadable];
+  if (unreadable.length > 0) cache?.noteUncached();
   // A worker costs about 100 ms to start: smaller trees are scanned on this thread alone.
   let workers: number | Worker[] = options.workers ?? (paths.length >= PARALLEL_MIN_FILES ? defaultScanWorkers() : 0);
   if (early !== undefined) {
     if (paths.length >= PARALLEL_MIN_FILES) workers = early;
     else await stopScanWorkers(early);
   }
-  await scanPaths(root, paths, cache, workers, (path, outcome) => applyOutcome(path, outcome, cache, results));
-  return results.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  await scanPaths(root, paths, cache, workers, (path, outcome) => {
+    const result = applyOutcome(path, outcome, cache);
+    if (result !== null) applied.push(result);
+  });
+  const nameOf = (r: ScannedFile | number): string => (typeof r === "number" ? (cache as ScanCache).fileAt(r) : r.file);
+  const named = applied.map((r) => ({ r, name: nameOf(r) })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let results: ScannedFile[] | undefined;
+  return {
+    names: named.map((n) => n.name),
+    results: () => (results ??= materialise(root, named, cache)),
+  };
 }
 
-/** Adds one file's outcome to `results`, reusing or recording cache entries. */
-function applyOutcome(path: string, outcome: FileOutcome, cache: ScanCache | undefined, results: ScannedFile[]): void {
-  let result: ScannedFile | null;
-  if (outcome.kind !== "scanned") {
-    if (cache === undefined) throw new Error(`scan: ${path} reported ${outcome.kind} without a cache`);
-    result = outcome.kind === "unchanged" ? cache.reuse(path) : cache.reuse(path, outcome.stamp);
-  } else {
-    result = outcome.result;
-    if (cache !== undefined) {
-      cache.misses += 1;
-      if (outcome.stamp !== undefined) cache.set(path, outcome.stamp, result, outcome.digest);
+/** One file's result from its outcome: with a cache, the cache takes it (cache.ts) and may answer with the index of a cached result. */
+function applyOutcome(path: string, outcome: FileOutcome, cache: ScanCache | undefined): AppliedResult {
+  if (cache !== undefined) return cache.apply(path, outcome);
+  if (outcome.kind !== "scanned") throw new Error(`scan: ${path} reported ${outcome.kind} without a cache`);
+  return outcome.result;
+}
+
+/** The results of a scan, cached ones taken from the cache; a file whose cached result is damaged is scanned again. */
+function materialise(root: string, named: ReadonlyArray<{ r: ScannedFile | number; name: string }>, cache: ScanCache | undefined): ScannedFile[] {
+  const indexes = named.flatMap(({ r }) => (typeof r === "number" ? [r] : []));
+  if (indexes.length === 0 || cache === undefined) return named.map(({ r }) => r as ScannedFile);
+  const { results, damaged } = cache.resultsAt(indexes);
+  const again = new Set(damaged);
+  const reader = new FileReader();
+  const out: ScannedFile[] = [];
+  for (const { r, name } of named) {
+    if (typeof r !== "number") out.push(r);
+    else if (!again.has(r)) out.push(results.get(r) as ScannedFile);
+    else {
+      // Scanned as if not cached; the cache records the new result.
+      const result = cache.apply(name, scanFile(root, name, reader, null));
+      if (result !== null) out.push(result as ScannedFile);
     }
   }
-  if (result) results.push(result);
+  return out;
 }
 
 /** Options of {@link scanTree}. */

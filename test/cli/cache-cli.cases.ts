@@ -10,6 +10,7 @@ import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { RACY_MARGIN_MS } from "../../src/scan/cache.js";
 import type { Runner } from "../helpers/cli.js";
+import { cachedFiles, parseCacheParts } from "../helpers/scan-cache-file.js";
 import { control, makeProject, pod, removeProject } from "../helpers/project.js";
 
 /** Registers the `--cache` CLI tests for each of `runners`. */
@@ -42,7 +43,7 @@ for (const [name, run] of runners) {
       assert.deepEqual(first, plain);
       const cacheFile = join(root, "node_modules", ".cache", "cronmeta", "scan-cache.json");
       assert.ok(existsSync(cacheFile));
-      assert.deepEqual((JSON.parse(readFileSync(cacheFile, "utf8")) as { files: string[] }).files.sort(), ["bin/bad.pl", "bin/ok.pl", "debian/control", "debian/my-project.install"]);
+      assert.deepEqual(cachedFiles(cacheFile).sort(), ["bin/bad.pl", "bin/ok.pl", "debian/control", "debian/my-project.install"]);
       const second = await run(["lint", "--format", "json", "--cache"], root);
       assert.deepEqual(second, plain);
       assert.equal(second.code, 1);
@@ -70,8 +71,9 @@ for (const [name, run] of runners) {
       // The entries took the copy's stamps (the cache was rewritten), their results unchanged.
       const cachedAfter = readFileSync(cacheFile, "utf8");
       assert.notEqual(cachedAfter, cachedBefore);
-      const results = (text: string) => (JSON.parse(text) as { results: unknown; digests: unknown });
-      assert.deepEqual(Object.values(results(cachedAfter).digests as object).sort(), Object.values(results(cachedBefore).digests as object).sort());
+      const digests = (text: string): string[] => Object.values(JSON.parse(parseCacheParts(text).digests) as Record<string, string>).sort();
+      assert.deepEqual(digests(cachedAfter), digests(cachedBefore));
+      assert.equal(parseCacheParts(cachedAfter).lint, parseCacheParts(cachedBefore).lint, "the lint result carried along");
       // One byte changed (same size) in another checkout: the cache must not answer for it.
       const changed = `${root}-changed`;
       roots.push(changed);

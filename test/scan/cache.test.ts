@@ -12,6 +12,7 @@ import { defaultConfig } from "../../src/config/schema.js";
 import { RACY_MARGIN_MS, ScanCache, defaultCacheLocation, scanCacheKey } from "../../src/scan/cache.js";
 import { defaultScanWorkers, stopScanWorkers } from "../../src/scan/scan-pool.js";
 import { scanTree } from "../../src/scan/tree.js";
+import { cachedFiles, readCacheParts, writeCacheParts } from "../helpers/scan-cache-file.js";
 
 const config = defaultConfig();
 const key = scanCacheKey(config);
@@ -131,9 +132,9 @@ describe("scan cache", () => {
     await scanWith(root, cachePath);
     const copy = join(dir, "tampered-fresh");
     cpSync(root, copy, { recursive: true });
-    const stored = JSON.parse(readFileSync(cachePath, "utf8")) as { digests: Record<string, unknown> };
+    const stored = readCacheParts(cachePath);
     for (const digest of ["AAAA", 42, null]) {
-      writeFileSync(cachePath, JSON.stringify({ ...stored, digests: { 0: digest } }));
+      writeCacheParts(cachePath, { ...stored, digests: JSON.stringify({ 0: digest }) });
       const freshCache = join(dir, "tampered-fresh.json");
       cpSync(cachePath, freshCache);
       const { files, cache } = await scanWith(copy, freshCache);
@@ -150,8 +151,7 @@ describe("scan cache", () => {
     writeFileSync(join(root, "c.js"), js("@weekly"));
     const { files } = await scanWith(root, cachePath);
     assert.deepEqual(times(files), ["a.sh:@daily", "c.js:@weekly"]);
-    const saved = JSON.parse(readFileSync(cachePath, "utf8")) as { files: string[] };
-    assert.deepEqual([...saved.files].sort(), ["a.sh", "c.js"]);
+    assert.deepEqual(cachedFiles(cachePath).sort(), ["a.sh", "c.js"]);
   });
 
   it("ignores a corrupt, truncated, foreign or mismatched cache file, and rewrites it", async () => {
@@ -159,25 +159,39 @@ describe("scan cache", () => {
     const cachePath = join(dir, "corrupt.json");
     const good = (await scanWith(root, cachePath)).files;
     const text = readFileSync(cachePath, "utf8");
+    const parts = readCacheParts(cachePath);
+    const withParts = (changes: Partial<typeof parts>): string => {
+      writeCacheParts(cachePath, { ...parts, ...changes });
+      return readFileSync(cachePath, "utf8");
+    };
     const bad = [
       "not json",
       text.slice(0, text.length / 2),
       "null",
       "[]",
-      JSON.stringify({ tool: "something-else", key, files: [], stamps: [], results: {} }),
-      // Columns that do not line up, and stamps in the format of an older cronmeta.
-      text.replace(/"stamps":"[^"]*"/, '"stamps":"AAAA"'),
-      text.replace(/"stamps":"[^"]*"/, '"stamps":[1,2,3,4]'),
-      text.replace(key, scanCacheKey({ ...config, exclude: ["x/**"] })),
+      `${JSON.stringify({ ...parts.header, tool: "something-else" })}\n${text.slice(text.indexOf("\n") + 1)}`,
+      // The cache of an older cronmeta (one JSON object), and one of another format number.
+      JSON.stringify({ tool: "cronmeta-scan-cache", key, files: ["a.sh"], stamps: "AAAA", results: {}, digests: {} }),
+      withParts({ header: { ...parts.header, format: 7 } }),
+      // Parts that do not line up: stamps of the wrong length, more files than the header says, lengths that do not add up.
+      withParts({ stamps: "AAAA" }),
+      withParts({ files: `${parts.files}\0b.sh` }),
+      text.replace(/"lengths":\[(\d+)/, (_, n: string) => `"lengths":[${Number(n) + 1}`),
+      withParts({ header: { ...parts.header, key: scanCacheKey({ ...config, exclude: ["x/**"] }) } }),
       // A result of the wrong shape for a file whose stamp matches: dropped, the file re-read.
-      text.replace(/"@daily"/g, "42"),
+      withParts({ results: parts.results.replace(/"@daily"/g, "42") }),
+      withParts({ results: "{not json" }),
+      // A listed result that is missing.
+      withParts({ results: "{}" }),
     ];
     for (const content of bad) {
       writeFileSync(cachePath, content);
       const { files, cache } = await scanWith(root, cachePath);
-      assert.deepEqual(files, good, content.slice(0, 40));
-      assert.equal(cache.hits, 0, content.slice(0, 40));
-      assert.doesNotThrow(() => JSON.parse(readFileSync(cachePath, "utf8")));
+      assert.deepEqual(files, good, content.slice(0, 80));
+      // Damaged results are found only once a hit asks for them: the file is then scanned again.
+      assert.equal(cache.misses, 1, content.slice(0, 80));
+      assert.deepEqual(readCacheParts(cachePath).header.key, key);
+      assert.deepEqual(cachedFiles(cachePath), ["a.sh"]);
     }
   });
 

@@ -1,6 +1,6 @@
 /** `cronmeta lint`: the CI step. */
 import { loadConfig } from "../../config/load.js";
-import { lintProject } from "../../project.js";
+import { lintReport } from "../../project.js";
 import type { Io } from "../io.js";
 import type { LintOptions } from "../options.js";
 import { emitReport } from "../report-diagnostics.js";
@@ -13,7 +13,7 @@ export async function runLint(options: LintOptions, io: Io): Promise<number> {
     io.stderr(`cronmeta: configuration of ${options.root} from ${loaded.source ?? "the defaults (no configuration file)"}\n`);
     return 0;
   }
-  const result = await lintProject(options);
+  const result = await lintReport(options);
   if (result.cacheProblem !== undefined) io.stderr(`cronmeta: warning: ${result.cacheProblem}\n`);
   const select = options.select ?? (() => true);
   // Every file was linted (collisions and duplicates need them all); the named ones are reported.
@@ -23,7 +23,7 @@ export async function runLint(options: LintOptions, io: Io): Promise<number> {
     diagnostics,
     errorCount,
     warningCount: diagnostics.length - errorCount,
-    jobCount: result.jobs.filter((j) => select(j.file)).length,
+    jobCount: result.jobFiles.reduce((count, [file, jobs]) => (select(file) ? count + jobs : count), 0),
     suppressed: result.suppressed.filter((d) => select(d.file)),
   };
   return emitReport(report, options, io);
