@@ -90,7 +90,8 @@ requireHere.cache = require.cache;
 
 /** Runs the file `name` of this directory as a CommonJS module of it; returns its exports. */
 function run(name, filename) {
-  const script = compile(name, filename);
+  // A training run that runs the bundle more than once runs one script, so that its cache holds every run's code.
+  const script = compiled?.get(name)?.script ?? compile(name, filename);
   const module = { exports: {} };
   exportsOf.set(name, module.exports);
   script.runInThisContext().call(module.exports, module.exports, requireHere, module, join(__dirname, name), __dirname);
@@ -107,11 +108,16 @@ function start() {
  * For the build (scripts/postbuild.mjs) only: starts the executable like start(), first
  * requiring the files `preload` (names in this directory: a file the training run does not
  * require, whose module body is then in its cache), and at exit writes the cache of every file
- * that ran beside it. `dir`: where the files will be run from (default: here).
+ * that ran beside it. `dir`: where the files will be run from (default: here). `before`: argument
+ * lists of runs made first, each to its process.exit() (which then returns instead of exiting),
+ * so that the caches hold the code of several kinds of start (switchman: a local-mode skip,
+ * then a ZooKeeper one); the last run is the process's own arguments and exits the process.
  */
-function train(dir = __dirname, preload = []) {
+async function train(dir = __dirname, preload = [], before = []) {
   compiled = new Map();
-  process.on("exit", () => {
+  process.on("exit", (code) => {
+    // A failed training writes nothing (the build fails on its exit status).
+    if (code !== 0) return;
     for (const [name, { script, source }] of compiled) {
       const length = Buffer.alloc(LENGTH_BYTES);
       length.writeUInt32LE(source.length);
@@ -122,6 +128,18 @@ function train(dir = __dirname, preload = []) {
   // pieces, and the cache should name the file as a whole (the package test looks for it).
   const filename = (name) => Buffer.from(join(dir, name)).toString();
   for (const name of preload) run(name, filename(name));
+  const { argv, exit } = process;
+  for (const args of before) {
+    await new Promise((resolve) => {
+      process.exit = (code) => resolve(code);
+      process.argv = [argv[0], argv[1], ...args];
+      run(BUNDLE, filename(BUNDLE));
+    }).then((code) => {
+      if (code !== 0) throw new Error(`the training run ${args.join(" ")} exited ${code}`);
+    });
+  }
+  process.exit = exit;
+  process.argv = argv;
   run(BUNDLE, filename(BUNDLE));
 }
 

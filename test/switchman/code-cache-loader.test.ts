@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../helpers/paths.js";
@@ -32,8 +32,18 @@ function node(args: string[]): string {
 }
 
 /** The training run of the build: runs the executable, then writes the caches of what ran. */
-const train = (dir: string, preload: string[] = []): string => node(["-e", `require(${JSON.stringify(join(dir, "cli.cjs"))}).train(undefined, ${JSON.stringify(preload)})`]);
-const start = (dir: string): string => node([join(dir, "cli.cjs")]);
+const train = (dir: string, preload: string[] = [], before: string[][] = [], args: string[] = []): string =>
+  node(["-e", `require(${JSON.stringify(join(dir, "cli.cjs"))}).train(undefined, ${JSON.stringify(preload)}, ${JSON.stringify(before)})`, "--", "cli.cjs", ...args]);
+const start = (dir: string, args: string[] = []): string => node([join(dir, "cli.cjs"), ...args]);
+
+/** The cache of `dir`'s bundle.cjs with V8's data kept and its copy of the bytes replaced by `source`'s. */
+function withCopyOf(dir: string, source: string): void {
+  const cache = readFileSync(join(dir, "bundle.cjs.cache"));
+  const length = cache.readUInt32LE(0);
+  assert.equal(Buffer.byteLength(source), length);
+  writeFileSync(join(dir, "bundle.cjs.cache"), Buffer.concat([cache.subarray(0, 4), Buffer.from(source), cache.subarray(4 + length)]));
+  writeFileSync(join(dir, "bundle.cjs"), source);
+}
 
 // Two sources of the same length, each printing its letter: V8 itself checks only the length.
 const A = 'process.stdout.write("A");\n';
@@ -97,5 +107,35 @@ test("a file the bundle requires beside it runs once, from its own cache, with t
     // Used when it holds the part's bytes (V8's data for A, a copy of B's bytes: A runs).
     writeFileSync(join(dir, "part.cjs.cache"), Buffer.concat([cache.subarray(0, 4), Buffer.from(other), cache.subarray(4 + part.length)]));
     assert.equal(start(dir), "A/true");
+  });
+});
+
+test("a training run with earlier runs runs the bundle once per argument list, each to its exit, and the cache holds the code of every run", () => {
+  // f and g run only when asked for: V8 compiles each on its first call, so the cache holds the
+  // one that ran. Which ran shows when the bytes are swapped for others of the same length
+  // under V8's data (as above): a function in the cache prints 1, one compiled now prints 2.
+  const bundle = (n: string): string =>
+    `const f = () => process.stdout.write("f${n}");\nconst g = () => process.stdout.write("g${n}");\n(process.argv[2] === "f" ? f : g)();\nprocess.exit(0);\n`;
+  withExecutable({ "bundle.cjs": bundle("1") }, (dir) => {
+    assert.equal(train(dir, [], [["f"]], ["g"]), "f1g1");
+    withCopyOf(dir, bundle("2"));
+    assert.equal(start(dir, ["f"]), "f1");
+    assert.equal(start(dir, ["g"]), "g1");
+  });
+  withExecutable({ "bundle.cjs": bundle("1") }, (dir) => {
+    // Without the earlier run, f is not in the cache.
+    assert.equal(train(dir, [], [], ["g"]), "g1");
+    withCopyOf(dir, bundle("2"));
+    assert.equal(start(dir, ["f"]), "f2");
+    assert.equal(start(dir, ["g"]), "g1");
+  });
+});
+
+test("a training run fails when an earlier run exits with another code than 0, and writes no cache", () => {
+  withExecutable({ "bundle.cjs": "process.exit(process.argv[2] === \"bad\" ? 3 : 0);\n" }, (dir) => {
+    const run = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(join(dir, "cli.cjs"))}).train(undefined, [], [["bad"]])`, "--", "cli.cjs"], { encoding: "utf8" });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /the training run bad exited 3/);
+    assert.equal(existsSync(join(dir, "bundle.cjs.cache")), false);
   });
 });

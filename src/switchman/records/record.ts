@@ -12,7 +12,10 @@
  *   fields as this host saw them, plus counters of failures and skips by reason.
  */
 
-import { createRequire } from "node:module";
+// node:crypto loads on the first createHash() call, not with this module, in both bundles
+// (scripts/postbuild.mjs, lazy-builtins): node:module for a lazy require of it made every start load
+// node:module and its loader modules (about 5 million instructions a switchman skip).
+import { createHash } from "node:crypto";
 
 /** Format version of every record and journal line. Readers ignore fields they do not know. */
 export const RECORD_VERSION = 1;
@@ -411,8 +414,6 @@ export function journalLine(identity: JournalIdentity, event: JournalEvent): str
 /** File-system-safe name of a record (a lock name may be 512 characters, a file name 255 bytes). */
 export function recordFileName(lockname: string): string {
   if (lockname.length <= 200) return lockname;
-  // node:crypto only for such a name: loading it costs a start about 3 ms (random-id.ts).
-  const { createHash } = createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
   // "~" is not in the lock name alphabet, so a shortened name never equals a real one.
   return `${lockname.slice(0, 180)}~${createHash("sha256").update(lockname).digest("hex").slice(0, 16)}`;
 }
