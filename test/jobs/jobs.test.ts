@@ -85,6 +85,13 @@ describe("params safety", () => {
   for (const [p, offset] of bad) {
     it(`rejects ${JSON.stringify(p)} at offset ${offset}`, () => assert.equal(paramsProblem(p)?.offset, offset));
   }
+  it("answers for every ASCII character after a word as the shell rules say (plain words take a shortcut)", () => {
+    for (let code = 0; code < 128; code++) {
+      const ch = String.fromCharCode(code);
+      const refused = code < 32 || code === 127 || ";&|<>`()'\"".includes(ch);
+      assert.equal(paramsProblem(`--x${ch}y`)?.offset, refused ? 3 : undefined, `U+${code.toString(16)}`);
+    }
+  });
 });
 
 describe("did-you-mean", () => {
