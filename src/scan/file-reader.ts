@@ -33,7 +33,9 @@ export type ReadOutcome =
   /** `head`: the bytes of the first read (up to HEAD_SIZE), for the warning about METADATA in a binary file. */
   | { kind: "binary"; head: Buffer }
   | { kind: "too-large"; size: number }
-  | { kind: "no-marker" };
+  | { kind: "no-marker" }
+  /** `beforeRead` said not to read it. */
+  | { kind: "unread" };
 
 /**
  * Reads one file at a time into reused buffers. The `bytes` of a "text" outcome and the `head`
@@ -47,11 +49,13 @@ export class FileReader {
    * Reads `path`; throws the file system's error (ENOENT, EACCES, …). With `markerFor`, a file
    * larger than the first read is first searched chunk by chunk, in a reused buffer, for the
    * markers its head calls for; only a file that contains one is read into memory whole (a
-   * multi-megabyte bundle without it costs no allocation at all).
+   * multi-megabyte bundle without it costs no allocation at all). `beforeRead`, given the open
+   * descriptor before any byte is read (for fstat(2)), returns false to leave the file unread.
    */
-  read(path: string, markerFor?: (head: Buffer) => readonly Buffer[]): ReadOutcome {
+  read(path: string, markerFor?: (head: Buffer) => readonly Buffer[], beforeRead?: (fd: number) => boolean): ReadOutcome {
     const fd = openSync(path, OPEN_FLAGS);
     try {
+      if (beforeRead !== undefined && !beforeRead(fd)) return { kind: "unread" };
       const bytesRead = readHead(fd, this.head);
       const head = this.head.subarray(0, bytesRead);
       if (head.subarray(0, BINARY_PROBE).includes(0)) return { kind: "binary", head };

@@ -3,7 +3,7 @@
  * (with the cache) hash and compare, decode, and extract POD or JSDoc; on whichever thread
  * scan-pool.ts runs it.
  */
-import { statSync } from "node:fs";
+import { fstatSync, statSync } from "node:fs";
 import { sep } from "node:path";
 import type { ScanProblem, ScannedFile } from "../types.js";
 import { binarySkippedProblem } from "./binary-skipped.js";
@@ -30,19 +30,34 @@ export type FileOutcome =
 
 /**
  * Scans `path` (relative to `root`). With `cached` (what the cache holds, or null for a file not
- * in it), the file is stat'ed first; the stat comes before the read, so a file that changes in
- * between is cached with its old stamp and re-read next time. Only a file that passes the
- * prefilters is hashed: the others cost nothing to extract.
+ * in it), the file's stamp is taken before any byte is read (stat(2) before the open, or fstat(2)
+ * on the open file: see stampsMostlyMiss), so a file that changes in between is cached with its
+ * old stamp and re-read next time. Only a file that passes the prefilters is hashed: the others
+ * cost nothing to extract.
  */
 export function scanFile(root: string, path: string, reader: FileReader, cached?: CachedIdentity | null): FileOutcome {
   const full = under(root, path);
   try {
     let stamp: FileStamp | undefined;
-    if (cached !== undefined) {
+    let beforeRead: ((fd: number) => boolean) | undefined;
+    if (cached === null || (cached !== undefined && stampsMostlyMiss())) {
+      // The stamp from fstat(2) on the open file, before its first byte is read: one path lookup
+      // less than stat(2) then open(2), for a file not in the cache or a tree whose stamps miss.
+      beforeRead = (fd) => {
+        stamp = stampOf(fstatSync(fd));
+        if (cached === null) return true;
+        const same = sameStamp(cached.stamp, stamp);
+        noteStamp(same);
+        return !same;
+      };
+    } else if (cached !== undefined) {
       stamp = stampOf(statSync(full));
-      if (cached !== null && sameStamp(cached.stamp, stamp)) return { kind: "unchanged" };
+      const same = sameStamp(cached.stamp, stamp);
+      noteStamp(same);
+      if (same) return { kind: "unchanged" };
     }
-    const read = readForScan(full, path, reader);
+    const read = readForScan(full, path, reader, beforeRead);
+    if (read === "unread") return { kind: "unchanged" };
     if (read === null || "problem" in read) {
       const result = read === null ? null : { file: path, sections: [], problems: [read.problem] };
       return stamp === undefined ? { kind: "scanned", result } : { kind: "scanned", result, stamp };
@@ -61,6 +76,31 @@ export function scanFile(root: string, path: string, reader: FileReader, cached?
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "scanned", result: null };
     return { kind: "scanned", result: cannotRead(path, "file", error) };
   }
+}
+
+/**
+ * How this thread takes the stamps of cached files: stat(2) first, so that an unchanged file is
+ * never opened, until the stamps of a window of files mostly missed (a fresh checkout: every
+ * inode and ctime new), then from fstat(2) on the open file for the next window. Measured per
+ * window, so that a tree whose stamps start to match again goes back to stat(2).
+ */
+const STAMP_WINDOW = 256;
+let windowLookups = 0;
+let windowHits = 0;
+let openFirst = false;
+
+function stampsMostlyMiss(): boolean {
+  return openFirst;
+}
+
+function noteStamp(hit: boolean): void {
+  windowLookups += 1;
+  if (hit) windowHits += 1;
+  if (windowLookups < STAMP_WINDOW) return;
+  // Open first pays when fewer than 1 in 16 stamps match (an open and a close cost about two stats).
+  openFirst = windowHits * 16 < windowLookups;
+  windowLookups = 0;
+  windowHits = 0;
 }
 
 /**
@@ -108,11 +148,17 @@ function formOf(named: FileForm | undefined, bytes: Buffer): "pod" | "jsdoc" {
  * Reads one file and returns its bytes when they may hold METADATA in its form (valid until the
  * reader's next read); null when they cannot (binary, too large, or rejected by the byte-level
  * prefilters), and the `scan-binary-skipped` problem for a binary file whose first bytes would
- * have passed the prefilter. Throws read errors.
+ * have passed the prefilter; "unread" when `beforeRead` said not to read it. Throws read errors.
  */
-function readForScan(full: string, path: string, reader: FileReader): { form: "pod" | "jsdoc"; bytes: Buffer } | { problem: ScanProblem } | null {
+function readForScan(
+  full: string,
+  path: string,
+  reader: FileReader,
+  beforeRead?: (fd: number) => boolean,
+): { form: "pod" | "jsdoc"; bytes: Buffer } | { problem: ScanProblem } | null | "unread" {
   const named = formByName(path);
-  const outcome = reader.read(full, (head) => (formOf(named, head) === "jsdoc" ? JSDOC_MARKERS : POD_NEAR_MARKERS));
+  const outcome = reader.read(full, (head) => (formOf(named, head) === "jsdoc" ? JSDOC_MARKERS : POD_NEAR_MARKERS), beforeRead);
+  if (outcome.kind === "unread") return "unread";
   if (outcome.kind === "binary") {
     const problem = binarySkippedProblem(outcome.head, formOf(named, outcome.head));
     return problem === null ? null : { problem };

@@ -126,6 +126,32 @@ describe("scan cache", () => {
     assert.deepEqual([third.cache.hits, third.cache.contentHits, third.cache.misses], [2, 2, 3]);
   });
 
+  it("takes the stamps from the open files once a tree's stamps miss (a fresh checkout of 600 files), and still sees a changed file and an unchanged one", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 600; i++) files[`f${String(i).padStart(3, "0")}.${i % 3 === 0 ? "sh" : "txt"}`] = i % 3 === 0 ? pod(`${i % 60} * * * *`) : `text ${i}\n`;
+    const root = project("many", files);
+    const cachePath = join(dir, "many.json");
+    const plain = await scanTree(root, config, { workers: 0 });
+    await scanWith(root, cachePath);
+    const copy = join(dir, "many-fresh");
+    cpSync(root, copy, { recursive: true });
+    // Late in the walk, after the first window of missed stamps: one changed, one the same bytes with an old stamp kept from the original.
+    writeFileSync(join(copy, "f597.sh"), pod("@daily"));
+    const freshCache = join(dir, "many-fresh.json");
+    cpSync(cachePath, freshCache);
+    const cache = await ScanCache.load(freshCache, key, later());
+    const found = await scanTree(copy, config, { cache, workers: 0 });
+    await cache.save();
+    assert.deepEqual(found, (await scanTree(copy, config, { workers: 0 })));
+    assert.notDeepEqual(found, plain);
+    assert.deepEqual(times(found.filter((f) => f.file === "f597.sh")), ["f597.sh:@daily"]);
+    assert.deepEqual([cache.hits, cache.contentHits, cache.misses], [199, 199, 401]);
+    // The next run: every stamp matches, whichever way it is taken.
+    const second = await scanWith(copy, freshCache);
+    assert.deepEqual(second.files, found);
+    assert.deepEqual([second.cache.hits, second.cache.misses], [600, 0]);
+  });
+
   it("never answers from a hash that does not match the bytes (a tampered or damaged hash)", async () => {
     const root = project("tampered", { "a.sh": pod("@daily") });
     const cachePath = join(dir, "tampered.json");
