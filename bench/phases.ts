@@ -28,7 +28,7 @@ const lap = (name: string): void => {
 
 const { config } = await loadConfig(root, undefined);
 lap("config");
-const paths = await fg(config.include, { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: [...alwaysIgnored(config.debianDir), ...config.exclude] });
+const paths = await fg(config.include, { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: [...alwaysIgnored(config.debianDir, fg.escapePath), ...config.exclude] });
 lap("glob");
 let bytes = 0;
 let candidates = 0;

@@ -152,8 +152,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       const project = projectOptions(raw, io);
       // Command modules load on demand: --help, --version and the other commands start faster.
       const { runLint } = await import("./commands/lint.js");
-      const { pathSelection } = await import("./path-selection.js");
-      const select = pathSelection(paths, io.cwd, project.root);
+      // Without PATH arguments there is nothing to select (and fast-glob, which it needs, stays unloaded).
+      const select = paths.length === 0 ? undefined : (await import("./path-selection.js")).pathSelection(paths, io.cwd, project.root);
       exitCode = await runLint(
         {
           ...project,

@@ -80,7 +80,7 @@ export async function importCrontabs(options: ImportOptions): Promise<ImportOutc
     return texts.get(file);
   };
   const filesNamed = (name: string): string[] =>
-    fg.sync(`**/${fg.escapePath(name)}`, { cwd: options.root, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: [...alwaysIgnored(config.debianDir), ...config.exclude] }).sort();
+    fg.sync(`**/${fg.escapePath(name)}`, { cwd: options.root, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: [...alwaysIgnored(config.debianDir, fg.escapePath), ...config.exclude] }).sort();
   const plan = planImport(sources, { config, debian, root: options.root, readScript, filesNamed, ...(options.package === undefined ? {} : { package: options.package }) });
   const outcome: ImportOutcome = { ...plan, written: [], changed: [] };
   if (!options.write) return outcome;

@@ -8,7 +8,7 @@
  * comment (jsdoc.ts); large trees are read on this thread and a worker together
  * (scan-pool.ts); with `--cache` an unchanged file is only stat'ed (cache.ts).
  */
-import fg from "fast-glob";
+import type FastGlob from "fast-glob";
 import { readdirSync } from "node:fs";
 import { lstat } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
@@ -142,12 +142,16 @@ function normalisedDebianDir(debianDir: string): string {
   return debianDir.replaceAll("\\", "/").replace(/^(\.\/)+/, "").replace(/\/+$/, "");
 }
 
-/** Globs that are skipped whatever the config says. */
-export function alwaysIgnored(debianDir: string): string[] {
+/**
+ * Globs that are skipped whatever the config says. `escapePath`: fast-glob's, which the caller
+ * has loaded (a lint whose globs the walk answers never loads fast-glob: about 3 ms of a start,
+ * with node's stream modules).
+ */
+export function alwaysIgnored(debianDir: string, escapePath: (path: string) => string): string[] {
   const debian = normalisedDebianDir(debianDir);
   const always = ["**/.git", "**/.git/**", "**/node_modules", "**/node_modules/**"];
   // A debianDir of "." would make every directory a package build tree.
-  return debian === "" || debian === "." ? always : [...always, `${fg.escapePath(debian)}/*/**`];
+  return debian === "" || debian === "." ? always : [...always, `${escapePath(debian)}/*/**`];
 }
 
 async function listFiles(root: string, config: Config, skipFile: string | undefined): Promise<{ paths: string[]; unreadable: ScannedFile[] }> {
@@ -155,7 +159,7 @@ async function listFiles(root: string, config: Config, skipFile: string | undefi
   if (walksWithoutGlobs(config.include, config.exclude, debian)) {
     let walked: ReturnType<typeof walkTree>;
     try {
-      walked = walkTree(root, debian, skipFile);
+      walked = walkTree(root, debian, skipFile, config.exclude);
     } catch (error) {
       const err = error as NodeJS.ErrnoException;
       throw new UsageError(`cannot read root ${root}: ${err.code ?? err.message}`);
@@ -166,7 +170,8 @@ async function listFiles(root: string, config: Config, skipFile: string | undefi
     }
     return { paths: walked.paths, unreadable: walked.unreadable };
   }
-  const ignore = [...alwaysIgnored(config.debianDir), ...config.exclude, ...(skipFile === undefined ? [] : [fg.escapePath(skipFile)])];
+  const { default: fg } = await import("fast-glob");
+  const ignore = [...alwaysIgnored(config.debianDir, fg.escapePath), ...config.exclude, ...(skipFile === undefined ? [] : [fg.escapePath(skipFile)])];
   const unreadable: ScannedFile[] = [];
   for (;;) {
     const options = {
@@ -209,7 +214,7 @@ async function listFiles(root: string, config: Config, skipFile: string | undefi
  * directory of each pattern and the path of each static pattern (fast-glob follows links there,
  * while the walk below a base never does). Only these few paths need an lstat.
  */
-async function linkedPaths(root: string, tasks: ReturnType<typeof fg.generateTasks>): Promise<Set<string>> {
+async function linkedPaths(root: string, tasks: ReturnType<typeof FastGlob.generateTasks>): Promise<Set<string>> {
   const suspects = new Set<string>();
   const addPrefixes = (path: string): void => {
     const parts = path.replace(/^(\.\/)+/, "").split("/");
@@ -240,9 +245,39 @@ function isUnder(path: string, prefixes: Set<string>): boolean {
 /** A debianDir the walk takes literally: plain names, no `.` or `..` segments. */
 const PLAIN_PATH = /^[A-Za-z0-9_+-][A-Za-z0-9._+-]*(?:\/[A-Za-z0-9_+-][A-Za-z0-9._+-]*)*$/;
 
+/**
+ * An `exclude` the walk answers by name: `**\/NAME` (a file or directory of that name, anywhere)
+ * or `**\/PATTERN` with `*` in it (`**\/*.md`: files whose name matches, anywhere), of literal
+ * characters and `*` only.
+ */
+const NAME_EXCLUDE = /^\*\*\/(?!\.\.?$)[\w.~%:=,@+-]*(?:\*[\w.~%:=,@+-]*)*$/;
+
 /** Whether {@link walkTree} lists what fast-glob would for these settings (`debian` normalised as alwaysIgnored does). */
 export function walksWithoutGlobs(include: readonly string[], exclude: readonly string[], debian: string): boolean {
-  return include.length === 1 && include[0] === "**/*" && exclude.length === 0 && (debian === "" || debian === "." || PLAIN_PATH.test(debian));
+  return (
+    include.length === 1 &&
+    include[0] === "**/*" &&
+    exclude.every((pattern) => NAME_EXCLUDE.test(pattern) && pattern.length > 3 && !pattern.slice(3).includes("**")) &&
+    (debian === "" || debian === "." || PLAIN_PATH.test(debian))
+  );
+}
+
+/**
+ * The walk's tests for excludes of {@link NAME_EXCLUDE}, as fast-glob applies them: a literal
+ * name is skipped as a file and not entered as a directory; a name with `*` skips the files it
+ * matches only (fast-glob enters every directory for a pattern whose last segment is a glob, and
+ * `**\/*.md` matches no path under a directory `x.md`); `*` matches any characters but `/`,
+ * a leading dot included (`dot`). test/scan/walk.test.ts compares both.
+ */
+function nameExcludes(exclude: readonly string[]): { names: Set<string>; patterns: RegExp[] } {
+  const names = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const pattern of exclude) {
+    const name = pattern.slice("**/".length);
+    if (!name.includes("*")) names.add(name);
+    else patterns.push(new RegExp(`^${name.replace(/[.+]/g, "\\$&").replaceAll("*", "[^/]*")}$`));
+  }
+  return { names, patterns };
 }
 
 /** What a walk found: the files (relative, `/`-separated, in no particular order) and the unreadable directories. */
@@ -254,20 +289,24 @@ export interface Walked {
 }
 
 /**
- * The walk of the default `include` (`**\/*`, no `exclude`): lists the files under `root`
+ * The walk of the default `include` (`**\/*`, and an `exclude` of names only, such as
+ * examples/my-project's `**\/*.md`: see {@link nameExcludes}): lists the files under `root`
  * except `.git`, `node_modules`, the package build trees under `debian` (normalised: no leading
- * `./` or trailing `/`; "" or "." for none) and the file `skipFile` (relative: the cache file),
- * with one readdir(2) per directory and no glob matching. fast-glob lists the same files
+ * `./` or trailing `/`; "" or "." for none), the excluded names and the file `skipFile`
+ * (relative: the cache file), with one readdir(2) per directory and no glob matching. fast-glob lists the same files
  * (test/scan/walk.test.ts compares them) but tests every file against six patterns and builds an
  * entry per file: 28 ms against 12 ms at the 10,000-file benchmark tree (7,300 files).
- * Configured globs go to fast-glob (listFiles). Like fast-glob with `dot`, `onlyFiles` and
+ * Other configured globs go to fast-glob (listFiles), loaded only then. Like fast-glob with `dot`, `onlyFiles` and
  * without `followSymbolicLinks`: only regular files are listed (no symbolic links, FIFOs,
  * sockets or devices), a link to a directory is not entered, a directory that vanished while
  * walking (ENOENT) is skipped, and the build trees are not entered at all. Throws the root's own
  * read error.
  */
-export function walkTree(root: string, debian: string, skipFile: string | undefined): Walked {
+export function walkTree(root: string, debian: string, skipFile: string | undefined, exclude: readonly string[] = []): Walked {
   const walked: Walked = { paths: [], unreadable: [], errors: [] };
+  const { names, patterns } = nameExcludes(exclude);
+  const excluding = exclude.length > 0;
+  const excluded = (name: string): boolean => names.has(name) || patterns.some((p) => p.test(name));
   const buildTrees = debian === "" || debian === "." ? undefined : debian;
   const visit = (dir: string, rel: string): void => {
     let entries;
@@ -287,8 +326,8 @@ export function walkTree(root: string, debian: string, skipFile: string | undefi
       if (name === ".git" || name === "node_modules") continue;
       const path = rel === "" ? name : `${rel}/${name}`;
       if (entry.isDirectory()) {
-        if (!inBuildTrees) visit(`${dir}/${name}`, path);
-      } else if (entry.isFile() && path !== skipFile) walked.paths.push(path);
+        if (!inBuildTrees && !names.has(name)) visit(`${dir}/${name}`, path);
+      } else if (entry.isFile() && path !== skipFile && !(excluding && excluded(name))) walked.paths.push(path);
     }
   };
   visit(root, "");

@@ -15,14 +15,14 @@ async function put(path: string, content = "x\n"): Promise<void> {
   await writeFile(path, content);
 }
 
-/** What tree.ts's fast-glob walk lists for the default include. */
-function globbed(debianDir: string, skipFile?: string): string[] {
-  const ignore = [...alwaysIgnored(debianDir), ...(skipFile === undefined ? [] : [fg.escapePath(skipFile)])];
+/** What tree.ts's fast-glob walk lists for the default include (and these excludes). */
+function globbed(debianDir: string, skipFile?: string, exclude: string[] = []): string[] {
+  const ignore = [...alwaysIgnored(debianDir, fg.escapePath), ...exclude, ...(skipFile === undefined ? [] : [fg.escapePath(skipFile)])];
   return fg.sync(["**/*"], { cwd: root, dot: true, unique: false, onlyFiles: true, followSymbolicLinks: false, ignore }).sort();
 }
 
-function walked(debian: string, skipFile?: string): string[] {
-  const result = walkTree(root, debian, skipFile);
+function walked(debian: string, skipFile?: string, exclude: string[] = []): string[] {
+  const result = walkTree(root, debian, skipFile, exclude);
   assert.deepEqual(result.unreadable, []);
   return result.paths.sort();
 }
@@ -50,6 +50,17 @@ before(async () => {
     "node_modules/.cache/cronmeta/scan-cache.json",
     "cache/scan-cache.json",
     "weird name [1] {a,b} *.pl",
+    "README.md",
+    "docs/guide.md",
+    "docs/.hidden.md",
+    "docs/.md",
+    "docs/notes.md/inside.pl", // a directory whose name an exclude matches
+    "vendor/lib/x.pl",
+    "lib/vendor/y.pl",
+    "lib/vendor.pl",
+    "bin/vendor", // a file named like the excluded directory
+    "tmp/job.pl.bak",
+    "tmp/job.bak.pl",
   ]) {
     await put(join(root, path));
   }
@@ -81,8 +92,26 @@ describe("walkTree", () => {
     assert.ok(!walked("debian", "cache/scan-cache.json").includes("cache/scan-cache.json"));
   });
 
-  it("is used only for the default include and exclude and a plain debianDir", () => {
+  it("lists what fast-glob lists for excludes by name (**/NAME, **/*.md)", () => {
+    const sets = [["**/*.md"], ["**/vendor"], ["**/*.bak", "**/vendor", "**/*.md"], ["**/notes.md"], ["**/.*"], ["**/*"], ["**/job*.pl*"], ["**/a.pl", "**/x.sh"], ["**/tool"]];
+    for (const exclude of sets) {
+      assert.equal(walksWithoutGlobs(["**/*"], exclude, "debian"), true, exclude.join(" "));
+      assert.deepEqual(walked("debian", undefined, exclude), globbed("debian", undefined, exclude), exclude.join(" "));
+    }
+    assert.ok(walked("debian", undefined, ["**/*.md"]).includes("docs/notes.md/inside.pl"));
+    assert.ok(!walked("debian", undefined, ["**/vendor"]).includes("lib/vendor/y.pl"));
+    assert.deepEqual(walked("debian", "cache/scan-cache.json", ["**/*.md"]), globbed("debian", "cache/scan-cache.json", ["**/*.md"]));
+  });
+
+  it("is used only for the default include, excludes by name and a plain debianDir", () => {
     assert.equal(walksWithoutGlobs(["**/*"], ["vendor/**"], "debian"), false);
+    assert.equal(walksWithoutGlobs(["**/*"], ["**/vendor/**"], "debian"), false);
+    assert.equal(walksWithoutGlobs(["**/*"], ["**/*.md", "docs/*"], "debian"), false);
+    assert.equal(walksWithoutGlobs(["**/*"], ["**/a?.md"], "debian"), false);
+    assert.equal(walksWithoutGlobs(["**/*"], ["**/{a,b}.md"], "debian"), false);
+    assert.equal(walksWithoutGlobs(["**/*"], ["**/a**"], "debian"), false);
+    assert.equal(walksWithoutGlobs(["**/*"], ["**/"], "debian"), false);
+    assert.equal(walksWithoutGlobs(["**/*"], ["**/.."], "debian"), false);
     assert.equal(walksWithoutGlobs(["**"], [], "debian"), false);
     assert.equal(walksWithoutGlobs(["**/*", "bin/*"], [], "debian"), false);
     assert.equal(walksWithoutGlobs(["**/*"], [], "deb[ia]n"), false);
