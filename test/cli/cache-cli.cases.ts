@@ -64,14 +64,14 @@ for (const [name, run] of runners) {
       roots.push(copy);
       cpSync(root, copy, { recursive: true });
       const plain = await run(["lint", "--format", "json"], copy);
-      const cachedBefore = readFileSync(cacheFile, "utf8");
+      const cachedBefore = readFileSync(cacheFile);
       const fromCache = await run(["lint", "--format", "json", "--cache", "--cache-location", cacheFile], copy);
       assert.equal(fromCache.stdout, plain.stdout);
       assert.deepEqual(fromCache, plain);
       // The entries took the copy's stamps (the cache was rewritten), their results unchanged.
-      const cachedAfter = readFileSync(cacheFile, "utf8");
-      assert.notEqual(cachedAfter, cachedBefore);
-      const digests = (text: string): string[] => Object.values(JSON.parse(parseCacheParts(text).digests) as Record<string, string>).sort();
+      const cachedAfter = readFileSync(cacheFile);
+      assert.ok(!cachedAfter.equals(cachedBefore));
+      const digests = (bytes: Buffer): string[] => Object.values(JSON.parse(parseCacheParts(bytes).digests) as Record<string, string>).sort();
       assert.deepEqual(digests(cachedAfter), digests(cachedBefore));
       assert.equal(parseCacheParts(cachedAfter).lint, parseCacheParts(cachedBefore).lint, "the lint result carried along");
       // One byte changed (same size) in another checkout: the cache must not answer for it.

@@ -1,12 +1,13 @@
 // Reads and writes the parts of a scan cache file (format 8, src/scan/cache.ts: a JSON header
-// line, then files, stamps, digests, withResult, results and the lint result back to back), so
-// that tests can look into one and damage it on purpose.
+// line, then files, stamps, digests, withResult, results and the lint result back to back, their
+// lengths in bytes), so that tests can look into one and damage it on purpose.
 import { readFileSync, writeFileSync } from "node:fs";
 
 export interface CacheFileParts {
   header: { tool: string; format: number; key: string; count: number; lintKey: string; lengths: number[] };
+  /** UTF-8 text, but `stamps` (binary doubles). */
   files: string;
-  stamps: string;
+  stamps: Buffer;
   digests: string;
   withResult: string;
   results: string;
@@ -16,17 +17,18 @@ export interface CacheFileParts {
 const NAMES = ["files", "stamps", "digests", "withResult", "results", "lint"] as const;
 
 export function readCacheParts(path: string): CacheFileParts {
-  return parseCacheParts(readFileSync(path, "utf8"));
+  return parseCacheParts(readFileSync(path));
 }
 
-export function parseCacheParts(text: string): CacheFileParts {
-  const newline = text.indexOf("\n");
-  const header = JSON.parse(text.slice(0, newline)) as CacheFileParts["header"];
-  const parts: Record<string, string> = {};
+export function parseCacheParts(bytes: Buffer): CacheFileParts {
+  const newline = bytes.indexOf(0x0a);
+  const header = JSON.parse(bytes.toString("utf8", 0, newline)) as CacheFileParts["header"];
+  const parts: Record<string, string | Buffer> = {};
   let at = newline + 1;
   NAMES.forEach((name, i) => {
     const n = header.lengths[i] as number;
-    parts[name] = text.slice(at, at + n);
+    const part = bytes.subarray(at, at + n);
+    parts[name] = name === "stamps" ? Buffer.from(part) : part.toString("utf8");
     at += n;
   });
   return { header, ...(parts as Omit<CacheFileParts, "header">) };
@@ -40,6 +42,7 @@ export function cachedFiles(path: string): string[] {
 
 /** Writes `parts` as a cache file, with the header's lengths made to fit (other header fields as given). */
 export function writeCacheParts(path: string, parts: CacheFileParts): void {
-  const header = { ...parts.header, lengths: NAMES.map((name) => parts[name].length) };
-  writeFileSync(path, `${JSON.stringify(header)}\n${NAMES.map((name) => parts[name]).join("")}`);
+  const body = NAMES.map((name) => (name === "stamps" ? parts.stamps : Buffer.from(parts[name])));
+  const header = { ...parts.header, lengths: body.map((b) => b.length) };
+  writeFileSync(path, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), ...body]));
 }
