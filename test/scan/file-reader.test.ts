@@ -2,7 +2,7 @@
 // read and of the reused chunk buffer) makes the file read in full; without it, "no-marker".
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHUNK_SIZE, FileReader, HEAD_SIZE } from "../../src/scan/file-reader.js";
@@ -35,6 +35,7 @@ describe("FileReader with a marker", () => {
       if (outcome.kind === "text") {
         assert.equal(outcome.bytes.length, size);
         assert.equal(outcome.bytes.indexOf(MARKER), offset);
+        assert.ok(outcome.bytes.equals(readFileSync(join(dir, `f-${offset}-${size}`))));
       }
     });
   }
@@ -44,5 +45,21 @@ describe("FileReader with a marker", () => {
     const small = reader.read(fileWithMarkerAt(null, 100), () => [MARKER]);
     assert.equal(small.kind, "text");
     assert.equal(reader.read(fileWithMarkerAt(null, size)).kind, "text");
+  });
+});
+
+describe("FileReader's reused buffers", () => {
+  it("tells binary from text by the bytes of this file only, not an earlier file's", () => {
+    const reader = new FileReader();
+    const binary = Buffer.alloc(HEAD_SIZE + 10, 0x61);
+    binary[500] = 0;
+    writeFileSync(join(dir, "binary"), binary);
+    writeFileSync(join(dir, "short-text"), "#!/bin/sh\n# @crontab\n");
+    writeFileSync(join(dir, "short-binary"), Buffer.from("ab\0cd"));
+    assert.equal(reader.read(join(dir, "binary")).kind, "binary");
+    assert.equal(reader.read(join(dir, "short-text")).kind, "text"); // the NUL at 500 is the last file's
+    assert.equal(reader.read(join(dir, "short-binary")).kind, "binary");
+    writeFileSync(join(dir, "empty"), "");
+    assert.deepEqual(reader.read(join(dir, "empty")), { kind: "text", bytes: Buffer.alloc(0) });
   });
 });
