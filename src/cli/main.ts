@@ -143,7 +143,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument("[paths...]", "report only these files, directories or globs (the whole project is still checked)")
     .option("--max-warnings <n>", "exit 1 when there are more warnings than this", nonNegativeInteger)
     .addOption(new Option("--mode <mode>", "check for this gen mode (cron.d names, packaging)").choices(["source", "tree", "dir"]).default("source"))
-    .option("--cache", "reuse the scan of every file unchanged since the last --cache run (same stat stamp, or same content hash)", false)
+    .option("--cache", "reuse the scan of every file unchanged since the last --cache run (same stat stamp, or same content hash), and the lint result while no METADATA, config, debian/ or mode changed", false)
     .option("--cache-location <file>", "scan cache file for --cache (default: node_modules/.cache/cronmeta/scan-cache.json in the root)")
     .option("--print-config", "print the configuration in effect (defaults filled in) as JSON and exit", false)
     .addHelpText("after", lintFormatsHelp())
