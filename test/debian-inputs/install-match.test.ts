@@ -48,10 +48,14 @@ const FILES = [
   // fast-glob reads `services/svc0?/lib`'s base directory literally (glob-parent): this one.
   "services/svc0?/lib/q.pl",
   "b?n/sub/r.pl",
+  // Between "lib" and "lib/…" in code-unit order: the literal source lib's run must skip them.
+  "lib-z.pl",
+  "lib.d/z.pl",
+  "top.pl.d/w.pl",
 ];
 
 /** Segments the random sources are made of: names of the tree, wildcards and near misses. */
-const SEGMENTS = ["b?n", "svc0?", "s.?b", "a+?", "bin", "lib", "sub", "services", "svc01", "svc02", "*", "?", "*.pl", "*.sh", "?.pl", "a*", "*b", "a?b", "a.b", ".*", "job-*", "job-?.*", "*-*", "svc0?", "s*", "deep", "deeper", "dir.sh", "two", ".dot", "x.y.z", "a+b.pl", "*.*", "top.pl", "nothing", "*1*"];
+const SEGMENTS = ["lib-z.pl", "lib.d", "top.pl", "b?n", "svc0?", "s.?b", "a+?", "bin", "lib", "sub", "services", "svc01", "svc02", "*", "?", "*.pl", "*.sh", "?.pl", "a*", "*b", "a?b", "a.b", ".*", "job-*", "job-?.*", "*-*", "svc0?", "s*", "deep", "deeper", "dir.sh", "two", ".dot", "x.y.z", "a+b.pl", "*.*", "top.pl", "nothing", "*1*"];
 
 before(async () => {
   base = await mkdtemp(join(tmpdir(), "cronmeta-install-match-"));
