@@ -120,7 +120,21 @@ const zookeeperEntry = `module.exports = { ${Object.entries(ZOOKEEPER_MODULES).m
  * functions listed: a module that imports another name fails the build (esbuild: no such export).
  */
 const LAZY_BUILTINS = { "node:crypto": ["createHash", "randomBytes"] };
-const lazyBuiltins = {
+/**
+ * cronmeta's bundle also requires node:child_process on first use: commander requires it at its
+ * top (for executable subcommands, which cronmeta has none of) and it brings net, dgram and the
+ * stream modules, about 3 ms of every cronmeta start; check's spawnSync and switchman's modules
+ * in the bundle (monitor) call the others. And node:fs/promises (which loads readline and the
+ * file watchers) and node:module (the ES module loader's modules), which gen, list, the cache,
+ * the scan pool and the output's TTY check call, and a lint of a small project does not.
+ */
+const CRONMETA_LAZY_BUILTINS = {
+  ...LAZY_BUILTINS,
+  "node:child_process": ["execFile", "spawn", "spawnSync"],
+  "node:fs/promises": ["lstat", "mkdir", "open", "readFile", "readdir", "realpath", "rename", "rm", "stat", "unlink", "writeFile"],
+  "node:module": ["createRequire"],
+};
+const lazyBuiltinsOf = (LAZY_BUILTINS) => ({
   name: "lazy-builtins",
   setup(b) {
     const names = Object.keys(LAZY_BUILTINS);
@@ -134,7 +148,8 @@ const lazyBuiltins = {
       loader: "js",
     }));
   },
-};
+});
+const lazyBuiltins = lazyBuiltinsOf(LAZY_BUILTINS);
 
 /**
  * What node-zookeeper-client requires, only as far as it uses it: `underscore` and `async`
@@ -405,7 +420,7 @@ async function bundleCronmeta() {
   if (existsSync(list)) for (const f of JSON.parse(readFileSync(list, "utf8"))) if (f !== "cronmeta.js") rmSync(join(cliDir, f), { force: true });
   // The CLI: one CommonJS bundle, everything but node's modules inside, each command (and
   // zod/mini, fast-glob, Babel, the ZooKeeper client of `monitor`) run only when imported.
-  const cli = await build({ ...common, ...commonJs, entryPoints: { bundle: src("cli/cronmeta.ts") }, outdir: cliDir, target: "node20", plugins: [bundledBabel, lazyBuiltins] });
+  const cli = await build({ ...common, ...commonJs, entryPoints: { bundle: src("cli/cronmeta.ts") }, outdir: cliDir, target: "node20", plugins: [bundledBabel, lazyBuiltinsOf(CRONMETA_LAZY_BUILTINS)] });
   // The scan worker, started by URL from the scan pool: an ES module of its own, Babel from node_modules.
   const worker = await build({ ...common, splitting: false, entryPoints: { "scan-worker": src("scan/scan-worker.ts") }, outdir: cliDir, target: "node20", external: ["@babel/parser"], banner: esmRequire });
   const files = [...writeOutputs(cli, cliDir), ...writeOutputs(worker, cliDir), ...(await executable(cliDir, "cronmeta.cjs", trainCronmeta, installedDist.has("cronmeta") ? join(installedDist.get("cronmeta"), "cli") : undefined))].sort();

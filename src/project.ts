@@ -2,7 +2,7 @@
  * The whole pipeline that lint, gen and list share: load config, read debian/, scan the
  * tree, run the rules. Returns data; the CLI decides what to print and the exit code.
  */
-import { stat } from "node:fs/promises";
+import { statSync, type Stats } from "node:fs";
 import type { Config } from "./config/schema.js";
 import { loadConfig } from "./config/load.js";
 import { type DebianInfo, readDebian } from "./debian/read.js";
@@ -61,9 +61,14 @@ function packagesProblem(packages: readonly string[], debian: DebianInfo, label:
 /** The root checked and the config loaded (every problem of it at once). */
 async function loadProject(options: LintProjectOptions): Promise<Awaited<ReturnType<typeof loadConfig>>> {
   const { root } = options;
-  const info = await stat(root).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read root ${root}: ${error.code ?? error.message}`);
-  });
+  // statSync: node:fs/promises stays out of a lint's start (issue 14).
+  let info: Stats;
+  try {
+    info = statSync(root);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new UsageError(`cannot read root ${root}: ${e.code ?? e.message}`);
+  }
   if (!info.isDirectory()) throw new UsageError(`root ${root} is not a directory`);
   return loadConfig(root, options.configPath).catch(async (error: unknown) => {
     // Every configuration problem in one run (issue 17): add the packages debian/control lacks.

@@ -5,7 +5,7 @@
  * is loaded only when there is a configuration to validate (zod/mini and the schema: a few ms
  * since issue 14; the chained API cost about 55 ms, a fifth of a lint of a small project).
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { UsageError } from "../errors.js";
 import { configDefaults } from "./defaults.generated.js";
@@ -18,9 +18,11 @@ export interface LoadedConfig {
   source?: string;
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
+// Synchronous, like the scan's reads: one small file, and node:fs/promises (with the readline
+// and watcher modules it loads) stays out of a lint's start (issue 14).
+function readIfExists(path: string): string | undefined {
   try {
-    return await readFile(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
@@ -42,13 +44,13 @@ export async function loadConfig(root: string, configPath?: string): Promise<Loa
     return rel.startsWith("..") || rel === "" ? path : rel.split("\\").join("/");
   };
   if (configPath !== undefined) {
-    const text = await readIfExists(configPath);
+    const text = readIfExists(configPath);
     if (text === undefined) throw new UsageError(`config file not found: ${configPath}`);
     return { config: await validated(parseJson(text, label(configPath)), label(configPath)), source: label(configPath) };
   }
   const ownFile = join(root, "cronmeta.config.json");
-  const ownText = await readIfExists(ownFile);
-  const pkgText = await readIfExists(join(root, "package.json"));
+  const ownText = readIfExists(ownFile);
+  const pkgText = readIfExists(join(root, "package.json"));
   const pkg = pkgText === undefined ? undefined : parseJson(pkgText, "package.json");
   const pkgConfig =
     pkg !== null && typeof pkg === "object" && "cronmeta" in pkg ? (pkg as { cronmeta: unknown }).cronmeta : undefined;

@@ -9,8 +9,7 @@
  * (scan-pool.ts); with `--cache` an unchanged file is only stat'ed (cache.ts).
  */
 import type FastGlob from "fast-glob";
-import { readdirSync } from "node:fs";
-import { lstat } from "node:fs/promises";
+import { lstatSync, readdirSync, type Stats } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { Config } from "../config/schema.js";
 import { UsageError } from "../errors.js";
@@ -190,7 +189,7 @@ async function listFiles(root: string, config: Config, skipFile: string | undefi
         // An include like `../x/**` or `/etc/**` must not reach outside the root.
         .filter((p) => !isAbsolute(p) && p !== ".." && !p.startsWith("../"));
       const tasks = fg.generateTasks(config.include, options);
-      const linked = await linkedPaths(root, tasks);
+      const linked = linkedPaths(root, tasks);
       const paths = linked.size === 0 ? found : found.filter((p) => !isUnder(p, linked));
       // Only several walks (tasks) can list a file twice; one walk lists each file once.
       return { paths: tasks.length <= 1 ? paths : [...new Set(paths)], unreadable };
@@ -214,7 +213,7 @@ async function listFiles(root: string, config: Config, skipFile: string | undefi
  * directory of each pattern and the path of each static pattern (fast-glob follows links there,
  * while the walk below a base never does). Only these few paths need an lstat.
  */
-async function linkedPaths(root: string, tasks: ReturnType<typeof FastGlob.generateTasks>): Promise<Set<string>> {
+function linkedPaths(root: string, tasks: ReturnType<typeof FastGlob.generateTasks>): Set<string> {
   const suspects = new Set<string>();
   const addPrefixes = (path: string): void => {
     const parts = path.replace(/^(\.\/)+/, "").split("/");
@@ -228,12 +227,15 @@ async function linkedPaths(root: string, tasks: ReturnType<typeof FastGlob.gener
     if (!task.dynamic) for (const pattern of task.positive) addPrefixes(pattern);
   }
   const linked = new Set<string>();
-  await Promise.all(
-    [...suspects].map(async (path) => {
-      const info = await lstat(join(root, path)).catch(() => null);
-      if (info?.isSymbolicLink()) linked.add(path);
-    }),
-  );
+  for (const path of suspects) {
+    let info: Stats | null = null;
+    try {
+      info = lstatSync(join(root, path));
+    } catch {
+      // Missing: not a link.
+    }
+    if (info?.isSymbolicLink()) linked.add(path);
+  }
   return linked;
 }
 
