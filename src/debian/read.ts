@@ -48,9 +48,7 @@ function expandSource(root: string, source: string, only: readonly string[] | un
   }
   // Glob matches come marked ("dir/"), so only a literal source needs a stat of its own.
   const glob = fg();
-  const matches = glob.isDynamicPattern(clean)
-    ? glob.sync(clean, { cwd: root, onlyFiles: false, dot: true, followSymbolicLinks: false, markDirectories: true })
-    : literalMatch(root, clean);
+  const matches = glob.isDynamicPattern(clean) ? globMatches(glob, root, clean) : literalMatch(root, clean);
   const result: Array<{ file: string; relToDest: string }> = [];
   for (const match of matches.sort()) {
     const path = match.replace(/\/+$/, "");
@@ -65,6 +63,22 @@ function expandSource(root: string, source: string, only: readonly string[] | un
     }
   }
   return result;
+}
+
+/**
+ * fast-glob's matches of a dynamic source. A source through a file (`top.pl/{a,b}`, with top.pl a
+ * file) matches nothing there, as dh_install finds nothing, but fast-glob throws the lstat's
+ * ENOTDIR: the walk is then repeated with errors suppressed, so that the source's other matches
+ * stay. Any other error (EACCES) still ends the run.
+ */
+function globMatches(glob: typeof FastGlob, root: string, source: string): string[] {
+  const options = { cwd: root, onlyFiles: false, dot: true, followSymbolicLinks: false, markDirectories: true };
+  try {
+    return glob.sync(source, options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOTDIR") throw error;
+    return glob.sync(source, { ...options, suppressErrors: true });
+  }
 }
 
 /** An install source without `./` in front and `/` behind; undefined for one that leaves the tree. */

@@ -81,6 +81,24 @@ describe("install files", () => {
     );
   });
 
+  it("a source through a file matches nothing there, and its other matches stay (fast-glob's ENOTDIR)", async () => {
+    await withProject(
+      {
+        "debian/control": "Source: s\n\nPackage: first\n",
+        "debian/first.install": "top.pl/{a,b} usr/share/f\n{top.pl/c,bin/x.sh} usr/share/f/bin\ntop.pl/* usr/share/f\n",
+        "top.pl": "",
+        "bin/x.sh": "",
+      },
+      async (root) => {
+        for (const only of [undefined, ["bin/x.sh", "top.pl"]]) {
+          const info = await readDebian(root, "debian", only === undefined ? {} : { only });
+          assert.deepEqual([...info.installed.keys()], ["bin/x.sh"]);
+          assert.equal(info.installed.get("bin/x.sh")?.path, "/usr/share/f/bin/x.sh");
+        }
+      },
+    );
+  });
+
   it("with `only`, finds the same for those files without walking installed directories", async () => {
     await withProject(
       {
