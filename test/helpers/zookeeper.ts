@@ -262,10 +262,10 @@ export async function freePorts(count: number): Promise<number[]> {
 }
 
 /** Sends a four-letter word and returns the whole answer ("" when none within the timeout). */
-export function fourLetterWord(port: number, word: string, timeoutMs = 1000): Promise<string> {
+export function fourLetterWord(port: number, word: string, timeoutMs = 1000, host = "127.0.0.1"): Promise<string> {
   return new Promise((resolve) => {
     let out = "";
-    const socket = net.connect(port, "127.0.0.1");
+    const socket = net.connect(port, host);
     const timer = setTimeout(() => socket.destroy(), timeoutMs);
     socket.on("connect", () => socket.write(word));
     socket.on("data", (d) => (out += d.toString("utf8")));

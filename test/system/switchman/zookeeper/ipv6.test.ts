@@ -13,7 +13,7 @@ import zookeeper, { type Client, type Stat } from "node-zookeeper-client";
 import { validateConfig } from "../../../../src/switchman/config.js";
 import { testOutputDir } from "../../../helpers/paths.js";
 import { jobCommand, readRecord, runSwitchman, startSwitchman, tempDir, waitFor, writeConfig } from "../../../helpers/switchman.js";
-import { requireZooKeeper, sleep, ZkCluster, ZkServer } from "../../../helpers/zookeeper.js";
+import { fourLetterWord, requireZooKeeper, sleep, ZkCluster, ZkServer } from "../../../helpers/zookeeper.js";
 
 const HOST = "box1.example.org";
 const PREFIX = "/ipv6/switchman";
@@ -63,6 +63,7 @@ function startServerOnIpv6Loopback(port: number): { server: ZkServer; dataRoot: 
       `clientPort=${port}`,
       "clientPortAddress=::1",
       "admin.enableServer=false",
+      "4lw.commands.whitelist=srvr",
       "minSessionTimeout=1000",
       "maxSessionTimeout=60000",
       "",
@@ -75,12 +76,16 @@ function startServerOnIpv6Loopback(port: number): { server: ZkServer; dataRoot: 
   return { server, dataRoot, logFile };
 }
 
-/** Waits until the server accepts TCP on [::1]:port (the harness's own probe speaks IPv4). */
+/**
+ * Waits until the server answers `srvr` on [::1]:port (the harness's own probe speaks IPv4):
+ * ZooKeeper itself, serving, not merely something that accepts TCP there (the port found free
+ * may have been taken by another test's listener before the JVM bound it, and then exits).
+ */
 async function waitServing(server: ZkServer, port: number, timeoutMs: number): Promise<"serving" | "exited" | "timeout"> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!server.isRunning) return "exited";
-    if (await accepts("::1", port)) return "serving";
+    if ((await fourLetterWord(port, "srvr", 1000, "::1")).includes("Zookeeper version")) return "serving";
     await sleep(100);
   }
   return "timeout";
