@@ -16,8 +16,9 @@
 //    DIST/switchman/cli.cjs (scripts/code-cache-loader.cjs) runs them with V8's code caches
 //    (bundle.cjs.cache, zookeeper-client.cjs.cache), which this build makes from a local-mode
 //    skip and a ZooKeeper-mode one (against scripts/zookeeper-training-server.mjs on loopback):
-//    a cron line's start then neither parses the bundle nor compiles its skip path. One file rather than chunks: esbuild's chunks made a skip load 15
-//    files, which cost more CPU and memory than the source it does not run. tsc's
+//    a cron line's start then neither parses the bundle nor compiles its skip path. One file
+//    rather than chunks: esbuild's chunks made a skip load 15 files, which cost more CPU and
+//    memory than the source it does not run. tsc's
 //    DIST/switchman/cli.js becomes a forwarder to cli.cjs. The Debian switchman package ships
 //    exactly these files and the notices (debian/bundle.mjs). Syntax for Node 18 (Debian 12's
 //    nodejs 18.19/18.20).
@@ -134,16 +135,16 @@ const CRONMETA_LAZY_BUILTINS = {
   "node:fs/promises": ["lstat", "mkdir", "open", "readFile", "readdir", "realpath", "rename", "rm", "stat", "unlink", "writeFile"],
   "node:module": ["createRequire"],
 };
-const lazyBuiltinsOf = (LAZY_BUILTINS) => ({
+const lazyBuiltinsOf = (builtins) => ({
   name: "lazy-builtins",
   setup(b) {
-    const names = Object.keys(LAZY_BUILTINS);
+    const names = Object.keys(builtins);
     b.onResolve({ filter: new RegExp(`^(${names.join("|")})$`) }, (args) => (args.namespace === "lazy-builtin" ? { path: args.path, external: true } : { path: args.path, namespace: "lazy-builtin" }));
     b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => ({
       contents: [
         "let loaded;",
         `const builtin = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
-        ...LAZY_BUILTINS[args.path].map((f) => `export function ${f}(...args) { return builtin().${f}(...args); }`),
+        ...builtins[args.path].map((f) => `export function ${f}(...args) { return builtin().${f}(...args); }`),
       ].join("\n"),
       loader: "js",
     }));
@@ -253,9 +254,9 @@ const commonJs = {
 /**
  * Makes `dir`/`name` the executable (scripts/code-cache-loader.cjs) of `dir`/bundle.cjs: drops
  * the bundle's #! line (the loader runs it inside a function) and writes V8's code cache of it
- * from one training process (`train(scratch, peerPort)` says which runs: `before`, argument
- * lists run first, and `args`; `train.peer`, a process the runs talk to) by this build's node, so that the cache
- * holds the functions such a start compiles, and the cache of each file of `preload` (files
+ * from one training process by this build's node (`train(scratch, peerPort)` says which runs:
+ * `before`, argument lists run first, then `args`; `train.peer`, a process the runs talk to), so
+ * that the cache holds the functions such a start compiles, and the cache of each file of `preload` (files
  * beside the bundle that it requires, each run once before it). Another node (V8) refuses a
  * cache and the file compiles as without one. Returns the files it made, relative to `dir`.
  */
